@@ -1,0 +1,71 @@
+# Toolchain: fully static executables on musl, compiled by GCC's C++ front end.
+#
+# The C++ standard library is used header-only (string_view, unique_ptr, ...),
+# over musl's C headers; libstdc++ itself is never linked, which is what keeps
+# the binary at a few kilobytes (static glibc alone is ~680 KB). That only works
+# without exceptions and RTTI, so both are off here.
+#
+# Choose the target with LAMBDA_ENTRYPOINT_ARCH (x86_64 or aarch64, default: the
+# build machine's). Debian packages: g++ and musl-dev (for x86_64), or
+# g++-aarch64-linux-gnu and musl-dev:arm64 (for aarch64).
+
+set(LAMBDA_ENTRYPOINT_ARCH "${CMAKE_HOST_SYSTEM_PROCESSOR}" CACHE STRING "Target CPU: x86_64 or aarch64")
+set(CMAKE_SYSTEM_NAME Linux)
+set(CMAKE_SYSTEM_PROCESSOR "${LAMBDA_ENTRYPOINT_ARCH}")
+set(LAMBDA_ENTRYPOINT_STATIC_TOOLCHAIN ON)
+
+set(gnu_triple "${LAMBDA_ENTRYPOINT_ARCH}-linux-gnu")
+if(LAMBDA_ENTRYPOINT_ARCH STREQUAL CMAKE_HOST_SYSTEM_PROCESSOR)
+  set(CMAKE_CXX_COMPILER g++)
+else()
+  set(CMAKE_CXX_COMPILER "${gnu_triple}-g++")
+  set(CMAKE_CROSSCOMPILING_EMULATOR "qemu-${LAMBDA_ENTRYPOINT_ARCH}-static")
+endif()
+set(musl_include "/usr/include/${LAMBDA_ENTRYPOINT_ARCH}-linux-musl")
+set(musl_lib "/usr/lib/${LAMBDA_ENTRYPOINT_ARCH}-linux-musl")
+if(NOT EXISTS "${musl_lib}/libc.a")
+  message(FATAL_ERROR "${musl_lib}/libc.a not found: install musl-dev for ${LAMBDA_ENTRYPOINT_ARCH}")
+endif()
+
+# Ask the compiler where its C++ headers and its own runtime pieces live, so
+# the same file serves the native compiler and Debian's cross compilers.
+execute_process(COMMAND "${CMAKE_CXX_COMPILER}" -xc++ -E -Wp,-v /dev/null
+                OUTPUT_QUIET ERROR_VARIABLE search_list)
+string(REGEX MATCHALL "\n [^\n]*/c\\+\\+/[^\n]*" cxx_include_dirs "${search_list}")
+function(gcc_file name out)
+  execute_process(COMMAND "${CMAKE_CXX_COMPILER}" "-print-file-name=${name}"
+                  OUTPUT_VARIABLE path OUTPUT_STRIP_TRAILING_WHITESPACE)
+  set(${out} "${path}" PARENT_SCOPE)
+endfunction()
+gcc_file(include gcc_include)
+gcc_file(crtbeginT.o crtbegin)
+gcc_file(crtend.o crtend)
+gcc_file(libgcc.a libgcc)
+
+# Include order matters: libstdc++'s <cstdlib> does #include_next <stdlib.h>,
+# which must land on musl's header, never on glibc's.
+set(include_flags "-nostdinc")
+foreach(dir IN LISTS cxx_include_dirs)
+  string(STRIP "${dir}" dir)
+  string(APPEND include_flags " -isystem ${dir}")
+endforeach()
+string(APPEND include_flags " -isystem ${musl_include} -isystem ${gcc_include}")
+
+# libstdc++'s configuration asks glibc for its version; musl answers like a
+# current libc.
+set(glibc_version_check "'-D__GLIBC_PREREQ(major,minor)=1'")
+
+set(CMAKE_CXX_FLAGS_INIT
+    "${include_flags} ${glibc_version_check} -fno-exceptions -fno-rtti -fno-asynchronous-unwind-tables -ffunction-sections -fdata-sections -fstack-clash-protection")
+set(CMAKE_CXX_FLAGS_RELEASE_INIT "-Os -DNDEBUG")
+
+# Link musl's start files and libc.a by hand, in the order musl-gcc.specs uses.
+set(CMAKE_EXE_LINKER_FLAGS_INIT
+    "-static -nostdlib -Wl,--gc-sections -Wl,-z,noexecstack -Wl,-z,relro -Wl,-z,now -Wl,-z,max-page-size=4096 -Wl,-z,noseparate-code ${musl_lib}/crt1.o ${musl_lib}/crti.o ${crtbegin}")
+set(CMAKE_EXE_LINKER_FLAGS_RELEASE_INIT "-s")
+set(CMAKE_CXX_STANDARD_LIBRARIES
+    "-Wl,--start-group ${musl_lib}/libc.a ${libgcc} -Wl,--end-group ${crtend} ${musl_lib}/crtn.o")
+
+set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)

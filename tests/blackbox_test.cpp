@@ -1,0 +1,544 @@
+// The real static binary, run as a subprocess with recording stand-ins for
+// the handler, the exec wrapper and aws-lambda-rie.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <csignal>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness.hpp"
+
+using harness::Outcome;
+using harness::Record;
+using harness::Strings;
+
+namespace {
+
+constexpr const char* cloud = "AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001";
+
+// A directory with the stand-ins installed under bin/ and a place for their
+// records; every run gets the record directory and the emulator's path.
+struct Scene {
+  harness::TempDir dir;
+  std::string bin = dir / "bin";
+  std::string records = dir / "records";
+  std::string handler = bin + "/handler";
+  std::string wrapper = bin + "/wrapper";
+  std::string emulator = bin + "/aws-lambda-rie";
+  Strings base_env;
+
+  Scene() {
+    harness::make_dirs(bin);
+    harness::make_dirs(records, 0777);
+    harness::copy_file(harness::standin("handler"), handler, 0755);
+    harness::copy_file(harness::standin("wrapper"), wrapper, 0755);
+    harness::copy_file(harness::standin("emulator"), emulator, 0755);
+    base_env = {"STANDIN_RECORD_DIR=" + records, "LAMBDA_ENTRYPOINT_EMULATOR=" + emulator};
+  }
+
+  Strings env(Strings extra = {}) const {
+    Strings result = base_env;
+    result.insert(result.end(), extra.begin(), extra.end());
+    return result;
+  }
+
+  Outcome run(Strings args, Strings env, harness::Launch launch = {}) const {
+    launch.program = harness::entrypoint();
+    launch.argv = {"lambda-entrypoint"};
+    launch.argv.insert(launch.argv.end(), args.begin(), args.end());
+    launch.env = std::move(env);
+    return harness::launch(launch);
+  }
+
+  std::vector<Record> all(const std::string& role) const { return harness::records(records, role); }
+
+  Record only(const std::string& role) const {
+    std::vector<Record> found = all(role);
+    REQUIRE(found.size() == 1);
+    return found.front();
+  }
+};
+
+Strings plus(Strings env, Strings extra) {
+  env.insert(env.end(), extra.begin(), extra.end());
+  return env;
+}
+
+std::string message(const std::string& subject, const std::string& rest) {
+  return "lambda-entrypoint: " + subject + ": " + rest;
+}
+
+}  // namespace
+
+TEST_CASE("cloud mode executes PROGRAM in place, with argv and environment exactly as given", "[blackbox]") {
+  Scene scene;
+  Strings env = scene.env({cloud, "FOO=bar baz"});
+  Outcome outcome = scene.run({scene.handler, "a", "b c"}, env);
+  CHECK(outcome.status == 0);
+  CHECK(outcome.out.empty());
+  CHECK(outcome.err.empty());
+  Record handler = scene.only("handler");
+  CHECK(handler.argv == Strings{scene.handler, "a", "b c"});
+  CHECK(handler.env == env);
+  CHECK(handler.pid == outcome.pid);  // execve, not a child: no extra process
+  CHECK(scene.all("emulator").empty());
+}
+
+TEST_CASE("local mode runs the emulator, which runs the runtime with AWS_LAMBDA_RUNTIME_API", "[blackbox]") {
+  Scene scene;
+  Strings env = scene.env({"A=1"});
+  Outcome outcome = scene.run({scene.handler, "-m", "awslambdaric", "app.handler"}, env);
+  CHECK(outcome.status == 0);
+  CHECK(outcome.err.empty());
+  Record emulator = scene.only("emulator");
+  CHECK(emulator.argv == Strings{scene.emulator, scene.handler, "-m", "awslambdaric", "app.handler"});
+  CHECK(emulator.env == env);
+  CHECK(emulator.pid == outcome.pid);
+  Record handler = scene.only("handler");
+  CHECK(handler.argv == Strings{scene.handler, "-m", "awslambdaric", "app.handler"});
+  CHECK(handler.env == plus(env, {cloud, "_HANDLER=app.handler"}));
+  CHECK(handler.ppid == outcome.pid);
+}
+
+TEST_CASE("empty AWS_LAMBDA_RUNTIME_API means local", "[blackbox]") {
+  Scene scene;
+  Outcome outcome = scene.run({scene.handler}, scene.env({"AWS_LAMBDA_RUNTIME_API="}));
+  CHECK(outcome.status == 0);
+  CHECK(scene.only("emulator").argv == Strings{scene.emulator, scene.handler});
+}
+
+TEST_CASE("overriding CMD changes only the handler", "[blackbox]") {
+  Scene scene;
+  for (std::string handler : {"first.handler", "second.handler"}) {
+    Outcome outcome = scene.run({scene.handler, "-m", "awslambdaric", handler}, scene.env({cloud}));
+    CHECK(outcome.status == 0);
+  }
+  std::vector<Record> runs = scene.all("handler");
+  REQUIRE(runs.size() == 2);
+  CHECK(runs[0].argv == Strings{scene.handler, "-m", "awslambdaric", "first.handler"});
+  CHECK(runs[1].argv == Strings{scene.handler, "-m", "awslambdaric", "second.handler"});
+}
+
+TEST_CASE("the program's exit status, every one of 0-255, is the exit status", "[blackbox]") {
+  Scene scene;
+  for (int status = 0; status < 256; ++status) {
+    Outcome outcome = scene.run({scene.handler}, scene.env({cloud, "STANDIN_EXIT_STATUS=" + std::to_string(status)}));
+    REQUIRE(outcome.status == status);
+  }
+}
+
+TEST_CASE("a PROGRAM without a slash is found through PATH, never in the current directory unless PATH says so",
+          "[blackbox]") {
+  Scene scene;
+  harness::Launch in_bin;
+  in_bin.cwd = scene.bin;
+
+  SECTION("found in PATH, run with argv[0] as given") {
+    Outcome outcome = scene.run({"handler", "x"}, scene.env({cloud, "PATH=/nonexistent:" + scene.bin}));
+    CHECK(outcome.status == 0);
+    Record handler = scene.only("handler");
+    CHECK(handler.argv == Strings{"handler", "x"});
+  }
+  SECTION("locally, the emulator is handed the path found, so it needs no PATH of its own") {
+    Outcome outcome = scene.run({"handler", "x"}, scene.env({"PATH=" + scene.bin}));
+    CHECK(outcome.status == 0);
+    CHECK(scene.only("emulator").argv == Strings{scene.emulator, scene.handler, "x"});
+  }
+  SECTION("not looked up in the current directory") {
+    Outcome outcome = scene.run({"handler"}, scene.env({cloud, "PATH=/nonexistent"}), in_bin);
+    CHECK(outcome.status == 127);
+    CHECK(outcome.err == message("handler", "not found in PATH=/nonexistent\n"));
+    CHECK(scene.all("handler").empty());
+  }
+  SECTION("an empty PATH entry means the current directory, as POSIX says") {
+    Outcome outcome = scene.run({"handler"}, scene.env({cloud, "PATH=/nonexistent:"}), in_bin);
+    CHECK(outcome.status == 0);
+    CHECK(scene.only("handler").argv == Strings{"handler"});
+  }
+  SECTION("a file that cannot run is skipped for a later one that can") {
+    harness::TempDir first;
+    harness::write_file(first / "handler", "not executable", 0644);
+    Outcome outcome = scene.run({"handler"}, scene.env({cloud, "PATH=" + first.path() + ":" + scene.bin}));
+    CHECK(outcome.status == 0);
+    CHECK(scene.only("handler").argv == Strings{"handler"});
+  }
+  SECTION("when only a file that cannot run is found, that is what is reported, with 126") {
+    harness::TempDir first;
+    harness::write_file(first / "prog", "not executable", 0644);
+    Outcome outcome = scene.run({"prog"}, scene.env({cloud, "PATH=/nonexistent:" + first.path()}));
+    CHECK(outcome.status == 126);
+    CHECK_THAT(outcome.err, Catch::StartsWith(message(first / "prog", "Permission denied")));
+  }
+}
+
+TEST_CASE("with no PATH, Docker's default PATH is searched and named in the error", "[blackbox]") {
+  Scene scene;
+  Outcome outcome = scene.run({"no-such-program-here"}, scene.env({cloud}));
+  CHECK(outcome.status == 127);
+  CHECK(outcome.err == message("no-such-program-here",
+                               "not found in the default PATH (PATH is unset): "
+                               "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"));
+}
+
+TEST_CASE("a missing PROGRAM exits 127 naming it", "[blackbox]") {
+  Scene scene;
+  SECTION("in the cloud") {
+    Outcome outcome = scene.run({"/nonexistent/prog", "a"}, scene.env({cloud}));
+    CHECK(outcome.status == 127);
+    CHECK(outcome.err == message("/nonexistent/prog", "No such file or directory\n"));
+  }
+  SECTION("locally it is found missing before the emulator starts, not at the first invocation") {
+    Outcome outcome = scene.run({"/nonexistent/prog"}, scene.env());
+    CHECK(outcome.status == 127);
+    CHECK(outcome.err ==
+          message("/nonexistent/prog", "No such file or directory; the emulator was to run it\n"));
+    CHECK(scene.all("emulator").empty());
+  }
+}
+
+TEST_CASE("a missing emulator exits 127, says why it was needed and the ways out", "[blackbox]") {
+  Scene scene;
+  Outcome outcome = scene.run(
+      {scene.handler}, {"STANDIN_RECORD_DIR=" + scene.records, "LAMBDA_ENTRYPOINT_EMULATOR=/nonexistent/aws-lambda-rie"});
+  CHECK(outcome.status == 127);
+  CHECK(outcome.err ==
+        message("/nonexistent/aws-lambda-rie",
+                "No such file or directory; AWS_LAMBDA_RUNTIME_API is unset or empty, so this runs locally under "
+                "the Runtime Interface Emulator: add aws-lambda-rie to the image, point LAMBDA_ENTRYPOINT_EMULATOR "
+                "at it, or set AWS_LAMBDA_RUNTIME_API to run the program directly\n"));
+  CHECK(scene.all("handler").empty());
+}
+
+TEST_CASE("an emulator that cannot run exits 126", "[blackbox]") {
+  Scene scene;
+  chmod(scene.emulator.c_str(), 0644);
+  Outcome outcome = scene.run({scene.handler}, scene.env());
+  CHECK(outcome.status == 126);
+  CHECK_THAT(outcome.err, Catch::StartsWith(message(scene.emulator, "Permission denied; it is the Runtime Interface "
+                                                                    "Emulator (LAMBDA_ENTRYPOINT_EMULATOR)")));
+}
+
+TEST_CASE("found but not runnable exits 126 with the reason and a hint", "[blackbox]") {
+  Scene scene;
+  harness::TempDir files;
+  SECTION("no execute permission") {
+    harness::write_file(files / "plain", "#!/bin/sh\n", 0644);
+    Outcome outcome = scene.run({files / "plain"}, scene.env({cloud}));
+    CHECK(outcome.status == 126);
+    CHECK(outcome.err == message(files / "plain", "Permission denied; check its mode bits, and that its file "
+                                                  "system allows executing it\n"));
+  }
+  SECTION("a directory") {
+    Outcome outcome = scene.run({files.path()}, scene.env({cloud}));
+    CHECK(outcome.status == 126);
+    CHECK(outcome.err == message(files.path(), "Is a directory\n"));
+  }
+  SECTION("a script without #!") {
+    harness::write_file(files / "script", "echo hello\n", 0755);
+    Outcome outcome = scene.run({files / "script"}, scene.env({cloud}));
+    CHECK(outcome.status == 126);
+    CHECK(outcome.err == message(files / "script",
+                                 "Exec format error; not a program this machine can run: a binary for another CPU "
+                                 "architecture, or a script without a '#!' line\n"));
+  }
+  SECTION("a binary for another CPU architecture") {
+    std::string elf = harness::read_file(harness::standin("handler"));
+    REQUIRE(elf.size() > 20);
+    elf[18] = static_cast<char>(elf[18] == 62 ? 183 : 62);  // e_machine: x86_64 <-> aarch64
+    elf[19] = 0;
+    harness::write_file(files / "foreign", elf, 0755);
+    Outcome outcome = scene.run({files / "foreign"}, scene.env({cloud}));
+    CHECK(outcome.status == 126);
+    CHECK_THAT(outcome.err, Catch::Contains("a binary for another CPU architecture"));
+  }
+  SECTION("arguments and environment past the kernel's limit") {
+    // With an 8 MiB stack limit the kernel takes at most 2 MiB of arguments
+    // and environment. Locally the emulator flags, already in the
+    // environment, are added to the arguments: a call that just fits can
+    // then no longer be passed on.
+    harness::Launch limited;
+    limited.before_exec = [] {
+      rlimit stack = {8 << 20, 8 << 20};
+      setrlimit(RLIMIT_STACK, &stack);
+    };
+    Strings env = scene.env({"LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=--log-level " + std::string(100000, 'x')});
+    for (int i = 0; i < 30; ++i) env.push_back("FILL" + std::to_string(i) + "=" + std::string(64000, 'x'));
+    Outcome outcome = scene.run({scene.handler}, env, limited);
+    CHECK(outcome.status == 126);
+    CHECK_THAT(outcome.err, Catch::StartsWith(message(scene.emulator, "Argument list too long")));
+    CHECK_THAT(outcome.err, Catch::Contains("the arguments and environment together exceed the kernel's limit"));
+    CHECK(scene.all("emulator").empty());
+  }
+}
+
+TEST_CASE("AWS form: the handler is exported as _HANDLER and the bootstrap runs with no arguments", "[blackbox]") {
+  Scene scene;
+  Strings aws = {"LAMBDA_ENTRYPOINT_BOOTSTRAP=" + scene.handler};
+
+  SECTION("chosen by --aws-form, in the cloud") {
+    Strings env = scene.env(plus(aws, {cloud}));
+    Outcome outcome = scene.run({"--aws-form", "app.handler"}, env);
+    CHECK(outcome.status == 0);
+    Record handler = scene.only("handler");
+    CHECK(handler.argv == Strings{scene.handler});
+    CHECK(handler.env == plus(env, {"_HANDLER=app.handler"}));
+  }
+  SECTION("chosen by LAMBDA_ENTRYPOINT_AWS_FORM, locally") {
+    Strings env = scene.env(plus(aws, {"LAMBDA_ENTRYPOINT_AWS_FORM=1", "_HANDLER=stale"}));
+    Outcome outcome = scene.run({"app.handler"}, env);
+    CHECK(outcome.status == 0);
+    Strings expected_env = env;
+    expected_env.back() = "_HANDLER=app.handler";
+    Record emulator = scene.only("emulator");
+    CHECK(emulator.argv == Strings{scene.emulator, scene.handler});
+    CHECK(emulator.env == expected_env);
+    Record handler = scene.only("handler");
+    CHECK(handler.argv == Strings{scene.handler});
+    CHECK(handler.env == plus(expected_env, {cloud}));
+  }
+  SECTION("chosen by being installed as lambda-entrypoint.sh") {
+    harness::Launch as_script;
+    std::string script = scene.dir / "lambda-entrypoint.sh";
+    harness::copy_file(harness::entrypoint(), script, 0755);
+    as_script.program = script;
+    as_script.argv = {script, "app.handler"};
+    as_script.env = scene.env(plus(aws, {cloud}));
+    Outcome outcome = harness::launch(as_script);
+    CHECK(outcome.status == 0);
+    Record handler = scene.only("handler");
+    CHECK(handler.argv == Strings{scene.handler});
+    CHECK(handler.env == plus(as_script.env, {"_HANDLER=app.handler"}));
+  }
+  SECTION("AWS_LAMBDA_EXEC_WRAPPER is left to the bootstrap, never applied twice") {
+    Strings env = scene.env(plus(aws, {cloud, "AWS_LAMBDA_EXEC_WRAPPER=" + scene.wrapper}));
+    Outcome outcome = scene.run({"--aws-form", "app.handler"}, env);
+    CHECK(outcome.status == 0);
+    CHECK(scene.all("wrapper").empty());
+    CHECK(scene.only("handler").argv == Strings{scene.handler});
+  }
+}
+
+TEST_CASE("AWS form: any argument count but one exits 142 with AWS's own message", "[blackbox]") {
+  Scene scene;
+  for (Strings args : {Strings{"--aws-form"}, Strings{"--aws-form", "a", "b"}}) {
+    Outcome outcome = scene.run(args, scene.env({cloud, "LAMBDA_ENTRYPOINT_BOOTSTRAP=" + scene.handler}));
+    CHECK(outcome.status == 142);
+    CHECK(outcome.err == "entrypoint requires the handler name to be the first argument\n");
+  }
+  CHECK(scene.all("handler").empty());
+}
+
+TEST_CASE("misuse exits 142 with one line saying what is wrong and how to call it", "[blackbox]") {
+  Scene scene;
+  const std::string usage = "; usage: lambda-entrypoint [OPTION...] [--] PROGRAM [ARG...] (see --help)\n";
+  struct Misuse {
+    Strings args;
+    std::string line;
+  };
+  for (const Misuse& m : std::vector<Misuse>{
+           {{}, "lambda-entrypoint: no PROGRAM to run" + usage},
+           {{"--nope", scene.handler}, message("--nope", "unknown option" + usage)},
+           {{"-q", scene.handler}, message("-q", "unknown option" + usage)},
+           {{"--emulator"}, message("--emulator", "needs a value" + usage)},
+           {{"--debug=yes", scene.handler}, message("--debug=yes", "takes no value" + usage)},
+           {{"--version", scene.handler}, message("--version", "only accepted as the sole argument" + usage)},
+       }) {
+    Outcome outcome = scene.run(m.args, scene.env({cloud}));
+    CHECK(outcome.status == 142);
+    CHECK(outcome.err == m.line);
+  }
+  CHECK(scene.all("handler").empty());
+}
+
+TEST_CASE("emulator flags from LAMBDA_ENTRYPOINT_EMULATOR_FLAGS reach the emulator before the runtime", "[blackbox]") {
+  Scene scene;
+  Strings env = scene.env({"LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=--log-level debug  --runtime-api-address=127.0.0.1:9999"});
+  Outcome outcome = scene.run({scene.handler, "app.handler"}, env);
+  CHECK(outcome.status == 0);
+  CHECK(scene.only("emulator").argv ==
+        Strings{scene.emulator, "--log-level", "debug", "--runtime-api-address=127.0.0.1:9999", scene.handler,
+                "app.handler"});
+  CHECK(scene.only("handler").env == plus(env, {"AWS_LAMBDA_RUNTIME_API=127.0.0.1:9999", "_HANDLER=app.handler"}));
+}
+
+TEST_CASE("a word in the emulator flags that is no emulator flag exits 142: it would become the program",
+          "[blackbox]") {
+  Scene scene;
+  Outcome outcome = scene.run({scene.handler}, scene.env({"LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=" + scene.wrapper}));
+  CHECK(outcome.status == 142);
+  CHECK_THAT(outcome.err, Catch::StartsWith(message(scene.wrapper, "not an aws-lambda-rie flag")));
+  CHECK(scene.all("emulator").empty());
+}
+
+TEST_CASE("a runtime argument the emulator would take exits 142 locally and passes in the cloud", "[blackbox]") {
+  Scene scene;
+  Outcome local = scene.run({scene.handler, "--log-level=debug"}, scene.env());
+  CHECK(local.status == 142);
+  CHECK(local.err == message("--log-level=debug",
+                             "aws-lambda-rie takes this argument as its own flag wherever it stands (it has no "
+                             "'--'), so the program would never see it; pass it another way, e.g. in an environment "
+                             "variable\n"));
+  CHECK(scene.all("emulator").empty());
+  Outcome in_cloud = scene.run({scene.handler, "--log-level=debug"}, scene.env({cloud}));
+  CHECK(in_cloud.status == 0);
+  CHECK(scene.only("handler").argv == Strings{scene.handler, "--log-level=debug"});
+}
+
+TEST_CASE("AWS_LAMBDA_EXEC_WRAPPER runs around PROGRAM in the command form", "[blackbox]") {
+  Scene scene;
+  SECTION("in the cloud") {
+    Strings env = scene.env({cloud, "AWS_LAMBDA_EXEC_WRAPPER=" + scene.wrapper});
+    Outcome outcome = scene.run({scene.handler, "app.handler"}, env);
+    CHECK(outcome.status == 0);
+    Record wrapper = scene.only("wrapper");
+    CHECK(wrapper.argv == Strings{scene.wrapper, scene.handler, "app.handler"});
+    CHECK(wrapper.pid == outcome.pid);
+    CHECK(scene.only("handler").argv == Strings{scene.handler, "app.handler"});
+  }
+  SECTION("locally, inside the emulator, as in the cloud") {
+    Strings env = scene.env({"AWS_LAMBDA_EXEC_WRAPPER=" + scene.wrapper});
+    Outcome outcome = scene.run({scene.handler, "app.handler"}, env);
+    CHECK(outcome.status == 0);
+    CHECK(scene.only("emulator").argv == Strings{scene.emulator, scene.wrapper, scene.handler, "app.handler"});
+    CHECK(scene.only("wrapper").argv == Strings{scene.wrapper, scene.handler, "app.handler"});
+    CHECK(scene.only("handler").argv == Strings{scene.handler, "app.handler"});
+  }
+  SECTION("a wrapper that does not exist exits 127") {
+    Outcome outcome = scene.run({scene.handler}, scene.env({cloud, "AWS_LAMBDA_EXEC_WRAPPER=/nonexistent/wrapper.sh"}));
+    CHECK(outcome.status == 127);
+    CHECK(outcome.err == message("/nonexistent/wrapper.sh",
+                                 "No such file or directory; it is named by AWS_LAMBDA_EXEC_WRAPPER\n"));
+  }
+  SECTION("a wrapper that is not executable exits 126") {
+    chmod(scene.wrapper.c_str(), 0644);
+    Outcome outcome = scene.run({scene.handler}, scene.env({cloud, "AWS_LAMBDA_EXEC_WRAPPER=" + scene.wrapper}));
+    CHECK(outcome.status == 126);
+    CHECK_THAT(outcome.err, Catch::StartsWith(message(scene.wrapper, "Permission denied; it is named by "
+                                                                     "AWS_LAMBDA_EXEC_WRAPPER")));
+  }
+}
+
+TEST_CASE("nothing else changes: argv bytes, environment, directory, descriptors, signal mask, ignored signals",
+          "[blackbox]") {
+  Scene scene;
+  harness::TempDir work;
+  harness::Launch setup;
+  setup.cwd = work.path();
+  setup.before_exec = [] {
+    sigset_t blocked;
+    sigemptyset(&blocked);
+    sigaddset(&blocked, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &blocked, nullptr);
+    signal(SIGUSR2, SIG_IGN);
+    int fd = open("/dev/null", O_RDONLY);  // no O_CLOEXEC: it must reach the program
+    dup2(fd, 7);
+    close(fd);
+  };
+  Strings args = {scene.handler, "", " ", "a  b", "'\"$HOME`\\", "line\nbreak", "tab\there", "\xff\xfe\x80", "=",
+                  "--", "-", "--debug"};
+  Strings extra = {"EMPTY=", "EQUALS=a=b=c", "DUP=1", "DUP=2", "NEWLINE=x\ny", "BYTES=\xc3\x28"};
+  for (bool in_cloud : {true, false}) {
+    DYNAMIC_SECTION((in_cloud ? "in the cloud" : "locally")) {
+      Strings env = scene.env(extra);
+      if (in_cloud) env.push_back(cloud);
+      Outcome outcome = scene.run(args, env, setup);
+      REQUIRE(outcome.status == 0);
+      CHECK(outcome.err.empty());
+      Record first = scene.only(in_cloud ? "handler" : "emulator");
+      Strings expected_argv = args;
+      if (!in_cloud) expected_argv.insert(expected_argv.begin(), scene.emulator);
+      CHECK(first.argv == expected_argv);
+      CHECK(first.env == env);
+      CHECK(first.cwd == work.path());
+      CHECK(first.blocked == std::to_string(SIGUSR1));
+      CHECK(first.ignored == std::to_string(SIGUSR2));
+      CHECK(first.fds == "0,1,2,7");
+    }
+  }
+}
+
+TEST_CASE("silent on success; LAMBDA_ENTRYPOINT_DEBUG prints the decision and a command a shell reads back",
+          "[blackbox]") {
+  Scene scene;
+  Strings args = {scene.handler, "it's", "two words", "new\nline", "\x01\xff"};
+  Outcome quiet = scene.run(args, scene.env({cloud}));
+  CHECK(quiet.status == 0);
+  CHECK(quiet.out.empty());
+  CHECK(quiet.err.empty());
+
+  Outcome loud = scene.run(args, scene.env({cloud, "LAMBDA_ENTRYPOINT_DEBUG=1"}));
+  CHECK(loud.status == 0);
+  CHECK(loud.out.empty());
+  const std::string decision = "lambda-entrypoint: AWS_LAMBDA_RUNTIME_API is set: running directly (command form)\n";
+  const std::string executing = "lambda-entrypoint: executing " + scene.handler + " as: ";
+  REQUIRE_THAT(loud.err, Catch::StartsWith(decision + executing));
+  std::string command = loud.err.substr(decision.size() + executing.size());
+  REQUIRE(command.back() == '\n');
+  command.pop_back();
+  CHECK(command.find('\n') == std::string::npos);  // one line, whatever the arguments hold
+
+  // bash reads the printed command back into the very same bytes.
+  harness::Launch shell;
+  shell.program = "/bin/bash";
+  shell.argv = {"bash", "-c", "printf '%s\\0' " + command};
+  Outcome echoed = harness::launch(shell);
+  REQUIRE(echoed.status == 0);
+  std::string expected;
+  for (const std::string& a : args) expected += a + '\0';
+  CHECK(echoed.out == expected);
+
+  SECTION("in the AWS form, locally, it shows _HANDLER and the emulator") {
+    Outcome aws = scene.run({"--aws-form", "my handler"},
+                            scene.env({"LAMBDA_ENTRYPOINT_DEBUG=1", "LAMBDA_ENTRYPOINT_BOOTSTRAP=" + scene.handler}));
+    CHECK(aws.status == 0);
+    CHECK(aws.err == "lambda-entrypoint: AWS_LAMBDA_RUNTIME_API is unset or empty: running under the emulator "
+                     "(AWS form)\nlambda-entrypoint: executing " + scene.emulator + " as: _HANDLER='my handler' " +
+                         scene.emulator + " " + scene.handler + "\n");
+  }
+}
+
+TEST_CASE("the --version option prints the built-in version, and only as the sole argument", "[blackbox]") {
+  Scene scene;
+  Outcome version = scene.run({"--version"}, scene.env());
+  CHECK(version.status == 0);
+  CHECK_THAT(version.out, Catch::Matches("lambda-entrypoint [0-9]+\\.[0-9]+\\.[0-9]+\n"));
+  Outcome as_argument = scene.run({scene.handler, "--version"}, scene.env({cloud}));
+  CHECK(as_argument.status == 0);
+  CHECK(as_argument.out.empty());
+  CHECK(scene.only("handler").argv == Strings{scene.handler, "--version"});
+}
+
+TEST_CASE("the --help option lists every option and variable, and the README documents each of them", "[blackbox]") {
+  Scene scene;
+  Outcome help = scene.run({"--help"}, {});
+  CHECK(help.status == 0);
+  CHECK(help.err.empty());
+  std::string readme = harness::read_file(README_PATH);
+  REQUIRE(!readme.empty());
+  const Strings names = {"--aws-form", "--bootstrap", "--emulator", "--emulator-flags", "--debug", "--help",
+                         "--version", "LAMBDA_ENTRYPOINT_AWS_FORM", "LAMBDA_ENTRYPOINT_BOOTSTRAP",
+                         "LAMBDA_ENTRYPOINT_EMULATOR", "LAMBDA_ENTRYPOINT_EMULATOR_FLAGS", "LAMBDA_ENTRYPOINT_DEBUG",
+                         "AWS_LAMBDA_RUNTIME_API", "AWS_LAMBDA_EXEC_WRAPPER", "/var/runtime/bootstrap",
+                         "/usr/local/bin/aws-lambda-rie"};
+  for (const std::string& name : names) {
+    INFO(name);
+    CHECK(help.out.find(name) != std::string::npos);
+    CHECK(readme.find("`" + name) != std::string::npos);
+  }
+  // Nothing the help names is missing from the list above, and so from the README.
+  for (size_t at = help.out.find("LAMBDA_ENTRYPOINT_"); at != std::string::npos;
+       at = help.out.find("LAMBDA_ENTRYPOINT_", at + 1)) {
+    size_t end = help.out.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ_", at);
+    std::string variable = help.out.substr(at, end - at);
+    INFO(variable);
+    CHECK(std::find(names.begin(), names.end(), variable) != names.end());
+  }
+  for (size_t at = help.out.find("\n  --"); at != std::string::npos; at = help.out.find("\n  --", at + 1)) {
+    size_t end = help.out.find_first_of("=,\n", at + 3);
+    std::string option = help.out.substr(at + 3, end - at - 3);
+    INFO(option);
+    CHECK(std::find(names.begin(), names.end(), option) != names.end());
+  }
+}

@@ -1,0 +1,237 @@
+#include "harness.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <grp.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdexcept>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace harness {
+namespace {
+
+// Exit codes of the harness's own child when setting up fails, chosen apart
+// from every code lambda-entrypoint or the stand-ins use.
+constexpr int setup_failed = 250;
+
+[[noreturn]] void die(const char* what) {
+  std::fprintf(stderr, "harness: %s: %s\n", what, std::strerror(errno));
+  _exit(setup_failed);
+}
+
+std::vector<char*> pointers(const Strings& strings) {
+  std::vector<char*> result;
+  for (const std::string& s : strings) result.push_back(const_cast<char*>(s.c_str()));
+  result.push_back(nullptr);
+  return result;
+}
+
+int status_code(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
+
+// Enters the sandbox: this process becomes PID 1 of a new PID namespace by
+// forking once more; the caller's child waits and passes the status on.
+void enter(const Sandbox& sandbox) {
+  if (unshare(CLONE_NEWNS | CLONE_NEWPID) != 0) die("unshare (the scratch tests need root)");
+  if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) die("mount --make-rprivate /");
+  if (mount(sandbox.root.c_str(), sandbox.root.c_str(), nullptr, MS_BIND, nullptr) != 0) die("bind root");
+  std::string out = sandbox.root + "/out";
+  if (mount(sandbox.records.c_str(), out.c_str(), nullptr, MS_BIND, nullptr) != 0) die("bind /out");
+  if (sandbox.read_only &&
+      mount(nullptr, sandbox.root.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) != 0)
+    die("remount root read-only");
+  pid_t init = fork();
+  if (init < 0) die("fork");
+  if (init > 0) {
+    int status = 0;
+    while (waitpid(init, &status, 0) < 0 && errno == EINTR) {
+    }
+    _exit(status_code(status));
+  }
+  if (chdir(sandbox.root.c_str()) != 0 || chroot(".") != 0 || chdir("/") != 0) die("chroot");
+  if (setgroups(0, nullptr) != 0 || setgid(sandbox.gid) != 0 || setuid(sandbox.uid) != 0) die("drop to uid");
+}
+
+void drain(int out_fd, int err_fd, Outcome& outcome) {
+  pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
+  std::string* sinks[2] = {&outcome.out, &outcome.err};
+  int open_count = 2;
+  while (open_count > 0) {
+    if (poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error("poll failed");
+    }
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+      char buffer[65536];
+      ssize_t got = read(fds[i].fd, buffer, sizeof buffer);
+      if (got > 0) {
+        sinks[i]->append(buffer, static_cast<size_t>(got));
+      } else if (got == 0 || errno != EINTR) {
+        close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_count;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Outcome launch(const Launch& launch) {
+  int out_pipe[2], err_pipe[2];
+  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  std::vector<char*> argv = pointers(launch.argv);
+  std::vector<char*> envp = pointers(launch.env);
+  Outcome outcome;
+  pid_t child = fork();
+  if (child < 0) throw std::runtime_error("fork failed");
+  if (child == 0) {
+    if (dup2(out_pipe[1], STDOUT_FILENO) < 0 || dup2(err_pipe[1], STDERR_FILENO) < 0) die("dup2");
+    // A known starting state, whatever the test runner left: stdin from
+    // /dev/null, no other descriptors, no blocked or ignored signals.
+    int null_fd = open("/dev/null", O_RDONLY);
+    if (null_fd < 0 || dup2(null_fd, STDIN_FILENO) < 0) die("/dev/null");
+    for (int fd = 3; fd < 1024; ++fd) close(fd);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    for (int number = 1; number < NSIG; ++number) signal(number, SIG_DFL);
+    if (launch.sandbox != nullptr) enter(*launch.sandbox);
+    if (!launch.cwd.empty() && chdir(launch.cwd.c_str()) != 0) die("chdir");
+    if (launch.before_exec) launch.before_exec();
+    execve(launch.program.c_str(), argv.data(), envp.data());
+    die(launch.program.c_str());
+  }
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+  outcome.pid = child;
+  drain(out_pipe[0], err_pipe[0], outcome);
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0) {
+    if (errno != EINTR) throw std::runtime_error("waitpid failed");
+  }
+  outcome.status = status_code(status);
+  return outcome;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+}
+
+std::vector<Record> records(const std::string& directory, const std::string& role) {
+  std::string content = read_file(directory + "/" + role);
+  Strings fields;
+  for (size_t start = 0; start < content.size();) {
+    size_t end = content.find('\0', start);
+    if (end == std::string::npos) throw std::runtime_error("record without a final NUL in " + role);
+    fields.push_back(content.substr(start, end - start));
+    start = end + 1;
+  }
+  std::vector<Record> result;
+  size_t i = 0;
+  auto next = [&]() -> const std::string& {
+    if (i >= fields.size()) throw std::runtime_error("truncated record in " + role);
+    return fields[i++];
+  };
+  auto list = [&](Strings& into) {
+    size_t count = std::stoul(next());
+    for (size_t k = 0; k < count; ++k) into.push_back(next());
+  };
+  while (i < fields.size()) {
+    if (next() != "record") throw std::runtime_error("malformed record in " + role);
+    Record record;
+    while (i < fields.size() && fields[i] != "record") {
+      const std::string key = next();
+      if (key == "argv") list(record.argv);
+      else if (key == "env") list(record.env);
+      else if (key == "cwd") record.cwd = next();
+      else if (key == "uid") record.uid = static_cast<uid_t>(std::stoul(next()));
+      else if (key == "gid") record.gid = static_cast<gid_t>(std::stoul(next()));
+      else if (key == "pid") record.pid = static_cast<pid_t>(std::stol(next()));
+      else if (key == "ppid") record.ppid = static_cast<pid_t>(std::stol(next()));
+      else if (key == "blocked") record.blocked = next();
+      else if (key == "ignored") record.ignored = next();
+      else if (key == "fds") record.fds = next();
+      else throw std::runtime_error("unknown field " + key + " in " + role);
+    }
+    result.push_back(std::move(record));
+  }
+  return result;
+}
+
+TempDir::TempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/lambda-entrypoint-test.XXXXXX";
+  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  path_ = pattern;
+  chmod(path_.c_str(), 0755);  // other users (the non-root tests) must reach inside
+}
+
+TempDir::~TempDir() {
+  std::string command = "rm -rf '" + path_ + "'";
+  if (std::system(command.c_str()) != 0) std::fprintf(stderr, "could not remove %s\n", path_.c_str());
+}
+
+void write_file(const std::string& path, const std::string& content, mode_t mode) {
+  {
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    file << content;
+    if (!file) throw std::runtime_error("cannot write " + path);
+  }
+  if (chmod(path.c_str(), mode) != 0) throw std::runtime_error("cannot chmod " + path);
+}
+
+void copy_file(const std::string& from, const std::string& to, mode_t mode) {
+  if (access(from.c_str(), R_OK) != 0) throw std::runtime_error("cannot read " + from);
+  write_file(to, read_file(from), mode);
+}
+
+void make_dirs(const std::string& path, mode_t mode) {
+  for (size_t slash = 1; slash != std::string::npos;) {
+    slash = path.find('/', slash + 1);
+    std::string prefix = path.substr(0, slash);
+    if (mkdir(prefix.c_str(), mode) != 0 && errno != EEXIST) throw std::runtime_error("cannot mkdir " + prefix);
+  }
+}
+
+Strings current_environment() {
+  Strings result;
+  for (char** entry = environ; *entry != nullptr; ++entry) result.emplace_back(*entry);
+  return result;
+}
+
+std::string setting(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0')
+    throw std::runtime_error(std::string(name) + " is not set: run the tests through ctest");
+  return value;
+}
+
+namespace {
+std::pair<std::string, std::string> under_test() {
+  std::string value = setting("ENTRYPOINT_UNDER_TEST");
+  size_t colon = value.find(':');
+  if (colon == std::string::npos) throw std::runtime_error("ENTRYPOINT_UNDER_TEST must be ARCH:PATH");
+  return {value.substr(0, colon), value.substr(colon + 1)};
+}
+}  // namespace
+
+std::string entrypoint() { return under_test().second; }
+
+std::string entrypoint_arch() { return under_test().first; }
+
+std::string standin(const std::string& role) { return std::string(STANDIN_DIR) + "/standin-" + role; }
+
+}  // namespace harness

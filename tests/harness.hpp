@@ -1,0 +1,94 @@
+// Runs the real lambda-entrypoint binary as a subprocess, optionally as PID 1
+// in an empty root, and reads what the recording stand-ins saw.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+namespace harness {
+
+using Strings = std::vector<std::string>;
+
+// What one stand-in recorded when it started.
+struct Record {
+  Strings argv;
+  Strings env;
+  std::string cwd;
+  uid_t uid = 0;
+  gid_t gid = 0;
+  pid_t pid = 0;
+  pid_t ppid = 0;
+  std::string blocked;  // signal numbers, comma-separated
+  std::string ignored;
+  std::string fds;
+};
+
+// An empty root to run in: a fresh PID and mount namespace whose root is
+// `root` (bind-mounted, read-only if asked), with `records` mounted at /out.
+struct Sandbox {
+  std::string root;
+  std::string records;
+  bool read_only = false;
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+
+struct Launch {
+  std::string program;  // the file to execute
+  Strings argv;         // argv[0] included
+  Strings env;
+  std::string cwd;                     // empty: the test's own
+  std::function<void()> before_exec;   // runs in the child just before execve
+  const Sandbox* sandbox = nullptr;    // null: run in place
+};
+
+struct Outcome {
+  int status = -1;  // the exit code, or 128 + the signal that ended it
+  pid_t pid = 0;    // the child's pid, as the caller sees it
+  std::string out;
+  std::string err;
+};
+
+Outcome launch(const Launch& launch);
+
+// Every record a stand-in role ("handler", "wrapper", "emulator") appended in
+// directory, in order.
+std::vector<Record> records(const std::string& directory, const std::string& role);
+
+// A fresh directory under $TMPDIR (or /tmp), removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+void write_file(const std::string& path, const std::string& content, mode_t mode);
+void copy_file(const std::string& from, const std::string& to, mode_t mode);
+void make_dirs(const std::string& path, mode_t mode = 0755);
+
+// The environment of the test process, as "NAME=value" strings.
+Strings current_environment();
+
+// Required environment variable of the test run; fails the test without it.
+std::string setting(const char* name);
+
+// The binary under test and the CPU it is built for, from
+// ENTRYPOINT_UNDER_TEST=ARCH:PATH; and a recording stand-in for a role.
+std::string entrypoint();
+std::string entrypoint_arch();
+std::string standin(const std::string& role);
+
+// The bytes of a file; empty when it cannot be read.
+std::string read_file(const std::string& path);
+
+}  // namespace harness

@@ -1,0 +1,169 @@
+// The binary as PID 1 of an empty root that holds only static files: no
+// /bin/sh, no libc, no PATH variable, as in a FROM scratch image. Every case
+// runs in every setting: as root on a writable root, and as a non-root uid
+// on a read-only root, as in the Lambda cloud.
+#include <catch2/catch.hpp>
+#include <sys/stat.h>
+
+#include "harness.hpp"
+
+using harness::Outcome;
+using harness::Record;
+using harness::Strings;
+
+namespace {
+
+constexpr const char* cloud = "AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001";
+
+struct Setting {
+  const char* name;
+  bool read_only;
+  uid_t uid;
+  gid_t gid;
+};
+
+constexpr Setting all_settings[] = {
+    {"root, writable root", false, 0, 0},
+    {"uid 993, read-only root", true, 993, 990},
+};
+
+// An image's files: the entrypoint at / (also as lambda-entrypoint.sh), the
+// emulator and a handler where images put them, and /out for the records.
+struct Image {
+  harness::TempDir root;
+  harness::TempDir records;
+
+  explicit Image(bool with_emulator = true) {
+    for (const char* dir : {"/usr/local/bin", "/var/runtime", "/var/task", "/out"})
+      harness::make_dirs(root.path() + dir);
+    harness::copy_file(harness::entrypoint(), root / "lambda-entrypoint", 0755);
+    harness::copy_file(harness::entrypoint(), root / "lambda-entrypoint.sh", 0755);
+    harness::copy_file(harness::standin("handler"), root / "usr/local/bin/handler", 0755);
+    harness::copy_file(harness::standin("handler"), root / "var/runtime/bootstrap", 0755);
+    if (with_emulator) harness::copy_file(harness::standin("emulator"), root / "usr/local/bin/aws-lambda-rie", 0755);
+    chmod(records.path().c_str(), 0777);
+  }
+
+  Outcome run(const Setting& setting, Strings argv, Strings env) const {
+    harness::Sandbox sandbox{root.path(), records.path(), setting.read_only, setting.uid, setting.gid};
+    harness::Launch launch;
+    launch.program = argv.front();
+    launch.argv = std::move(argv);
+    launch.env = std::move(env);
+    launch.cwd = "/var/task";
+    launch.sandbox = &sandbox;
+    return harness::launch(launch);
+  }
+
+  Record only(const std::string& role) const {
+    std::vector<Record> found = harness::records(records.path(), role);
+    REQUIRE(found.size() == 1);
+    return found.front();
+  }
+};
+
+Strings plus(Strings env, Strings extra) {
+  env.insert(env.end(), extra.begin(), extra.end());
+  return env;
+}
+
+}  // namespace
+
+TEST_CASE("scratch: the command form in the cloud runs the program as PID 1, found through the default PATH",
+          "[scratch]") {
+  for (const Setting& setting : all_settings) {
+    DYNAMIC_SECTION(setting.name) {
+      Image image;
+      Strings env = {"STANDIN_RECORD_DIR=/out", cloud};
+      Outcome outcome = image.run(setting, {"/lambda-entrypoint", "handler", "app.handler"}, env);
+      CHECK(outcome.err.empty());
+      CHECK(outcome.status == 0);
+      Record handler = image.only("handler");
+      CHECK(handler.argv == Strings{"handler", "app.handler"});
+      CHECK(handler.env == env);
+      CHECK(handler.pid == 1);
+      CHECK(handler.uid == setting.uid);
+      CHECK(handler.gid == setting.gid);
+      CHECK(handler.cwd == "/var/task");
+    }
+  }
+}
+
+TEST_CASE("scratch: the command form locally runs the default emulator as PID 1 around the runtime", "[scratch]") {
+  for (const Setting& setting : all_settings) {
+    DYNAMIC_SECTION(setting.name) {
+      Image image;
+      Strings env = {"STANDIN_RECORD_DIR=/out"};
+      Outcome outcome = image.run(setting, {"/lambda-entrypoint", "handler", "app.handler"}, env);
+      CHECK(outcome.err.empty());
+      CHECK(outcome.status == 0);
+      Record emulator = image.only("emulator");
+      CHECK(emulator.argv == Strings{"/usr/local/bin/aws-lambda-rie", "/usr/local/bin/handler", "app.handler"});
+      CHECK(emulator.pid == 1);
+      CHECK(emulator.uid == setting.uid);
+      Record handler = image.only("handler");
+      CHECK(handler.argv == Strings{"/usr/local/bin/handler", "app.handler"});
+      CHECK(handler.env == plus(env, {cloud, "_HANDLER=app.handler"}));
+      CHECK(handler.ppid == 1);
+    }
+  }
+}
+
+TEST_CASE("scratch: the AWS form in the cloud runs /var/runtime/bootstrap as PID 1 with _HANDLER", "[scratch]") {
+  for (const Setting& setting : all_settings) {
+    DYNAMIC_SECTION(setting.name) {
+      Image image;
+      Strings env = {"STANDIN_RECORD_DIR=/out", cloud};
+      Outcome outcome = image.run(setting, {"/lambda-entrypoint.sh", "app.handler"}, env);
+      CHECK(outcome.err.empty());
+      CHECK(outcome.status == 0);
+      Record bootstrap = image.only("handler");
+      CHECK(bootstrap.argv == Strings{"/var/runtime/bootstrap"});
+      CHECK(bootstrap.env == plus(env, {"_HANDLER=app.handler"}));
+      CHECK(bootstrap.pid == 1);
+      CHECK(bootstrap.uid == setting.uid);
+    }
+  }
+}
+
+TEST_CASE("scratch: the AWS form locally runs the emulator around /var/runtime/bootstrap", "[scratch]") {
+  for (const Setting& setting : all_settings) {
+    DYNAMIC_SECTION(setting.name) {
+      Image image;
+      Strings env = {"STANDIN_RECORD_DIR=/out"};
+      Outcome outcome = image.run(setting, {"/lambda-entrypoint.sh", "app.handler"}, env);
+      CHECK(outcome.err.empty());
+      CHECK(outcome.status == 0);
+      Record emulator = image.only("emulator");
+      CHECK(emulator.argv == Strings{"/usr/local/bin/aws-lambda-rie", "/var/runtime/bootstrap"});
+      CHECK(emulator.pid == 1);
+      Record bootstrap = image.only("handler");
+      CHECK(bootstrap.argv == Strings{"/var/runtime/bootstrap"});
+      CHECK(bootstrap.env == plus(env, {"_HANDLER=app.handler", cloud}));
+    }
+  }
+}
+
+TEST_CASE("scratch: an image without the emulator, run locally, exits 127 and says what to do", "[scratch]") {
+  for (const Setting& setting : all_settings) {
+    DYNAMIC_SECTION(setting.name) {
+      Image image(false);
+      Outcome outcome = image.run(setting, {"/lambda-entrypoint", "handler"}, {"STANDIN_RECORD_DIR=/out"});
+      CHECK(outcome.status == 127);
+      CHECK_THAT(outcome.err, Catch::StartsWith("lambda-entrypoint: /usr/local/bin/aws-lambda-rie: No such file or "
+                                                "directory; AWS_LAMBDA_RUNTIME_API is unset or empty"));
+      CHECK(harness::records(image.records.path(), "handler").empty());
+    }
+  }
+}
+
+TEST_CASE("scratch: the handler's exit status is PID 1's exit status", "[scratch]") {
+  for (const Setting& setting : all_settings) {
+    DYNAMIC_SECTION(setting.name) {
+      Image image;
+      Outcome outcome =
+          image.run(setting, {"/lambda-entrypoint", "handler"}, {"STANDIN_RECORD_DIR=/out", cloud, "STANDIN_EXIT_STATUS=3"});
+      CHECK(outcome.status == 3);
+    }
+  }
+}

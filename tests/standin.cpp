@@ -1,0 +1,171 @@
+// A recording stand-in for what lambda-entrypoint executes: the handler, an
+// exec wrapper, or aws-lambda-rie (STANDIN_ROLE, fixed at build time).
+//
+// It appends what it was started with (argv, environment, working directory,
+// ids, signal mask and ignored signals, open descriptors) to the file
+// $STANDIN_RECORD_DIR/<role>, then plays its role:
+//   handler   exits with $STANDIN_EXIT_STATUS (default 0);
+//   wrapper   executes its arguments, as a wrapper script's `exec "$@"` does;
+//   emulator  behaves like aws-lambda-rie where it matters: it skips its own
+//             flags wherever they stand, runs the rest as the runtime with
+//             AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001 (or --runtime-api-address)
+//             added and, when two or more words remain, _HANDLER set to the
+//             last. Where the real one would serve invocations, it runs the
+//             runtime once and exits with its status; with
+//             STANDIN_EMULATOR_SERVE=1 it stays up after that until SIGTERM
+//             or SIGINT, then exits 0, as the real one does.
+//
+// Built static, so it runs in an empty root. The record is NUL-separated:
+// see tests/harness.cpp for the reader.
+
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <string>
+#include <string_view>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+#ifndef STANDIN_ROLE
+#error "STANDIN_ROLE must be handler, wrapper or emulator"
+#endif
+
+extern char** environ;
+
+namespace {
+
+constexpr std::string_view role = STANDIN_ROLE;
+
+void add(std::string& record, std::string_view field) {
+  record.append(field);
+  record.push_back('\0');
+}
+
+std::string signal_list(bool (*selected)(int)) {
+  std::string list;
+  for (int number = 1; number < NSIG; ++number)
+    if (selected(number)) list += (list.empty() ? "" : ",") + std::to_string(number);
+  return list;
+}
+
+void write_record(int argc, char** argv) {
+  const char* directory = std::getenv("STANDIN_RECORD_DIR");
+  if (directory == nullptr) return;
+  std::string record;
+  add(record, "record");
+  add(record, "argv");
+  add(record, std::to_string(argc));
+  for (int i = 0; i < argc; ++i) add(record, argv[i]);
+  size_t env_count = 0;
+  while (environ[env_count] != nullptr) ++env_count;
+  add(record, "env");
+  add(record, std::to_string(env_count));
+  for (size_t i = 0; i < env_count; ++i) add(record, environ[i]);
+  char cwd[4096];
+  add(record, "cwd");
+  add(record, getcwd(cwd, sizeof cwd) != nullptr ? cwd : "?");
+  add(record, "uid");
+  add(record, std::to_string(getuid()));
+  add(record, "gid");
+  add(record, std::to_string(getgid()));
+  add(record, "pid");
+  add(record, std::to_string(getpid()));
+  add(record, "ppid");
+  add(record, std::to_string(getppid()));
+  add(record, "blocked");
+  add(record, signal_list([](int number) {
+        sigset_t mask;
+        sigprocmask(SIG_BLOCK, nullptr, &mask);
+        return sigismember(&mask, number) == 1;
+      }));
+  add(record, "ignored");
+  add(record, signal_list([](int number) {
+        struct sigaction action;
+        return sigaction(number, nullptr, &action) == 0 && action.sa_handler == SIG_IGN;
+      }));
+  std::string fds;
+  for (int fd = 0; fd < 1024; ++fd)
+    if (fcntl(fd, F_GETFD) != -1) fds += (fds.empty() ? "" : ",") + std::to_string(fd);
+  add(record, "fds");
+  add(record, fds);
+
+  std::string path = std::string(directory) + "/" + std::string(role);
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+  if (fd < 0 || write(fd, record.data(), record.size()) != static_cast<ssize_t>(record.size())) {
+    std::fprintf(stderr, "standin-%s: cannot write %s\n", role.data(), path.c_str());
+    std::exit(90);
+  }
+  close(fd);
+}
+
+int status_code(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
+
+volatile sig_atomic_t stop_requested = 0;
+
+int emulate(int argc, char** argv) {
+  static const std::vector<std::string_view> valued = {"--log-level", "--runtime-interface-emulator-address",
+                                                       "--runtime-api-address"};
+  std::string runtime_api = "127.0.0.1:9001";
+  std::vector<char*> command;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view word = argv[i];
+    if (word == "--enable-init-caching") continue;
+    bool skipped = false;
+    for (std::string_view flag : valued) {
+      if (word == flag || word.substr(0, flag.size() + 1) == std::string(flag) + "=") {
+        std::string_view value = word.size() > flag.size() ? word.substr(flag.size() + 1) : "";
+        if (word == flag && i + 1 < argc) value = argv[++i];
+        if (flag == "--runtime-api-address") runtime_api = value;
+        skipped = true;
+      }
+    }
+    if (!skipped) command.push_back(argv[i]);
+  }
+  if (command.empty()) {
+    std::fprintf(stderr, "standin-emulator: no runtime to run\n");
+    return 91;
+  }
+  std::vector<std::string> env;
+  for (char** entry = environ; *entry != nullptr; ++entry) env.emplace_back(*entry);
+  env.push_back("AWS_LAMBDA_RUNTIME_API=" + runtime_api);
+  if (command.size() >= 2) env.push_back(std::string("_HANDLER=") + command.back());
+  std::vector<char*> envp;
+  for (std::string& entry : env) envp.push_back(entry.data());
+  envp.push_back(nullptr);
+  command.push_back(nullptr);
+
+  pid_t child = fork();
+  if (child == 0) {
+    execve(command[0], command.data(), envp.data());
+    std::fprintf(stderr, "standin-emulator: %s: %s\n", command[0], std::strerror(errno));
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  const char* serve = std::getenv("STANDIN_EMULATOR_SERVE");
+  if (serve == nullptr || std::string_view(serve) != "1") return status_code(status);
+
+  struct sigaction action = {};
+  action.sa_handler = [](int) { stop_requested = 1; };
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGINT, &action, nullptr);
+  while (!stop_requested) pause();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  write_record(argc, argv);
+  if (role == "wrapper") {
+    if (argc < 2) return 92;
+    execvp(argv[1], argv + 1);
+    std::fprintf(stderr, "standin-wrapper: %s: %s\n", argv[1], std::strerror(errno));
+    return 127;
+  }
+  if (role == "emulator") return emulate(argc, argv);
+  const char* status = std::getenv("STANDIN_EXIT_STATUS");
+  return status != nullptr ? std::atoi(status) : 0;
+}
