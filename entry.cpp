@@ -59,11 +59,11 @@ struct SettingInfo {
 
 constexpr SettingInfo settings[setting_count] = {
     {"aws-form", "LAMBDA_ENTRYPOINT_AWS_FORM", nullptr, nullptr,
-     "act as AWS's /lambda-entrypoint.sh: the one argument is the handler, exported as _HANDLER, and the bootstrap "
-     "runs with no arguments (on by default when installed as lambda-entrypoint.sh)"},
+     "act as AWS's /lambda-entrypoint.sh: HANDLER is exported as _HANDLER and the\n      "
+     "bootstrap runs with no arguments; on when installed as lambda-entrypoint.sh"},
     {"bootstrap", "LAMBDA_ENTRYPOINT_BOOTSTRAP", "PATH", "/var/runtime/bootstrap", "the runtime the AWS form runs"},
     {"emulator", "LAMBDA_ENTRYPOINT_EMULATOR", "PATH", "/usr/local/bin/aws-lambda-rie",
-     "the Runtime Interface Emulator, used when AWS_LAMBDA_RUNTIME_API is unset or empty"},
+     "the Runtime Interface Emulator, run when AWS_LAMBDA_RUNTIME_API is unset\n      or empty"},
     {"emulator-flags", "LAMBDA_ENTRYPOINT_EMULATOR_FLAGS", "FLAGS", nullptr,
      "flags for the emulator, split on blanks, e.g. '--log-level debug'"},
     {"debug", "LAMBDA_ENTRYPOINT_DEBUG", nullptr, nullptr,

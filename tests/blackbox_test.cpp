@@ -459,7 +459,7 @@ TEST_CASE("nothing else changes: argv bytes, environment, directory, descriptors
   }
 }
 
-TEST_CASE("silent on success; LAMBDA_ENTRYPOINT_DEBUG prints the decision and a command a shell reads back",
+TEST_CASE("silent on success, while LAMBDA_ENTRYPOINT_DEBUG prints the decision and a command a shell reads back",
           "[blackbox]") {
   Scene scene;
   Strings args = {scene.handler, "it's", "two words", "new\nline", "\x01\xff"};
