@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <csignal>
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -515,7 +516,7 @@ TEST_CASE("the --help option lists every option and variable, and the README doc
   Outcome help = scene.run({"--help"}, {});
   CHECK(help.status == 0);
   CHECK(help.err.empty());
-  std::string readme = harness::read_file(README_PATH);
+  std::string readme = harness::read_file(SOURCE_DIR "/README.md");
   REQUIRE(!readme.empty());
   const Strings names = {"--aws-form", "--bootstrap", "--emulator", "--emulator-flags", "--debug", "--help",
                          "--version", "LAMBDA_ENTRYPOINT_AWS_FORM", "LAMBDA_ENTRYPOINT_BOOTSTRAP",
@@ -541,4 +542,24 @@ TEST_CASE("the --help option lists every option and variable, and the README doc
     INFO(option);
     CHECK(std::find(names.begin(), names.end(), option) != names.end());
   }
+}
+
+TEST_CASE("every Dockerfile in docker/examples is in the README as it is", "[blackbox]") {
+  std::string readme = harness::read_file(SOURCE_DIR "/README.md");
+  std::string examples = SOURCE_DIR "/docker/examples";
+  DIR* dir = opendir(examples.c_str());
+  REQUIRE(dir != nullptr);
+  int count = 0;
+  for (dirent* entry; (entry = readdir(dir)) != nullptr;) {
+    std::string name = entry->d_name;
+    if (name == "." || name == "..") continue;
+    std::string dockerfile = harness::read_file(examples + "/" + name + "/Dockerfile");
+    INFO(name);
+    REQUIRE(!dockerfile.empty());
+    CHECK(readme.find("(`docker/examples/" + name + "`)") != std::string::npos);
+    CHECK(readme.find("```dockerfile\n" + dockerfile + "```") != std::string::npos);
+    ++count;
+  }
+  closedir(dir);
+  CHECK(count == 5);
 }

@@ -1,0 +1,252 @@
+// lambda-entrypoint in a real container engine: the image docker/Dockerfile
+// builds (lambda-entrypoint:test, made by tests/container/engine), and
+// scratch images that take the binary from it with COPY --from, as users do,
+// next to the recording stand-ins.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <regex>
+#include <sstream>
+#include <sys/stat.h>
+#include <thread>
+
+#include "harness.hpp"
+
+using harness::Outcome;
+using harness::Record;
+using harness::Strings;
+
+namespace {
+
+constexpr const char* cloud = "AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001";
+
+Outcome docker(Strings args) {
+  harness::Launch launch;
+  launch.program = harness::setting("DOCKER");
+  launch.argv = {"docker"};
+  launch.argv.insert(launch.argv.end(), args.begin(), args.end());
+  launch.env = harness::current_environment();
+  launch.env.push_back("DOCKER_BUILDKIT=0");
+  return harness::launch(launch);
+}
+
+std::string trimmed(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+// A scratch image: the binary from lambda-entrypoint:test, the stand-ins
+// where images keep such programs, and the Dockerfile's own last lines.
+struct Image {
+  std::string tag;
+
+  Image(const std::string& name, const std::string& tail, bool with_emulator = true) : tag("lambda-entrypoint-test:" + name) {
+    harness::TempDir context;
+    harness::copy_file(harness::standin("handler"), context / "handler", 0755);
+    harness::copy_file(harness::standin("emulator"), context / "emulator", 0755);
+    std::string dockerfile =
+        "FROM scratch\n"
+        "COPY --from=lambda-entrypoint:test /lambda-entrypoint /lambda-entrypoint\n"
+        "COPY handler /var/task/handler\n"
+        "COPY handler /var/runtime/bootstrap\n" +
+        std::string(with_emulator ? "COPY emulator /usr/local/bin/aws-lambda-rie\n" : "") +
+        "ENV STANDIN_RECORD_DIR=/out\n"
+        "WORKDIR /var/task\n" +
+        tail;
+    harness::write_file(context / "Dockerfile", dockerfile, 0644);
+    Outcome built = docker({"build", "-q", "-t", tag, context.path()});
+    INFO(built.err);
+    REQUIRE(built.status == 0);
+  }
+};
+
+const std::string standard_tail =
+    "ENTRYPOINT [\"/lambda-entrypoint\", \"/var/task/handler\"]\n"
+    "CMD [\"app.handler\"]\n";
+
+// A directory for the stand-ins' records, mounted at /out.
+struct Records {
+  harness::TempDir dir;
+  Records() { chmod(dir.path().c_str(), 0777); }
+  std::string volume() const { return dir.path() + ":/out"; }
+  std::vector<Record> of(const std::string& role) const { return harness::records(dir.path(), role); }
+  Record only(const std::string& role) const {
+    std::vector<Record> found = of(role);
+    REQUIRE(found.size() == 1);
+    return found.front();
+  }
+};
+
+bool has(const Strings& env, const std::string& entry) {
+  return std::find(env.begin(), env.end(), entry) != env.end();
+}
+
+bool has_name(const Strings& env, const std::string& name) {
+  return std::any_of(env.begin(), env.end(), [&](const std::string& e) { return e.rfind(name + "=", 0) == 0; });
+}
+
+}  // namespace
+
+TEST_CASE("local mode (no AWS_LAMBDA_RUNTIME_API) runs the emulator as PID 1, which runs the handler", "[container]") {
+  Image image("standard", standard_tail);
+  Records records;
+  Outcome run = docker({"run", "--rm", "-v", records.volume(), image.tag});
+  INFO(run.err);
+  CHECK(run.status == 0);
+  Record emulator = records.only("emulator");
+  CHECK(emulator.argv == Strings{"/usr/local/bin/aws-lambda-rie", "/var/task/handler", "app.handler"});
+  CHECK(emulator.pid == 1);
+  CHECK(!has_name(emulator.env, "AWS_LAMBDA_RUNTIME_API"));
+  Record handler = records.only("handler");
+  CHECK(handler.argv == Strings{"/var/task/handler", "app.handler"});
+  CHECK(has(handler.env, cloud));
+  CHECK(has(handler.env, "_HANDLER=app.handler"));
+}
+
+TEST_CASE("cloud mode (-e AWS_LAMBDA_RUNTIME_API) runs the handler directly as PID 1", "[container]") {
+  Image image("standard", standard_tail);
+  Records records;
+  Outcome run = docker({"run", "--rm", "-v", records.volume(), "-e", "AWS_LAMBDA_RUNTIME_API=169.254.100.1:9001", image.tag});
+  INFO(run.err);
+  CHECK(run.status == 0);
+  CHECK(records.of("emulator").empty());
+  Record handler = records.only("handler");
+  CHECK(handler.argv == Strings{"/var/task/handler", "app.handler"});
+  CHECK(handler.pid == 1);
+  CHECK(handler.cwd == "/var/task");
+  CHECK(has(handler.env, "AWS_LAMBDA_RUNTIME_API=169.254.100.1:9001"));
+  CHECK(!has_name(handler.env, "_HANDLER"));
+}
+
+TEST_CASE("a CMD override changes only the handler", "[container]") {
+  Image image("standard", standard_tail);
+  Records records;
+  Outcome run = docker({"run", "--rm", "-v", records.volume(), "-e", cloud, image.tag, "other.handler"});
+  CHECK(run.status == 0);
+  CHECK(records.only("handler").argv == Strings{"/var/task/handler", "other.handler"});
+}
+
+TEST_CASE("an --entrypoint override runs what it names", "[container]") {
+  Image image("standard", standard_tail);
+  Records records;
+  Outcome run = docker({"run", "--rm", "-v", records.volume(), "-e", cloud, "--entrypoint", "/lambda-entrypoint",
+                        image.tag, "/var/runtime/bootstrap", "x y"});
+  CHECK(run.status == 0);
+  CHECK(records.only("handler").argv == Strings{"/var/runtime/bootstrap", "x y"});
+}
+
+TEST_CASE("an image with no CMD and no program exits 142", "[container]") {
+  Image image("no-cmd", "ENTRYPOINT [\"/lambda-entrypoint\"]\n");
+  Records records;
+  Outcome run = docker({"run", "--rm", "-v", records.volume(), image.tag});
+  CHECK(run.status == 142);
+  CHECK_THAT(run.err, Catch::StartsWith("lambda-entrypoint: no PROGRAM to run; usage: "));
+  CHECK(records.of("handler").empty());
+}
+
+TEST_CASE("the AWS form, installed as /lambda-entrypoint.sh, exports _HANDLER and runs the bootstrap", "[container]") {
+  Image image("aws-form",
+              "COPY --from=lambda-entrypoint:test /lambda-entrypoint /lambda-entrypoint.sh\n"
+              "ENTRYPOINT [\"/lambda-entrypoint.sh\"]\n"
+              "CMD [\"function.handler\"]\n");
+  Records records;
+  Outcome run = docker({"run", "--rm", "-v", records.volume(), "-e", cloud, image.tag});
+  CHECK(run.status == 0);
+  Record bootstrap = records.only("handler");
+  CHECK(bootstrap.argv == Strings{"/var/runtime/bootstrap"});
+  CHECK(has(bootstrap.env, "_HANDLER=function.handler"));
+  CHECK(bootstrap.pid == 1);
+}
+
+TEST_CASE("an image without the emulator exits 127 locally, with the reason in docker logs", "[container]") {
+  Image image("no-emulator", standard_tail, false);
+  std::string name = "lambda-entrypoint-test-no-emulator";
+  docker({"rm", "-f", name});
+  Outcome run = docker({"run", "--name", name, image.tag});
+  CHECK(run.status == 127);
+  Outcome logs = docker({"logs", name});
+  docker({"rm", "-f", name});
+  CHECK_THAT(logs.err, Catch::StartsWith("lambda-entrypoint: /usr/local/bin/aws-lambda-rie: No such file or directory; "
+                                         "AWS_LAMBDA_RUNTIME_API is unset or empty, so this runs locally under the "
+                                         "Runtime Interface Emulator"));
+}
+
+TEST_CASE("a read-only root and a non-root user change nothing", "[container]") {
+  Image image("standard", standard_tail);
+  for (bool in_cloud : {true, false}) {
+    DYNAMIC_SECTION((in_cloud ? "in the cloud" : "locally")) {
+      Records records;
+      Strings args = {"run", "--rm", "--read-only", "--user", "993:990", "-v", records.volume()};
+      if (in_cloud) args.insert(args.end(), {"-e", cloud});
+      args.push_back(image.tag);
+      Outcome run = docker(args);
+      INFO(run.err);
+      CHECK(run.status == 0);
+      Record handler = records.only("handler");
+      CHECK(handler.uid == 993);
+      CHECK(handler.gid == 990);
+      CHECK(handler.argv == Strings{"/var/task/handler", "app.handler"});
+    }
+  }
+}
+
+TEST_CASE("the handler's exit status is what docker run returns", "[container]") {
+  Image image("standard", standard_tail);
+  Records records;
+  for (int status : {0, 1, 3, 126, 127, 142, 255}) {
+    Outcome run = docker({"run", "--rm", "-v", records.volume(), "-e", cloud, "-e",
+                          "STANDIN_EXIT_STATUS=" + std::to_string(status), image.tag});
+    CHECK(run.status == status);
+  }
+}
+
+TEST_CASE("docker stop of a local-mode container is prompt: the emulator gets SIGTERM and exits 0", "[container]") {
+  Image image("standard", standard_tail);
+  Records records;
+  std::string name = "lambda-entrypoint-test-stop";
+  docker({"rm", "-f", name});
+  Outcome started = docker({"run", "-d", "--name", name, "-v", records.volume(), "-e", "STANDIN_EMULATOR_SERVE=1", image.tag});
+  REQUIRE(started.status == 0);
+  // Once the handler has run, the emulator is serving.
+  for (int i = 0; i < 200 && records.of("handler").empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  REQUIRE(records.of("handler").size() == 1);
+
+  auto begin = std::chrono::steady_clock::now();
+  Outcome stopped = docker({"stop", "-t", "30", name});
+  auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  Outcome code = docker({"inspect", "--format", "{{.State.ExitCode}}", name});
+  docker({"rm", "-f", name});
+  CHECK(stopped.status == 0);
+  CHECK(trimmed(code.out) == "0");  // 137 would mean SIGTERM went unheard and the engine had to kill it
+  INFO("docker stop took " << seconds << " s");
+  CHECK(seconds < 15);  // the grace period is 30 s
+}
+
+TEST_CASE("the distributable image holds exactly one file, /lambda-entrypoint, its ENTRYPOINT", "[container]") {
+  Outcome entrypoint = docker({"image", "inspect", "--format", "{{json .Config.Entrypoint}}", "lambda-entrypoint:test"});
+  REQUIRE(entrypoint.status == 0);
+  CHECK(trimmed(entrypoint.out) == "[\"/lambda-entrypoint\"]");
+
+  harness::TempDir saved;
+  REQUIRE(docker({"save", "-o", saved / "image.tar", "lambda-entrypoint:test"}).status == 0);
+  harness::Launch untar;
+  untar.program = "/bin/tar";
+  untar.argv = {"tar", "-xf", saved / "image.tar", "-C", saved.path()};
+  REQUIRE(harness::launch(untar).status == 0);
+  std::string manifest = harness::read_file(saved / "manifest.json");
+  std::smatch layers;
+  REQUIRE(std::regex_search(manifest, layers, std::regex("\"Layers\":\\[([^\\]]*)\\]")));
+  Strings files;
+  std::string list = layers[1];
+  std::regex quoted("\"([^\"]+)\"");
+  for (auto it = std::sregex_iterator(list.begin(), list.end(), quoted); it != std::sregex_iterator(); ++it) {
+    harness::Launch listing;
+    listing.program = "/bin/tar";
+    listing.argv = {"tar", "-tf", saved / (*it)[1].str()};
+    Outcome listed = harness::launch(listing);
+    REQUIRE(listed.status == 0);
+    std::istringstream lines(listed.out);
+    for (std::string line; std::getline(lines, line);) files.push_back(line);
+  }
+  CHECK(files == Strings{"lambda-entrypoint"});
+}
