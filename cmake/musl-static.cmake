@@ -10,6 +10,8 @@
 # g++-aarch64-linux-gnu and musl-dev:arm64 (for aarch64).
 
 set(LAMBDA_ENTRYPOINT_ARCH "${CMAKE_HOST_SYSTEM_PROCESSOR}" CACHE STRING "Target CPU: x86_64 or aarch64")
+# CMake's compiler checks read this file again in a project of their own.
+set(CMAKE_TRY_COMPILE_PLATFORM_VARIABLES LAMBDA_ENTRYPOINT_ARCH)
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR "${LAMBDA_ENTRYPOINT_ARCH}")
 set(LAMBDA_ENTRYPOINT_STATIC_TOOLCHAIN ON)
@@ -61,7 +63,7 @@ set(CMAKE_CXX_FLAGS_RELEASE_INIT "-Os -DNDEBUG")
 
 # Link musl's start files and libc.a by hand, in the order musl-gcc.specs uses.
 set(CMAKE_EXE_LINKER_FLAGS_INIT
-    "-static -nostdlib -Wl,--gc-sections -Wl,-z,noexecstack -Wl,-z,relro -Wl,-z,now -Wl,-z,max-page-size=4096 -Wl,-z,noseparate-code ${musl_lib}/crt1.o ${musl_lib}/crti.o ${crtbegin}")
+    "-static -nostdlib -Wl,--gc-sections -Wl,-z,noexecstack -Wl,-z,norelro -Wl,-z,max-page-size=4096 -Wl,-z,noseparate-code ${musl_lib}/crt1.o ${musl_lib}/crti.o ${crtbegin}")
 set(CMAKE_EXE_LINKER_FLAGS_RELEASE_INIT "-s")
 set(CMAKE_CXX_STANDARD_LIBRARIES
     "-Wl,--start-group ${musl_lib}/libc.a ${libgcc} -Wl,--end-group ${crtend} ${musl_lib}/crtn.o")

@@ -439,7 +439,13 @@ TEST_CASE("nothing else changes: argv bytes, environment, directory, descriptors
   };
   Strings args = {scene.handler, "", " ", "a  b", "'\"$HOME`\\", "line\nbreak", "tab\there", "\xff\xfe\x80", "=",
                   "--", "-", "--debug"};
-  Strings extra = {"EMPTY=", "EQUALS=a=b=c", "DUP=1", "DUP=2", "NEWLINE=x\ny", "BYTES=\xc3\x28"};
+  Strings extra = {"EMPTY=", "EQUALS=a=b=c", "NEWLINE=x\ny", "BYTES=\xc3\x28"};
+  // qemu-user, which runs a binary for another CPU here, keeps one environment
+  // entry per name before the binary starts, and catches every signal itself,
+  // so that an ignored one is back to its default after an execve: those two
+  // can only be checked natively.
+  bool native = harness::cpu_emulator(harness::entrypoint()).empty();
+  if (native) extra.insert(extra.end(), {"DUP=1", "DUP=2"});
   for (bool in_cloud : {true, false}) {
     DYNAMIC_SECTION((in_cloud ? "in the cloud" : "locally")) {
       Strings env = scene.env(extra);
@@ -454,7 +460,7 @@ TEST_CASE("nothing else changes: argv bytes, environment, directory, descriptors
       CHECK(first.env == env);
       CHECK(first.cwd == work.path());
       CHECK(first.blocked == std::to_string(SIGUSR1));
-      CHECK(first.ignored == std::to_string(SIGUSR2));
+      if (native) CHECK(first.ignored == std::to_string(SIGUSR2));
       CHECK(first.fds == "0,1,2,7");
     }
   }

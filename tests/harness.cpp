@@ -1,7 +1,9 @@
 #include "harness.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <elf.h>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -91,8 +93,24 @@ void drain(int out_fd, int err_fd, Outcome& outcome) {
 Outcome launch(const Launch& launch) {
   int out_pipe[2], err_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-  std::vector<char*> argv = pointers(launch.argv);
-  std::vector<char*> envp = pointers(launch.env);
+  // A program for another CPU runs under qemu-user, which gives it the same
+  // argv[0] (-0) and hands its execve calls to the kernel, so the native
+  // stand-ins it starts run as they would anywhere.
+  std::string program = launch.program;
+  Strings arguments = launch.argv;
+  std::string qemu = cpu_emulator(launch.sandbox != nullptr ? launch.sandbox->root + program : program);
+  // qemu-user rebuilds the environment it gives the program in reverse order
+  // (and keeps one entry per name): handing it the environment reversed
+  // keeps the order the program sees the one the test chose.
+  Strings environment = launch.env;
+  if (!qemu.empty()) {
+    arguments.insert(arguments.begin(), {qemu, "-0", arguments.empty() ? program : arguments.front(), program});
+    arguments.erase(arguments.begin() + 4);
+    program = qemu;
+    std::reverse(environment.begin(), environment.end());
+  }
+  std::vector<char*> argv = pointers(arguments);
+  std::vector<char*> envp = pointers(environment);
   Outcome outcome;
   pid_t child = fork();
   if (child < 0) throw std::runtime_error("fork failed");
@@ -110,8 +128,8 @@ Outcome launch(const Launch& launch) {
     if (launch.sandbox != nullptr) enter(*launch.sandbox);
     if (!launch.cwd.empty() && chdir(launch.cwd.c_str()) != 0) die("chdir");
     if (launch.before_exec) launch.before_exec();
-    execve(launch.program.c_str(), argv.data(), envp.data());
-    die(launch.program.c_str());
+    execve(program.c_str(), argv.data(), envp.data());
+    die(program.c_str());
   }
   close(out_pipe[1]);
   close(err_pipe[1]);
@@ -229,6 +247,21 @@ std::pair<std::string, std::string> under_test() {
 }  // namespace
 
 std::string entrypoint() { return under_test().second; }
+
+std::string cpu_emulator(const std::string& file) {
+#if defined(__x86_64__)
+  constexpr int native = EM_X86_64;
+#elif defined(__aarch64__)
+  constexpr int native = EM_AARCH64;
+#endif
+  Elf64_Ehdr elf;
+  std::ifstream stream(file, std::ios::binary);
+  if (!stream.read(reinterpret_cast<char*>(&elf), sizeof elf) || std::memcmp(elf.e_ident, ELFMAG, SELFMAG) != 0) return "";
+  if (elf.e_machine == native) return "";
+  const char* cpu = elf.e_machine == EM_AARCH64 ? "aarch64" : elf.e_machine == EM_X86_64 ? "x86_64" : nullptr;
+  if (cpu == nullptr) return "";
+  return std::string("/usr/bin/qemu-") + cpu + "-static";
+}
 
 std::string entrypoint_arch() { return under_test().first; }
 

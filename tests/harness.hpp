@@ -88,6 +88,10 @@ std::string entrypoint();
 std::string entrypoint_arch();
 std::string standin(const std::string& role);
 
+// The qemu-user program that runs a file built for another CPU than the
+// tests' own, or "" when it runs natively. launch() uses it by itself.
+std::string cpu_emulator(const std::string& file);
+
 // The bytes of a file; empty when it cannot be read.
 std::string read_file(const std::string& path);
 

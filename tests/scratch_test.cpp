@@ -41,6 +41,11 @@ struct Image {
     harness::copy_file(harness::standin("handler"), root / "usr/local/bin/handler", 0755);
     harness::copy_file(harness::standin("handler"), root / "var/runtime/bootstrap", 0755);
     if (with_emulator) harness::copy_file(harness::standin("emulator"), root / "usr/local/bin/aws-lambda-rie", 0755);
+    // A binary for another CPU needs qemu-user, a static program too.
+    if (std::string qemu = harness::cpu_emulator(harness::entrypoint()); !qemu.empty()) {
+      harness::make_dirs(root.path() + qemu.substr(0, qemu.rfind('/')));
+      harness::copy_file(qemu, root.path() + qemu, 0755);
+    }
     chmod(records.path().c_str(), 0777);
   }
 
