@@ -62,6 +62,10 @@ set(CMAKE_CXX_FLAGS_INIT
 set(CMAKE_CXX_FLAGS_RELEASE_INIT "-Os -DNDEBUG")
 
 # Link musl's start files and libc.a by hand, in the order musl-gcc.specs uses.
+# Layout for size: code and read-only data share one segment
+# (noseparate-code), pages are 4 KiB even on aarch64 (whose default, 64 KiB,
+# pads the file), and there is no RELRO, which musl's static start-up never
+# applies and which would only add a page of padding.
 set(CMAKE_EXE_LINKER_FLAGS_INIT
     "-static -nostdlib -Wl,--gc-sections -Wl,-z,noexecstack -Wl,-z,norelro -Wl,-z,max-page-size=4096 -Wl,-z,noseparate-code ${musl_lib}/crt1.o ${musl_lib}/crti.o ${crtbegin}")
 set(CMAKE_EXE_LINKER_FLAGS_RELEASE_INIT "-s")

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstring>
+#include <elf.h>
 #include <regex>
 #include <sstream>
 #include <sys/stat.h>
@@ -26,7 +28,7 @@ Outcome docker(Strings args) {
   launch.argv = {"docker"};
   launch.argv.insert(launch.argv.end(), args.begin(), args.end());
   launch.env = harness::current_environment();
-  launch.env.push_back("DOCKER_BUILDKIT=0");
+  launch.env.push_back("DOCKER_BUILDKIT=1");
   return harness::launch(launch);
 }
 
@@ -35,18 +37,22 @@ std::string trimmed(std::string text) {
   return text;
 }
 
-// A scratch image: the binary from lambda-entrypoint:test, the stand-ins
-// where images keep such programs, and the Dockerfile's own last lines.
+// A scratch image for a platform: the binary from the distributable image of
+// that platform, the (native) stand-ins where images keep such programs, and
+// the Dockerfile's own last lines.
 struct Image {
   std::string tag;
 
-  Image(const std::string& name, const std::string& tail, bool with_emulator = true) : tag("lambda-entrypoint-test:" + name) {
+  Image(const std::string& name, const std::string& tail, bool with_emulator = true,
+        const std::string& platform = "amd64")
+      : tag("lambda-entrypoint-test:" + name + "-" + platform) {
     harness::TempDir context;
     harness::copy_file(harness::standin("handler"), context / "handler", 0755);
     harness::copy_file(harness::standin("emulator"), context / "emulator", 0755);
+    std::string distributable = platform == "amd64" ? "lambda-entrypoint:test" : "lambda-entrypoint:test-" + platform;
     std::string dockerfile =
         "FROM scratch\n"
-        "COPY --from=lambda-entrypoint:test /lambda-entrypoint /lambda-entrypoint\n"
+        "COPY --from=" + distributable + " /lambda-entrypoint /lambda-entrypoint\n"
         "COPY handler /var/task/handler\n"
         "COPY handler /var/runtime/bootstrap\n" +
         std::string(with_emulator ? "COPY emulator /usr/local/bin/aws-lambda-rie\n" : "") +
@@ -54,11 +60,41 @@ struct Image {
         "WORKDIR /var/task\n" +
         tail;
     harness::write_file(context / "Dockerfile", dockerfile, 0644);
-    Outcome built = docker({"build", "-q", "-t", tag, context.path()});
+    Outcome built = docker({"build", "-q", "--platform", "linux/" + platform, "-t", tag, context.path()});
     INFO(built.err);
     REQUIRE(built.status == 0);
   }
 };
+
+Outcome run_tool(Strings argv) {
+  harness::Launch launch;
+  launch.program = "/bin/" + argv.front();
+  launch.argv = std::move(argv);
+  return harness::launch(launch);
+}
+
+// The files of an image's layers, as docker save gives them, unpacked under
+// into/rootfs.
+Strings image_files(const std::string& tag, const harness::TempDir& into) {
+  REQUIRE(docker({"save", "-o", into / "image.tar", tag}).status == 0);
+  REQUIRE(run_tool({"tar", "-xf", into / "image.tar", "-C", into.path()}).status == 0);
+  harness::make_dirs(into / "rootfs");
+  std::string manifest = harness::read_file(into / "manifest.json");
+  std::smatch layers;
+  REQUIRE(std::regex_search(manifest, layers, std::regex("\"Layers\":\\[([^\\]]*)\\]")));
+  Strings files;
+  std::string list = layers[1];
+  std::regex quoted("\"([^\"]+)\"");
+  for (auto it = std::sregex_iterator(list.begin(), list.end(), quoted); it != std::sregex_iterator(); ++it) {
+    std::string layer = into / (*it)[1].str();
+    Outcome listed = run_tool({"tar", "-tf", layer});
+    REQUIRE(listed.status == 0);
+    REQUIRE(run_tool({"tar", "-xf", layer, "-C", into / "rootfs"}).status == 0);
+    std::istringstream lines(listed.out);
+    for (std::string line; std::getline(lines, line);) files.push_back(line);
+  }
+  return files;
+}
 
 const std::string standard_tail =
     "ENTRYPOINT [\"/lambda-entrypoint\", \"/var/task/handler\"]\n"
@@ -226,27 +262,46 @@ TEST_CASE("the distributable image holds exactly one file, /lambda-entrypoint, i
   Outcome entrypoint = docker({"image", "inspect", "--format", "{{json .Config.Entrypoint}}", "lambda-entrypoint:test"});
   REQUIRE(entrypoint.status == 0);
   CHECK(trimmed(entrypoint.out) == "[\"/lambda-entrypoint\"]");
-
   harness::TempDir saved;
-  REQUIRE(docker({"save", "-o", saved / "image.tar", "lambda-entrypoint:test"}).status == 0);
-  harness::Launch untar;
-  untar.program = "/bin/tar";
-  untar.argv = {"tar", "-xf", saved / "image.tar", "-C", saved.path()};
-  REQUIRE(harness::launch(untar).status == 0);
-  std::string manifest = harness::read_file(saved / "manifest.json");
-  std::smatch layers;
-  REQUIRE(std::regex_search(manifest, layers, std::regex("\"Layers\":\\[([^\\]]*)\\]")));
-  Strings files;
-  std::string list = layers[1];
-  std::regex quoted("\"([^\"]+)\"");
-  for (auto it = std::sregex_iterator(list.begin(), list.end(), quoted); it != std::sregex_iterator(); ++it) {
-    harness::Launch listing;
-    listing.program = "/bin/tar";
-    listing.argv = {"tar", "-tf", saved / (*it)[1].str()};
-    Outcome listed = harness::launch(listing);
-    REQUIRE(listed.status == 0);
-    std::istringstream lines(listed.out);
-    for (std::string line; std::getline(lines, line);) files.push_back(line);
+  CHECK(image_files("lambda-entrypoint:test", saved) == Strings{"lambda-entrypoint"});
+}
+
+TEST_CASE("built for linux/arm64, the image is an arm64 image of one static aarch64 executable", "[container]") {
+  Outcome architecture = docker({"image", "inspect", "--format", "{{.Os}}/{{.Architecture}}", "lambda-entrypoint:test-arm64"});
+  REQUIRE(architecture.status == 0);
+  CHECK(trimmed(architecture.out) == "linux/arm64");
+  harness::TempDir saved;
+  REQUIRE(image_files("lambda-entrypoint:test-arm64", saved) == Strings{"lambda-entrypoint"});
+  std::string binary = harness::read_file(saved / "rootfs/lambda-entrypoint");
+  REQUIRE(binary.size() > sizeof(Elf64_Ehdr));
+  Elf64_Ehdr header;
+  std::memcpy(&header, binary.data(), sizeof header);
+  CHECK(header.e_machine == EM_AARCH64);
+  CHECK(header.e_type == ET_EXEC);
+  for (unsigned i = 0; i < header.e_phnum; ++i) {
+    Elf64_Phdr segment;
+    std::memcpy(&segment, binary.data() + header.e_phoff + i * header.e_phentsize, sizeof segment);
+    CHECK(segment.p_type != PT_INTERP);
+    CHECK(segment.p_type != PT_DYNAMIC);
   }
-  CHECK(files == Strings{"lambda-entrypoint"});
+}
+
+TEST_CASE("the arm64 image runs here, its binary under binfmt's qemu, in both modes", "[container]") {
+  Image image("standard", standard_tail, true, "arm64");
+  for (bool in_cloud : {true, false}) {
+    DYNAMIC_SECTION((in_cloud ? "in the cloud" : "locally")) {
+      Records records;
+      Strings args = {"run", "--rm", "-v", records.volume()};
+      if (in_cloud) args.insert(args.end(), {"-e", cloud});
+      args.push_back(image.tag);
+      Outcome run = docker(args);
+      INFO(run.err);
+      CHECK(run.status == 0);
+      Record handler = records.only("handler");
+      CHECK(handler.argv == Strings{"/var/task/handler", "app.handler"});
+      CHECK(has(handler.env, cloud));
+      if (in_cloud) CHECK(handler.pid == 1);
+      else CHECK(records.only("emulator").argv == Strings{"/usr/local/bin/aws-lambda-rie", "/var/task/handler", "app.handler"});
+    }
+  }
 }
