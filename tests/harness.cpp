@@ -197,9 +197,13 @@ TempDir::TempDir() {
   chmod(path_.c_str(), 0755);  // other users (the non-root tests) must reach inside
 }
 
-TempDir::~TempDir() {
-  std::string command = "rm -rf '" + path_ + "'";
-  if (std::system(command.c_str()) != 0) std::fprintf(stderr, "could not remove %s\n", path_.c_str());
+TempDir::~TempDir() { remove_tree(path_); }
+
+void remove_tree(const std::string& path) {
+  Launch rm;
+  rm.program = "/bin/rm";
+  rm.argv = {"rm", "-rf", "--", path};
+  if (launch(rm).status != 0) std::fprintf(stderr, "could not remove %s\n", path.c_str());
 }
 
 void write_file(const std::string& path, const std::string& content, mode_t mode) {

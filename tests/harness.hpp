@@ -75,6 +75,7 @@ class TempDir {
 void write_file(const std::string& path, const std::string& content, mode_t mode);
 void copy_file(const std::string& from, const std::string& to, mode_t mode);
 void make_dirs(const std::string& path, mode_t mode = 0755);
+void remove_tree(const std::string& path);
 
 // The environment of the test process, as "NAME=value" strings.
 Strings current_environment();
