@@ -1,0 +1,184 @@
+// Kernel limits and odd files: whatever the input, the binary either runs the
+// program exactly or says why not, with the documented exit code; it never
+// crashes.
+#include <catch2/catch.hpp>
+#include <climits>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness.hpp"
+
+using harness::Outcome;
+using harness::Record;
+using harness::Strings;
+
+namespace {
+
+constexpr const char* cloud = "AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001";
+// The harness's own exit code when it cannot even start the binary.
+constexpr int could_not_start = 250;
+
+struct Scene {
+  harness::TempDir dir;
+  std::string handler = dir / "handler";
+  std::string emulator = dir / "aws-lambda-rie";
+  std::string records = dir / "records";
+
+  Scene() {
+    harness::copy_file(harness::standin("handler"), handler, 0755);
+    harness::copy_file(harness::standin("emulator"), emulator, 0755);
+    harness::make_dirs(records);
+  }
+
+  Strings env(Strings extra) const {
+    Strings result = {"STANDIN_RECORD_DIR=" + records, "LAMBDA_ENTRYPOINT_EMULATOR=" + emulator};
+    result.insert(result.end(), extra.begin(), extra.end());
+    return result;
+  }
+
+  Outcome run(Strings args, Strings env, harness::Launch launch = {}) const {
+    launch.program = harness::entrypoint();
+    launch.argv = {"lambda-entrypoint"};
+    launch.argv.insert(launch.argv.end(), args.begin(), args.end());
+    launch.env = std::move(env);
+    return harness::launch(launch);
+  }
+};
+
+std::string message(const std::string& subject, const std::string& rest) {
+  return "lambda-entrypoint: " + subject + ": " + rest;
+}
+
+}  // namespace
+
+TEST_CASE("arguments and environment up to and past the kernel's limit: the program runs exactly, or 126 with E2BIG",
+          "[limits]") {
+  Scene scene;
+  // With an 8 MiB stack limit the kernel takes 2 MiB of arguments and
+  // environment, pointers included.
+  harness::Launch limited;
+  limited.before_exec = [] {
+    rlimit stack = {8 << 20, 8 << 20};
+    setrlimit(RLIMIT_STACK, &stack);
+  };
+  const size_t limit = 2 << 20;
+  // Locally the emulator flags, already in the environment, are added to the
+  // arguments: 50 kB more to pass on than came in.
+  const std::string flags = "LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=--log-level " + std::string(50000, 'f');
+  for (const char* mode : {"cloud", "local", "AWS form"}) {
+    DYNAMIC_SECTION(mode) {
+      std::string name = mode;
+      int ran = 0, too_big = 0, too_big_to_start = 0;
+      for (size_t total = limit - 120000; total <= limit + 60000; total += 6000) {
+        harness::remove_tree(scene.records);
+        harness::make_dirs(scene.records);
+        Strings env = scene.env({name == "local" ? flags : cloud});
+        Strings args = {scene.handler, std::string(100000, 'a')};
+        if (name == "AWS form") {
+          env.push_back("LAMBDA_ENTRYPOINT_BOOTSTRAP=" + scene.handler);
+          args = {"--aws-form", std::string(100000, 'h')};
+        }
+        size_t used = 100000 + (name == "local" ? flags.size() : 0);
+        for (int i = 0; used < total; ++i) {
+          std::string entry = "FILL" + std::to_string(i) + "=" + std::string(std::min<size_t>(60000, total - used), 'x');
+          used += entry.size() + 1 + sizeof(char*);
+          env.push_back(entry);
+        }
+        Outcome outcome = scene.run(args, env, limited);
+        INFO(mode << ", " << total << " bytes: status " << outcome.status << ", " << outcome.err);
+        if (outcome.status == could_not_start) {
+          ++too_big_to_start;
+          continue;
+        }
+        if (outcome.status == 126) {
+          REQUIRE_THAT(outcome.err, Catch::StartsWith("lambda-entrypoint: "));
+          REQUIRE_THAT(outcome.err, Catch::Contains(": Argument list too long;"));
+          REQUIRE_THAT(outcome.err, Catch::EndsWith("the arguments and environment together exceed the kernel's limit\n"));
+          ++too_big;
+          continue;
+        }
+        // What lambda-entrypoint executed got exactly what it should. (Locally,
+        // the emulator stand-in may in turn fail to pass on the _HANDLER it adds.)
+        std::vector<Record> first = harness::records(scene.records, name == "local" ? "emulator" : "handler");
+        REQUIRE(first.size() == 1);
+        if (name == "AWS form") {
+          REQUIRE(first.front().argv == Strings{scene.handler});
+          REQUIRE(first.front().env.back() == "_HANDLER=" + args.back());
+        } else {
+          REQUIRE(first.front().env == env);
+          Strings expected = args;
+          if (name == "local") expected.insert(expected.begin(), {scene.emulator, "--log-level", std::string(50000, 'f')});
+          REQUIRE(first.front().argv == expected);
+          if (name == "cloud") REQUIRE(outcome.status == 0);
+        }
+        ++ran;
+      }
+      INFO(ran << " ran, " << too_big << " refused with E2BIG, " << too_big_to_start << " too big to start");
+      CHECK(ran > 0);
+      CHECK(too_big_to_start > 0);  // the sweep did go past the limit
+      if (name == "local") CHECK(too_big > 0);
+    }
+  }
+}
+
+TEST_CASE("PATH entries too long to use are passed over, however long PATH is", "[limits]") {
+  Scene scene;
+  std::string long_entry = "/" + std::string(5000, 'x');
+  std::string long_component = "/nonexistent/" + std::string(NAME_MAX + 10, 'y');
+  Outcome outcome = scene.run({"handler"}, scene.env({cloud, "PATH=" + long_entry + ":" + long_component + ":" + scene.dir.path()}));
+  CHECK(outcome.status == 0);
+  CHECK(outcome.err.empty());
+}
+
+TEST_CASE("names past NAME_MAX and paths past PATH_MAX are not found: 127", "[limits]") {
+  Scene scene;
+  std::string long_name(NAME_MAX + 1, 'n');
+  std::string long_path;
+  while (long_path.size() <= PATH_MAX) long_path += "/" + std::string(200, 'p');
+  for (const std::string& program : {long_name, "/tmp/" + long_name, long_path}) {
+    Outcome outcome = scene.run({program}, scene.env({cloud, "PATH=" + scene.dir.path()}));
+    CHECK(outcome.status == 127);
+    CHECK_THAT(outcome.err, Catch::EndsWith(": Filename too long\n"));  // musl's words for ENAMETOOLONG
+  }
+}
+
+TEST_CASE("odd files as PROGRAM: each gets its exit code and reason", "[limits]") {
+  Scene scene;
+  harness::TempDir files;
+  REQUIRE(symlink("/nonexistent/target", (files / "dangling").c_str()) == 0);
+  REQUIRE(symlink((files / "loop").c_str(), (files / "loop").c_str()) == 0);
+  REQUIRE(mkfifo((files / "fifo").c_str(), 0755) == 0);
+  struct Expectation {
+    std::string program;
+    int status;
+    std::string line;
+  };
+  for (const Expectation& e : std::vector<Expectation>{
+           {files / "dangling", 127, message(files / "dangling", "No such file or directory\n")},
+           {files / "loop", 126, message(files / "loop", "Symbolic link loop\n")},
+           {files / "fifo", 126, message(files / "fifo", "Permission denied; check its mode bits, and that its file "
+                                                         "system allows executing it\n")},
+           {"/dev/null", 126, message("/dev/null", "Permission denied; check its mode bits, and that its file system "
+                                                   "allows executing it\n")},
+           {files.path(), 126, message(files.path(), "Is a directory\n")},
+           {"", 127, message("''", "No such file or directory\n")},
+       }) {
+    Outcome outcome = scene.run({"--", e.program}, scene.env({cloud}));
+    INFO(e.program);
+    CHECK(outcome.status == e.status);
+    CHECK(outcome.err == e.line);
+  }
+}
+
+TEST_CASE("thousands of options before PROGRAM are parsed like a few", "[limits]") {
+  Scene scene;
+  Strings args(20000, "--emulator=/elsewhere");
+  args.push_back("--aws-form");
+  args.push_back("app.handler");
+  Outcome outcome = scene.run(args, scene.env({cloud, "LAMBDA_ENTRYPOINT_BOOTSTRAP=" + scene.handler}));
+  CHECK(outcome.status == 0);
+  std::vector<Record> handler = harness::records(scene.records, "handler");
+  REQUIRE(handler.size() == 1);
+  CHECK(handler.front().argv == Strings{scene.handler});
+}
