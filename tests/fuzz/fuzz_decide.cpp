@@ -1,0 +1,81 @@
+// libFuzzer target, under ASan and UBSan: decide() over any arguments and
+// environment, then the plan turned into argv and environment and quoted as
+// run() and --debug would, with the plan's promises checked on the way.
+//
+// Input: the first byte is how many of the NUL-separated fields that follow
+// are arguments; the rest is the environment.
+#include "../../entry.cpp"
+
+#include <cstdint>
+#include <fcntl.h>
+#include <string>
+#include <vector>
+
+namespace {
+
+const int null_output = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+void require(bool promise) {
+  if (!promise) __builtin_trap();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return 0;
+  std::vector<std::string> fields;
+  std::string field;
+  for (std::size_t i = 1; i < size; ++i) {
+    if (data[i] == '\0') {
+      fields.push_back(field);
+      field.clear();
+    } else {
+      field += static_cast<char>(data[i]);
+    }
+  }
+  if (!field.empty()) fields.push_back(field);
+  std::size_t argc = std::min<std::size_t>(data[0], fields.size());
+  std::vector<char*> argv, envp;
+  for (std::size_t i = 0; i < fields.size(); ++i) (i < argc ? argv : envp).push_back(fields[i].data());
+  argv.push_back(nullptr);
+  envp.push_back(nullptr);
+
+  Decision decision = decide(static_cast<int>(argc), argv.data(), envp.data());
+  Output out(null_output);
+  if (decision.action == Action::complain) {
+    require(decision.complaint.exit_code == exit_misuse || decision.complaint.exit_code == exit_cannot_run);
+    if (decision.complaint.subject.data() != nullptr) out.quoted(decision.complaint.subject);
+    return 0;
+  }
+  if (decision.action != Action::run) return 0;
+
+  const Plan& plan = decision.plan;
+  std::size_t count = argv_size(plan);
+  require(count >= 1);
+  std::vector<char*> command(count + 1, reinterpret_cast<char*>(1));
+  std::string words(plan.emulator_flags.size() + 1, '\x7f');
+  fill_argv(plan, words.data(), command.data());
+  require(command[count] == nullptr);
+  for (std::size_t i = 0; i < count; ++i) {
+    require(command[i] != nullptr);
+    out.quoted(command[i]);
+  }
+  // The program's own arguments end the command, untouched and in order.
+  for (std::size_t i = 0; i < plan.tail_size; ++i) require(command[count - plan.tail_size + i] == plan.tail[i]);
+  require(plan.cloud == (plan.emulator == nullptr));
+  require(runtime_index(plan) < count);
+  // Locally, nothing the emulator would take as its own flag reaches it after the flags.
+  if (!plan.cloud)
+    for (std::size_t i = runtime_index(plan); i < count; ++i) require(emulator_flag_in(command[i]) == nullptr);
+
+  if (plan.handler != nullptr) {
+    std::vector<char*> environment(env_size(envp.data()) + 2, reinterpret_cast<char*>(1));
+    std::string entry(handler_variable.size() + 2 + std::strlen(plan.handler), '\x7f');
+    fill_env(envp.data(), plan.handler, entry.data(), environment.data());
+    int handlers = 0;
+    for (char** e = environment.data(); *e != nullptr; ++e) handlers += starts_with(*e, "_HANDLER=");
+    require(handlers == 1);
+    require(std::string_view(env_value(environment.data(), handler_variable)) == plan.handler);
+  }
+  return 0;
+}
