@@ -220,8 +220,10 @@ void run_cases(Mode mode) {
   }
   // The figure CI reports: .ci/run reads these lines back from the test log.
   static const char* const names[] = {"cloud", "local", "AWS form"};
-  std::printf("property: %llu round trips (%s, %s binary, seed %llu) passed\n", static_cast<unsigned long long>(cases),
-              names[static_cast<int>(mode)], harness::entrypoint_arch().c_str(), static_cast<unsigned long long>(seed));
+  std::string binary = harness::entrypoint();
+  std::printf("property: %llu round trips (%s, %s %s, seed %llu) passed\n", static_cast<unsigned long long>(cases),
+              names[static_cast<int>(mode)], harness::entrypoint_arch().c_str(),
+              binary.substr(binary.rfind('/') + 1).c_str(), static_cast<unsigned long long>(seed));
 }
 
 }  // namespace
