@@ -41,9 +41,12 @@ constexpr const char* aws_count_message = "entrypoint requires the handler name 
 constexpr const char* usage_hint = "usage: lambda-entrypoint [OPTION...] [--] PROGRAM [ARG...] (see --help)";
 // Docker's own default, for images (scratch) that set no PATH at all.
 constexpr const char* default_search_path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+constexpr string_view aws_lambda_prefix = "AWS_LAMBDA_";
 constexpr string_view runtime_api_variable = "AWS_LAMBDA_RUNTIME_API";
 constexpr string_view exec_wrapper_variable = "AWS_LAMBDA_EXEC_WRAPPER";
+constexpr string_view own_prefix = "LAMBDA_ENTRYPOINT_";  // of every setting's variable
 constexpr string_view handler_variable = "_HANDLER";
+constexpr string_view path_variable = "PATH";
 
 // Every setting once: its option, its environment variable, its help. --help
 // is printed from this table and the README follows it.
@@ -51,7 +54,7 @@ enum Setting { aws_form_setting, bootstrap_setting, emulator_setting, emulator_f
 
 struct SettingInfo {
   const char* option;         // long option, without "--"
-  const char* variable;       // environment variable with the same meaning
+  string_view variable;       // environment variable with the same meaning
   const char* value_name;     // nullptr for a switch: the option takes no value, the variable 1 or 0
   const char* default_value;  // nullptr: none
   const char* help;
@@ -146,18 +149,65 @@ Decision misuse(string_view subject, const char* reason) {
 
 bool non_empty(const char* text) { return text != nullptr && *text != '\0'; }
 
+// What follows prefix in text, or nullptr. text is never measured: its NUL
+// ends the comparison at the latest, and most texts differ at the first byte.
+const char* after(const char* text, string_view prefix) {
+  for (char c : prefix)
+    if (*text++ != c) return nullptr;
+  return text;
+}
+
+// The value in an environment entry "NAME=value" for this name, or nullptr.
+const char* value_if_named(const char* entry, string_view name) {
+  const char* rest = after(entry, name);
+  return rest != nullptr && *rest == '=' ? rest + 1 : nullptr;
+}
+
 // The first "NAME=value" entry for a name, the one getenv finds.
 const char* env_entry(char* const envp[], string_view name) {
-  for (char* const* entry = envp; entry != nullptr && *entry != nullptr; ++entry) {
-    string_view text = *entry;
-    if (text.size() > name.size() && text[name.size()] == '=' && starts_with(text, name)) return *entry;
-  }
+  for (char* const* entry = envp; entry != nullptr && *entry != nullptr; ++entry)
+    if (value_if_named(*entry, name) != nullptr) return *entry;
   return nullptr;
 }
 
 const char* env_value(char* const envp[], string_view name) {
   const char* entry = env_entry(envp, name);
   return entry == nullptr ? nullptr : entry + name.size() + 1;
+}
+
+// Every variable decide() reads, found in one pass (the first entry of a name
+// wins, as for getenv). This runs over the whole environment at every cold
+// start, so an entry that is none of them is passed over on its first byte.
+struct Variables {
+  const char* runtime_api = nullptr;
+  const char* exec_wrapper = nullptr;
+  const char* path = nullptr;
+  const char* settings[setting_count] = {};
+};
+
+Variables read_variables(char* const envp[]) {
+  constexpr string_view runtime_api = runtime_api_variable.substr(aws_lambda_prefix.size());
+  constexpr string_view exec_wrapper = exec_wrapper_variable.substr(aws_lambda_prefix.size());
+  Variables found;
+  // Compares only what follows the prefix the entry was found to have.
+  auto take = [](const char*& slot, const char* rest, string_view name_rest) {
+    if (slot == nullptr) slot = value_if_named(rest, name_rest);
+  };
+  for (char* const* entry = envp; entry != nullptr && *entry != nullptr; ++entry) {
+    if (const char* rest = after(*entry, aws_lambda_prefix)) {
+      take(found.runtime_api, rest, runtime_api);
+      take(found.exec_wrapper, rest, exec_wrapper);
+    } else if (const char* own = after(*entry, own_prefix)) {
+      for (int s = 0; s < setting_count; ++s) {
+        string_view name_rest = settings[s].variable;
+        name_rest.remove_prefix(own_prefix.size());
+        take(found.settings[s], own, name_rest);
+      }
+    } else {
+      take(found.path, *entry, path_variable);
+    }
+  }
+  return found;
 }
 
 string_view base_name(string_view path) {
@@ -248,9 +298,10 @@ Decision decide(int argc, char* const argv[], char* const envp[]) {
 
   // An option wins over its variable, which wins over the default; an empty
   // value counts as unset.
+  const Variables variables = read_variables(envp);
   auto value_of = [&](Setting s) -> const char* {
     if (non_empty(from_options[s])) return from_options[s];
-    if (const char* value = env_value(envp, settings[s].variable); non_empty(value)) return value;
+    if (non_empty(variables.settings[s])) return variables.settings[s];
     return settings[s].default_value;
   };
 
@@ -262,9 +313,9 @@ Decision decide(int argc, char* const argv[], char* const envp[]) {
     if (value != nullptr && !parse_switch(value, s == aws_form_setting ? plan.aws_form : plan.debug))
       return misuse(settings[s].variable, "expected 1, 0, true or false");
   }
-  plan.cloud = non_empty(env_value(envp, runtime_api_variable));
-  if (const char* path = env_value(envp, "PATH"); non_empty(path)) {
-    plan.search_path = path;
+  plan.cloud = non_empty(variables.runtime_api);
+  if (non_empty(variables.path)) {
+    plan.search_path = variables.path;
     plan.search_path_is_default = false;
   }
 
@@ -281,8 +332,8 @@ Decision decide(int argc, char* const argv[], char* const envp[]) {
     plan.tail_size = operand_count;
     // AWS's managed runtimes run AWS_LAMBDA_EXEC_WRAPPER around the runtime.
     // In the AWS form their bootstrap does that itself, so only here.
-    if (const char* wrapper = env_value(envp, exec_wrapper_variable); non_empty(wrapper)) {
-      plan.lead = wrapper;
+    if (non_empty(variables.exec_wrapper)) {
+      plan.lead = variables.exec_wrapper;
       plan.lead_role = Role::wrapper;
     }
   }
@@ -586,11 +637,15 @@ void describe(const Plan& plan, const char* target, char* const argv[], char* co
 // program or exits within microseconds, and with no free() in it musl links
 // a few-hundred-byte allocator instead of its general one.
 int run(const Plan& plan, char* const envp[]) {
-  size_t size = argv_size(plan);
-  char** argv = static_cast<char**>(std::malloc((size + 1) * sizeof(char*)));
-  char* words = static_cast<char*>(std::malloc(plan.emulator_flags.size() + 1));
-  if (argv == nullptr || words == nullptr) return complain(out_of_memory);
-  fill_argv(plan, words, argv);
+  // The cloud's command form runs the tail of this program's own argv, which
+  // is null-terminated already: the hot path builds nothing.
+  char** argv = const_cast<char**>(plan.tail);
+  if (plan.emulator != nullptr || plan.lead != nullptr) {
+    argv = static_cast<char**>(std::malloc((argv_size(plan) + 1) * sizeof(char*)));
+    char* words = static_cast<char*>(std::malloc(plan.emulator_flags.size() + 1));
+    if (argv == nullptr || words == nullptr) return complain(out_of_memory);
+    fill_argv(plan, words, argv);
+  }
   char* const* env = envp;
   if (plan.handler != nullptr) {
     char** with_handler = static_cast<char**>(std::malloc((env_size(envp) + 2) * sizeof(char*)));

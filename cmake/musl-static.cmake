@@ -58,7 +58,7 @@ string(APPEND include_flags " -isystem ${musl_include} -isystem ${gcc_include}")
 set(glibc_version_check "'-D__GLIBC_PREREQ(major,minor)=1'")
 
 set(CMAKE_CXX_FLAGS_INIT
-    "${include_flags} ${glibc_version_check} -fno-exceptions -fno-rtti -fno-asynchronous-unwind-tables -ffunction-sections -fdata-sections -fstack-clash-protection")
+    "${include_flags} ${glibc_version_check} -fno-exceptions -fno-rtti -fno-unwind-tables -fno-asynchronous-unwind-tables -ffunction-sections -fdata-sections -fstack-clash-protection")
 set(CMAKE_CXX_FLAGS_RELEASE_INIT "-Os -DNDEBUG")
 
 # Link musl's start files and libc.a by hand, in the order musl-gcc.specs uses.

@@ -74,7 +74,7 @@ TEST_CASE("decide() over the table of cases", "[decide]") {
 
 TEST_CASE("every setting's option and variable share the LAMBDA_ENTRYPOINT_ prefix", "[decide]") {
   for (const SettingInfo& setting : settings) {
-    std::string variable = setting.variable;
+    std::string variable(setting.variable);
     std::string option = setting.option;
     CHECK(variable.rfind("LAMBDA_ENTRYPOINT_", 0) == 0);
     // The variable spells the option: --emulator-flags is LAMBDA_ENTRYPOINT_EMULATOR_FLAGS.
