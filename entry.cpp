@@ -538,13 +538,14 @@ struct Location {
 };
 
 // Finds a program as execvp would, without executing it: a name with a slash
-// is used as it is; any other is looked up in each PATH entry in turn (an
-// empty entry means the current directory, as POSIX says). The first
-// executable file wins; failing that, the first one found that cannot run is
-// reported, so that "Permission denied" is not hidden behind "not found".
-Location locate(const char* name, const char* search_path, char (&found)[PATH_MAX]) {
+// is used as it is (checked only if asked: execve checks what it executes);
+// any other is looked up in each PATH entry in turn (an empty entry means the
+// current directory, as POSIX says). The first executable file wins; failing
+// that, the first one found that cannot run is reported, so that "Permission
+// denied" is not hidden behind "not found".
+Location locate(const char* name, const char* search_path, char (&found)[PATH_MAX], bool check_path) {
   if (*name == '\0') return {ENOENT, name, false};
-  if (std::strchr(name, '/') != nullptr) return {check_runnable(name), name, false};
+  if (std::strchr(name, '/') != nullptr) return {check_path ? check_runnable(name) : 0, name, false};
   size_t name_length = std::strlen(name);
   if (name_length > NAME_MAX) return {ENAMETOOLONG, name, false};
 
@@ -658,18 +659,20 @@ int run(const Plan& plan, char* const envp[]) {
   static char target_path[PATH_MAX];
   static char runtime_path[PATH_MAX];
   Role target_role = plan.emulator != nullptr ? Role::emulator : plan.lead_role;
-  Location target = locate(argv[0], plan.search_path, target_path);
+  Location target = locate(argv[0], plan.search_path, target_path, false);
   if (target.error != 0) return cannot_run(target, target_role, plan, false);
   if (size_t index = runtime_index(plan); index != 0) {
     // The emulator starts the runtime only at the first invocation, and could
     // not look it up without PATH: check it now, and hand it the path found.
-    Location runtime = locate(argv[index], plan.search_path, runtime_path);
+    Location runtime = locate(argv[index], plan.search_path, runtime_path, true);
     if (runtime.error != 0) return cannot_run(runtime, plan.lead_role, plan, true);
     argv[index] = const_cast<char*>(runtime.path);
   }
   if (plan.debug) describe(plan, target.path, argv, env);
   execve(target.path, argv, env);
   target.error = errno;
+  struct stat status;
+  if (target.error == EACCES && stat(target.path, &status) == 0 && S_ISDIR(status.st_mode)) target.error = EISDIR;
   return cannot_run(target, target_role, plan, false);
 }
 

@@ -16,7 +16,7 @@ set(presets release release-arm64)
 set(names lambda-entrypoint-x86_64 lambda-entrypoint-arm64)
 set(sums "")
 foreach(preset name IN ZIP_LISTS presets names)
-  execute_process(COMMAND "${CMAKE_COMMAND}" --workflow --preset "${preset}"
+  execute_process(COMMAND "${CMAKE_COMMAND}" --workflow --preset "${preset}" --fresh
                   WORKING_DIRECTORY "${source_dir}" RESULT_VARIABLE failed)
   if(failed)
     message(FATAL_ERROR "the ${preset} build failed")
