@@ -113,6 +113,16 @@ struct Records {
   }
 };
 
+// docker run --rm of an image with the records mounted, in the cloud (with
+// AWS_LAMBDA_RUNTIME_API) or locally, with more docker run options first.
+Outcome run_image(const Image& image, const Records& records, bool in_cloud, Strings options = {}) {
+  Strings args = {"run", "--rm", "-v", records.volume()};
+  args.insert(args.end(), options.begin(), options.end());
+  if (in_cloud) args.insert(args.end(), {"-e", cloud});
+  args.push_back(image.tag);
+  return docker(args);
+}
+
 bool has(const Strings& env, const std::string& entry) {
   return std::find(env.begin(), env.end(), entry) != env.end();
 }
@@ -126,7 +136,7 @@ bool has_name(const Strings& env, const std::string& name) {
 TEST_CASE("local mode (no AWS_LAMBDA_RUNTIME_API) runs the emulator as PID 1, which runs the handler", "[container]") {
   Image image("standard", standard_tail);
   Records records;
-  Outcome run = docker({"run", "--rm", "-v", records.volume(), image.tag});
+  Outcome run = run_image(image, records, false);
   INFO(run.err);
   CHECK(run.status == 0);
   Record emulator = records.only("emulator");
@@ -212,10 +222,7 @@ TEST_CASE("a read-only root and a non-root user change nothing", "[container]") 
   for (bool in_cloud : {true, false}) {
     DYNAMIC_SECTION((in_cloud ? "in the cloud" : "locally")) {
       Records records;
-      Strings args = {"run", "--rm", "--read-only", "--user", "993:990", "-v", records.volume()};
-      if (in_cloud) args.insert(args.end(), {"-e", cloud});
-      args.push_back(image.tag);
-      Outcome run = docker(args);
+      Outcome run = run_image(image, records, in_cloud, {"--read-only", "--user", "993:990"});
       INFO(run.err);
       CHECK(run.status == 0);
       Record handler = records.only("handler");
@@ -291,10 +298,7 @@ TEST_CASE("the arm64 image runs here, its binary under binfmt's qemu, in both mo
   for (bool in_cloud : {true, false}) {
     DYNAMIC_SECTION((in_cloud ? "in the cloud" : "locally")) {
       Records records;
-      Strings args = {"run", "--rm", "-v", records.volume()};
-      if (in_cloud) args.insert(args.end(), {"-e", cloud});
-      args.push_back(image.tag);
-      Outcome run = docker(args);
+      Outcome run = run_image(image, records, in_cloud);
       INFO(run.err);
       CHECK(run.status == 0);
       Record handler = records.only("handler");

@@ -148,6 +148,14 @@ std::string read_file(const std::string& path) {
   return std::string((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
 }
 
+Outcome run_entrypoint(const Strings& args, Strings env, Launch launch) {
+  launch.program = entrypoint();
+  launch.argv = {"lambda-entrypoint"};
+  launch.argv.insert(launch.argv.end(), args.begin(), args.end());
+  launch.env = std::move(env);
+  return harness::launch(launch);
+}
+
 std::vector<Record> records(const std::string& directory, const std::string& role) {
   std::string content = read_file(directory + "/" + role);
   Strings fields;

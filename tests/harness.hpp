@@ -54,6 +54,10 @@ struct Outcome {
 
 Outcome launch(const Launch& launch);
 
+// Runs the binary under test as "lambda-entrypoint ARGS..." with exactly env;
+// launch may add a working directory or a before_exec step.
+Outcome run_entrypoint(const Strings& args, Strings env, Launch launch = {});
+
 // Every record a stand-in role ("handler", "wrapper", "emulator") appended in
 // directory, in order.
 std::vector<Record> records(const std::string& directory, const std::string& role);

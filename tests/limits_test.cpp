@@ -37,12 +37,8 @@ struct Scene {
     return result;
   }
 
-  Outcome run(Strings args, Strings env, harness::Launch launch = {}) const {
-    launch.program = harness::entrypoint();
-    launch.argv = {"lambda-entrypoint"};
-    launch.argv.insert(launch.argv.end(), args.begin(), args.end());
-    launch.env = std::move(env);
-    return harness::launch(launch);
+  Outcome run(const Strings& args, Strings env, harness::Launch launch = {}) const {
+    return harness::run_entrypoint(args, std::move(env), std::move(launch));
   }
 };
 

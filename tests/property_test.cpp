@@ -172,14 +172,9 @@ void run_cases(Mode mode) {
     for (const std::string& entry : control)
       env.insert(env.begin() + static_cast<long>(generate.below(env.size() + 1)), entry);
 
-    harness::Launch launch;
-    launch.program = harness::entrypoint();
-    launch.argv = {"lambda-entrypoint"};
-    if (mode == Mode::aws_form) launch.argv.insert(launch.argv.end(), {"--aws-form", "--"});
-    else launch.argv.insert(launch.argv.end(), {"--", handler});
-    launch.argv.insert(launch.argv.end(), args.begin(), args.end());
-    launch.env = env;
-    Outcome outcome = harness::launch(launch);
+    Strings call = mode == Mode::aws_form ? Strings{"--aws-form", "--"} : Strings{"--", handler};
+    call.insert(call.end(), args.begin(), args.end());
+    Outcome outcome = harness::run_entrypoint(call, env);
 
     INFO("case " << i << ": rerun with PROPERTY_SEED=" << seed + i << " PROPERTY_CASES=1");
     INFO(args.size() << " arguments, " << env.size() << " environment entries");
