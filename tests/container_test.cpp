@@ -37,6 +37,13 @@ std::string trimmed(std::string text) {
   return text;
 }
 
+// A field of an image or container, as docker inspect --format prints it.
+std::string inspect(const std::string& object, const std::string& format) {
+  Outcome inspected = docker({"inspect", "--format", format, object});
+  REQUIRE(inspected.status == 0);
+  return trimmed(inspected.out);
+}
+
 // A scratch image for a platform: the binary from the distributable image of
 // that platform, the (native) stand-ins where images keep such programs, and
 // the Dockerfile's own last lines.
@@ -257,26 +264,22 @@ TEST_CASE("docker stop of a local-mode container is prompt: the emulator gets SI
   auto begin = std::chrono::steady_clock::now();
   Outcome stopped = docker({"stop", "-t", "30", name});
   auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-  Outcome code = docker({"inspect", "--format", "{{.State.ExitCode}}", name});
+  std::string code = inspect(name, "{{.State.ExitCode}}");
   docker({"rm", "-f", name});
   CHECK(stopped.status == 0);
-  CHECK(trimmed(code.out) == "0");  // 137 would mean SIGTERM went unheard and the engine had to kill it
+  CHECK(code == "0");  // 137 would mean SIGTERM went unheard and the engine had to kill it
   INFO("docker stop took " << seconds << " s");
   CHECK(seconds < 15);  // the grace period is 30 s
 }
 
 TEST_CASE("the distributable image holds exactly one file, /lambda-entrypoint, its ENTRYPOINT", "[container]") {
-  Outcome entrypoint = docker({"image", "inspect", "--format", "{{json .Config.Entrypoint}}", "lambda-entrypoint:test"});
-  REQUIRE(entrypoint.status == 0);
-  CHECK(trimmed(entrypoint.out) == "[\"/lambda-entrypoint\"]");
+  CHECK(inspect("lambda-entrypoint:test", "{{json .Config.Entrypoint}}") == "[\"/lambda-entrypoint\"]");
   harness::TempDir saved;
   CHECK(image_files("lambda-entrypoint:test", saved) == Strings{"lambda-entrypoint"});
 }
 
 TEST_CASE("built for linux/arm64, the image is an arm64 image of one static aarch64 executable", "[container]") {
-  Outcome architecture = docker({"image", "inspect", "--format", "{{.Os}}/{{.Architecture}}", "lambda-entrypoint:test-arm64"});
-  REQUIRE(architecture.status == 0);
-  CHECK(trimmed(architecture.out) == "linux/arm64");
+  CHECK(inspect("lambda-entrypoint:test-arm64", "{{.Os}}/{{.Architecture}}") == "linux/arm64");
   harness::TempDir saved;
   REQUIRE(image_files("lambda-entrypoint:test-arm64", saved) == Strings{"lambda-entrypoint"});
   std::string binary = harness::read_file(saved / "rootfs/lambda-entrypoint");
