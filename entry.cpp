@@ -163,16 +163,11 @@ const char* value_if_named(const char* entry, string_view name) {
   return rest != nullptr && *rest == '=' ? rest + 1 : nullptr;
 }
 
-// The first "NAME=value" entry for a name, the one getenv finds.
-const char* env_entry(char* const envp[], string_view name) {
-  for (char* const* entry = envp; entry != nullptr && *entry != nullptr; ++entry)
-    if (value_if_named(*entry, name) != nullptr) return *entry;
-  return nullptr;
-}
-
+// The value of the first "NAME=value" entry for a name, the one getenv finds.
 const char* env_value(char* const envp[], string_view name) {
-  const char* entry = env_entry(envp, name);
-  return entry == nullptr ? nullptr : entry + name.size() + 1;
+  for (char* const* entry = envp; entry != nullptr && *entry != nullptr; ++entry)
+    if (const char* value = value_if_named(*entry, name)) return value;
+  return nullptr;
 }
 
 // Every variable decide() reads, found in one pass (the first entry of a name
@@ -400,7 +395,7 @@ void fill_env(char* const envp[], const char* handler, char* entry, char** out) 
   std::strcpy(entry + handler_variable.size() + 1, handler);
   bool placed = false;
   for (size_t i = 0; envp != nullptr && envp[i] != nullptr; ++i) {
-    if (env_entry(envp + i, handler_variable) != envp[i]) {
+    if (value_if_named(envp[i], handler_variable) == nullptr) {
       *out++ = envp[i];
     } else if (!placed) {
       *out++ = entry;
@@ -522,13 +517,16 @@ int exit_code_for(int error) {
   return error == ENOENT || error == ENOTDIR || error == ENAMETOOLONG ? exit_not_found : exit_cannot_run;
 }
 
+bool is_directory(const char* path) {
+  struct stat status;
+  return stat(path, &status) == 0 && S_ISDIR(status.st_mode);
+}
+
 // Why a path cannot be executed, or 0. A directory is refused here because
 // access() lets it through.
 int check_runnable(const char* path) {
   if (access(path, X_OK) != 0) return errno;
-  struct stat status;
-  if (stat(path, &status) != 0) return errno;
-  return S_ISDIR(status.st_mode) ? EISDIR : 0;
+  return is_directory(path) ? EISDIR : 0;
 }
 
 struct Location {
@@ -671,8 +669,7 @@ int run(const Plan& plan, char* const envp[]) {
   if (plan.debug) describe(plan, target.path, argv, env);
   execve(target.path, argv, env);
   target.error = errno;
-  struct stat status;
-  if (target.error == EACCES && stat(target.path, &status) == 0 && S_ISDIR(status.st_mode)) target.error = EISDIR;
+  if (target.error == EACCES && is_directory(target.path)) target.error = EISDIR;
   return cannot_run(target, target_role, plan, false);
 }
 
