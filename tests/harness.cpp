@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
 #include <fstream>
 #include <grp.h>
 #include <poll.h>
@@ -208,10 +209,9 @@ TempDir::TempDir() {
 TempDir::~TempDir() { remove_tree(path_); }
 
 void remove_tree(const std::string& path) {
-  Launch rm;
-  rm.program = "/bin/rm";
-  rm.argv = {"rm", "-rf", "--", path};
-  if (launch(rm).status != 0) std::fprintf(stderr, "could not remove %s\n", path.c_str());
+  std::error_code error;
+  std::filesystem::remove_all(path, error);
+  if (error) std::fprintf(stderr, "could not remove %s: %s\n", path.c_str(), error.message().c_str());
 }
 
 void write_file(const std::string& path, const std::string& content, mode_t mode) {
