@@ -18,6 +18,7 @@
 #include <limits.h>
 #include <string_view>
 #include <sys/stat.h>
+#include <utility>
 #include <unistd.h>
 
 #ifndef LAMBDA_ENTRYPOINT_VERSION
@@ -46,11 +47,41 @@ constexpr string_view runtime_api_variable = "AWS_LAMBDA_RUNTIME_API";
 constexpr string_view exec_wrapper_variable = "AWS_LAMBDA_EXEC_WRAPPER";
 constexpr string_view own_prefix = "LAMBDA_ENTRYPOINT_";  // of every setting's variable
 constexpr string_view handler_variable = "_HANDLER";
+constexpr string_view function_handler_variable = "AWS_LAMBDA_FUNCTION_HANDLER";  // the emulator's handler override
 constexpr string_view path_variable = "PATH";
+constexpr string_view lambda_prefix = "LAMBDA_";
+constexpr string_view task_root_variable = "LAMBDA_TASK_ROOT";
+constexpr string_view runtime_dir_variable = "LAMBDA_RUNTIME_DIR";
+// What Lambda sets them to for every container image.
+constexpr const char* task_root_value = "/var/task";
+constexpr const char* runtime_dir_value = "/var/runtime";
+
+// The CPU this binary is built for, and the suffix AWS gives the emulator's
+// release file for it.
+#if defined(__x86_64__)
+#define LAMBDA_ENTRYPOINT_RIE_CPU "x86_64"
+#elif defined(__aarch64__)
+#define LAMBDA_ENTRYPOINT_RIE_CPU "arm64"
+#else
+#error "lambda-entrypoint is built for x86_64 and aarch64, the CPUs Lambda runs"
+#endif
+constexpr string_view emulator_cpu_suffix = "-" LAMBDA_ENTRYPOINT_RIE_CPU;
+// Where AWS's documentation mounts the emulator for local runs:
+// docker run -v ~/.aws-lambda-rie:/aws-lambda ...
+constexpr const char* mounted_emulator = "/aws-lambda/aws-lambda-rie";
+constexpr const char* mounted_emulator_for_cpu = "/aws-lambda/aws-lambda-rie-" LAMBDA_ENTRYPOINT_RIE_CPU;
 
 // Every setting once: its option, its environment variable, its help. --help
 // is printed from this table and the README follows it.
-enum Setting { aws_form_setting, bootstrap_setting, emulator_setting, emulator_flags_setting, debug_setting, setting_count };
+enum Setting {
+  aws_form_setting,
+  bootstrap_setting,
+  emulator_setting,
+  emulator_flags_setting,
+  no_parity_setting,
+  debug_setting,
+  setting_count
+};
 
 struct SettingInfo {
   const char* option;         // long option, without "--"
@@ -66,9 +97,15 @@ constexpr SettingInfo settings[setting_count] = {
      "bootstrap runs with no arguments; on when installed as lambda-entrypoint.sh"},
     {"bootstrap", "LAMBDA_ENTRYPOINT_BOOTSTRAP", "PATH", "/var/runtime/bootstrap", "the runtime the AWS form runs"},
     {"emulator", "LAMBDA_ENTRYPOINT_EMULATOR", "PATH", "/usr/local/bin/aws-lambda-rie",
-     "the Runtime Interface Emulator, run when AWS_LAMBDA_RUNTIME_API is unset\n      or empty"},
+     "the Runtime Interface Emulator, run when AWS_LAMBDA_RUNTIME_API is unset\n      "
+     "or empty; where it is missing, PATH-" LAMBDA_ENTRYPOINT_RIE_CPU ", then /aws-lambda/aws-lambda-rie\n      "
+     "and /aws-lambda/aws-lambda-rie-" LAMBDA_ENTRYPOINT_RIE_CPU " are tried"},
     {"emulator-flags", "LAMBDA_ENTRYPOINT_EMULATOR_FLAGS", "FLAGS", nullptr,
-     "flags for the emulator, split on blanks, e.g. '--log-level debug'"},
+     "flags for the emulator, split on blanks, e.g. '--log-level debug'; flags\n      "
+     "this program does not know go as --name=value"},
+    {"no-parity", "LAMBDA_ENTRYPOINT_NO_PARITY", nullptr, nullptr,
+     "pass the environment on as it is: do not fill in LAMBDA_TASK_ROOT,\n      "
+     "LAMBDA_RUNTIME_DIR and _HANDLER where they are unset or empty"},
     {"debug", "LAMBDA_ENTRYPOINT_DEBUG", nullptr, nullptr,
      "print the decision and the exact command to stderr before running it"},
 };
@@ -97,6 +134,15 @@ const EmulatorFlag* emulator_flag_in(string_view argument) {
   return nullptr;
 }
 
+// A variable the program is given: it replaces the first entry of its name
+// where it stands (later ones are dropped, so that every libc reads the same
+// value), or is added at the end.
+struct Assignment {
+  string_view name;
+  const char* value;
+};
+constexpr size_t max_assignments = 3;  // _HANDLER, LAMBDA_TASK_ROOT, LAMBDA_RUNTIME_DIR
+
 // What a program in a plan is for: it chooses the hint when it cannot run.
 enum class Role { program, wrapper, bootstrap, emulator };
 
@@ -117,8 +163,13 @@ struct Plan {
   Role lead_role = Role::program;
   char* const* tail = nullptr;
   size_t tail_size = 0;
-  const char* handler = nullptr;  // the AWS form's value for _HANDLER
+  Assignment assignments[max_assignments] = {};
+  size_t assignment_count = 0;
 };
+
+void assign(Plan& plan, string_view name, const char* value) {
+  plan.assignments[plan.assignment_count++] = {name, value};
+}
 
 struct Complaint {
   int exit_code = exit_misuse;
@@ -158,16 +209,9 @@ const char* after(const char* text, string_view prefix) {
 }
 
 // The value in an environment entry "NAME=value" for this name, or nullptr.
-const char* value_if_named(const char* entry, string_view name) {
+[[gnu::noinline]] const char* value_if_named(const char* entry, string_view name) {
   const char* rest = after(entry, name);
   return rest != nullptr && *rest == '=' ? rest + 1 : nullptr;
-}
-
-// The value of the first "NAME=value" entry for a name, the one getenv finds.
-const char* env_value(char* const envp[], string_view name) {
-  for (char* const* entry = envp; entry != nullptr && *entry != nullptr; ++entry)
-    if (const char* value = value_if_named(*entry, name)) return value;
-  return nullptr;
 }
 
 // Every variable decide() reads, found in one pass (the first entry of a name
@@ -176,6 +220,10 @@ const char* env_value(char* const envp[], string_view name) {
 struct Variables {
   const char* runtime_api = nullptr;
   const char* exec_wrapper = nullptr;
+  const char* function_handler = nullptr;
+  const char* task_root = nullptr;
+  const char* runtime_dir = nullptr;
+  const char* handler = nullptr;
   const char* path = nullptr;
   const char* settings[setting_count] = {};
 };
@@ -183,6 +231,10 @@ struct Variables {
 Variables read_variables(char* const envp[]) {
   constexpr string_view runtime_api = runtime_api_variable.substr(aws_lambda_prefix.size());
   constexpr string_view exec_wrapper = exec_wrapper_variable.substr(aws_lambda_prefix.size());
+  constexpr string_view function_handler = function_handler_variable.substr(aws_lambda_prefix.size());
+  constexpr string_view own_rest = own_prefix.substr(lambda_prefix.size());
+  constexpr string_view task_root = task_root_variable.substr(lambda_prefix.size());
+  constexpr string_view runtime_dir = runtime_dir_variable.substr(lambda_prefix.size());
   Variables found;
   // Compares only what follows the prefix the entry was found to have.
   auto take = [](const char*& slot, const char* rest, string_view name_rest) {
@@ -192,14 +244,21 @@ Variables read_variables(char* const envp[]) {
     if (const char* rest = after(*entry, aws_lambda_prefix)) {
       take(found.runtime_api, rest, runtime_api);
       take(found.exec_wrapper, rest, exec_wrapper);
-    } else if (const char* own = after(*entry, own_prefix)) {
-      for (int s = 0; s < setting_count; ++s) {
-        string_view name_rest = settings[s].variable;
-        name_rest.remove_prefix(own_prefix.size());
-        take(found.settings[s], own, name_rest);
+      take(found.function_handler, rest, function_handler);
+    } else if (const char* lambda = after(*entry, lambda_prefix)) {
+      if (const char* own = after(lambda, own_rest)) {
+        for (int s = 0; s < setting_count; ++s) {
+          string_view name_rest = settings[s].variable;
+          name_rest.remove_prefix(own_prefix.size());
+          take(found.settings[s], own, name_rest);
+        }
+      } else {
+        take(found.task_root, lambda, task_root);
+        take(found.runtime_dir, lambda, runtime_dir);
       }
     } else {
       take(found.path, *entry, path_variable);
+      take(found.handler, *entry, handler_variable);
     }
   }
   return found;
@@ -223,9 +282,17 @@ bool next_word(string_view& text, string_view& word) {
   return !word.empty();
 }
 
-// Each word of the emulator flags must be a flag the emulator takes, or the
-// value of one: any other word would become the program the emulator runs.
-// Counts the words; on a fault, returns why and names the word.
+// A flag a newer emulator may take: --name=value, whose value is part of
+// the word, so that no separate word is left to become the program.
+bool is_named_flag(string_view word) {
+  size_t equals = word.find('=');
+  return starts_with(word, "--") && equals != string_view::npos && equals > 2;
+}
+
+// Each word of the emulator flags must be a flag the emulator takes, the
+// value of one, or a --name=value flag: any other word would become the
+// program the emulator runs. Counts the words; on a fault, returns why and
+// names the word.
 const char* check_emulator_flags(string_view flags, size_t& word_count, string_view& culprit) {
   word_count = 0;
   const EmulatorFlag* awaiting_value = nullptr;
@@ -237,9 +304,11 @@ const char* check_emulator_flags(string_view flags, size_t& word_count, string_v
     }
     culprit = word;
     const EmulatorFlag* flag = emulator_flag_in(word);
+    if (flag == nullptr && is_named_flag(word)) continue;
     if (flag == nullptr)
-      return "not an aws-lambda-rie flag (the emulator flags are --log-level, --runtime-interface-emulator-address, "
-             "--runtime-api-address and --enable-init-caching)";
+      return "not a flag aws-lambda-rie is known to take, nor a flag's value, so the emulator would run it as the "
+             "program (known: --log-level, --runtime-interface-emulator-address, --runtime-api-address, "
+             "--enable-init-caching); give any other flag as --name=value";
     bool inline_value = word.size() > flag->name.size();
     if (inline_value && !flag->takes_value) return "takes no value";
     if (flag->takes_value && !inline_value) awaiting_value = flag;
@@ -303,10 +372,12 @@ Decision decide(int argc, char* const argv[], char* const envp[]) {
   Decision decision{Action::run, {}, {}};
   Plan& plan = decision.plan;
   plan.aws_form = argc > 0 && base_name(argv[0]) == aws_script_name;
-  for (Setting s : {aws_form_setting, debug_setting}) {
+  bool no_parity = false;
+  const std::pair<Setting, bool*> switches[] = {
+      {aws_form_setting, &plan.aws_form}, {no_parity_setting, &no_parity}, {debug_setting, &plan.debug}};
+  for (const auto& [s, on] : switches) {
     const char* value = value_of(s);
-    if (value != nullptr && !parse_switch(value, s == aws_form_setting ? plan.aws_form : plan.debug))
-      return misuse(settings[s].variable, "expected 1, 0, true or false");
+    if (value != nullptr && !parse_switch(value, *on)) return misuse(settings[s].variable, "expected 1, 0, true or false");
   }
   plan.cloud = non_empty(variables.runtime_api);
   if (non_empty(variables.path)) {
@@ -318,7 +389,7 @@ Decision decide(int argc, char* const argv[], char* const envp[]) {
   size_t operand_count = argc > 0 ? static_cast<size_t>(argc - optind) : 0;
   if (plan.aws_form) {
     if (operand_count != 1) return complaint({exit_misuse, {}, aws_count_message, nullptr, true});
-    plan.handler = operands[0];
+    assign(plan, handler_variable, operands[0]);
     plan.lead = value_of(bootstrap_setting);
     plan.lead_role = Role::bootstrap;
   } else {
@@ -331,6 +402,21 @@ Decision decide(int argc, char* const argv[], char* const envp[]) {
       plan.lead = variables.exec_wrapper;
       plan.lead_role = Role::wrapper;
     }
+  }
+
+  // Parity: what the Lambda cloud gives every container function and the
+  // emulator does not, and the _HANDLER the emulator derives from its command
+  // (the last word of two or more, unless AWS_LAMBDA_FUNCTION_HANDLER says
+  // otherwise), which the cloud may not give. Runtime clients read them from
+  // the environment alone. Only where unset or empty: a value is never
+  // overridden, and when all are there the environment passes untouched.
+  if (!no_parity) {
+    size_t command_words = (plan.lead != nullptr ? 1 : 0) + plan.tail_size;
+    if (!plan.aws_form && command_words >= 2 && !non_empty(variables.handler))
+      assign(plan, handler_variable,
+             non_empty(variables.function_handler) ? variables.function_handler : plan.tail[plan.tail_size - 1]);
+    if (!non_empty(variables.task_root)) assign(plan, task_root_variable, task_root_value);
+    if (!non_empty(variables.runtime_dir)) assign(plan, runtime_dir_variable, runtime_dir_value);
   }
 
   if (!plan.cloud) {
@@ -385,25 +471,60 @@ size_t env_size(char* const envp[]) {
   return count;
 }
 
-// The environment with _HANDLER set, for the AWS form. entry must hold
-// "_HANDLER=" and the handler; out, env_size(envp) + 2 pointers. The first
-// existing _HANDLER is replaced where it stands and later duplicates dropped,
-// so every libc reads the same value; with none, it is added at the end.
-void fill_env(char* const envp[], const char* handler, char* entry, char** out) {
-  std::memcpy(entry, handler_variable.data(), handler_variable.size());
-  entry[handler_variable.size()] = '=';
-  std::strcpy(entry + handler_variable.size() + 1, handler);
-  bool placed = false;
+// The environment a plan gives the program: envp with the plan's
+// assignments made. Their "NAME=value" entries are written into words, which
+// must hold assignments_size(plan) bytes; out must hold env_size(envp) +
+// plan.assignment_count + 1 pointers.
+size_t assignments_size(const Plan& plan) {
+  size_t size = 0;
+  for (size_t a = 0; a < plan.assignment_count; ++a)
+    size += plan.assignments[a].name.size() + 2 + std::strlen(plan.assignments[a].value);
+  return size;
+}
+
+void fill_env(const Plan& plan, char* const envp[], char* words, char** out) {
+  char* entries[max_assignments];
+  bool placed[max_assignments] = {};
+  for (size_t a = 0; a < plan.assignment_count; ++a) {
+    const Assignment& assignment = plan.assignments[a];
+    entries[a] = words;
+    std::memcpy(words, assignment.name.data(), assignment.name.size());
+    words[assignment.name.size()] = '=';
+    words = stpcpy(words + assignment.name.size() + 1, assignment.value) + 1;
+  }
   for (size_t i = 0; envp != nullptr && envp[i] != nullptr; ++i) {
-    if (value_if_named(envp[i], handler_variable) == nullptr) {
+    size_t a = 0;
+    while (a < plan.assignment_count && value_if_named(envp[i], plan.assignments[a].name) == nullptr) ++a;
+    if (a == plan.assignment_count) {
       *out++ = envp[i];
-    } else if (!placed) {
-      *out++ = entry;
-      placed = true;
+    } else if (!placed[a]) {
+      *out++ = entries[a];
+      placed[a] = true;
     }
   }
-  if (!placed) *out++ = entry;
+  for (size_t a = 0; a < plan.assignment_count; ++a)
+    if (!placed[a]) *out++ = entries[a];
   *out = nullptr;
+}
+
+// Where the emulator is looked for, in turn: where it is configured, the same
+// name ending in AWS's suffix for this CPU (aws-lambda-rie-arm64), then where
+// AWS's documentation mounts it for local runs, under both names. suffixed
+// receives the second, and must hold PATH_MAX bytes.
+constexpr size_t emulator_candidate_count = 4;
+using EmulatorCandidates = const char* [emulator_candidate_count];
+
+void emulator_candidates(const char* configured, char* suffixed, EmulatorCandidates& out) {
+  size_t length = std::strlen(configured);
+  if (length + emulator_cpu_suffix.size() < PATH_MAX) {
+    std::memcpy(suffixed, configured, length);
+    std::memcpy(suffixed + length, emulator_cpu_suffix.data(), emulator_cpu_suffix.size());
+    suffixed[length + emulator_cpu_suffix.size()] = '\0';
+  } else {
+    suffixed = const_cast<char*>(configured);  // no room for the suffix: try it once
+  }
+  const char* candidates[] = {configured, suffixed, mounted_emulator, mounted_emulator_for_cpu};
+  std::memcpy(out, candidates, sizeof out);
 }
 
 // ---------------------------------------------------------------------------
@@ -411,7 +532,8 @@ void fill_env(char* const envp[], const char* handler, char* entry, char** out) 
 
 // Collects output and writes it in whole lines, so a message from this
 // program is not interleaved with another process's output. No stdio: it
-// would cost more than the rest of the program.
+// would cost more than the rest of the program. Its members stay out of line:
+// inlined into every message, they would cost kilobytes of the binary.
 class Output {
  public:
   explicit Output(int fd) : fd_(fd) {}
@@ -419,14 +541,14 @@ class Output {
   Output& operator=(const Output&) = delete;
   ~Output() { flush(); }
 
-  Output& operator<<(string_view text) {
+  [[gnu::noinline]] Output& operator<<(string_view text) {
     for (char c : text) put(c);
     return *this;
   }
 
   // Quoted for a POSIX shell (bash's $'...' where a control byte needs it),
   // so the line can be pasted into a shell and means the same bytes.
-  Output& quoted(string_view word) {
+  [[gnu::noinline]] Output& quoted(string_view word) {
     constexpr string_view plain = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_@%+=:,./-";
     if (!word.empty() && word.find_first_not_of(plain) == string_view::npos) return *this << word;
     bool has_control = false;
@@ -463,7 +585,7 @@ class Output {
   }
 
  private:
-  void put(char c) {
+  [[gnu::noinline]] void put(char c) {
     if (used_ == sizeof buffer_) flush();
     buffer_[used_++] = c;
   }
@@ -504,7 +626,7 @@ void print_help() {
     if (setting.value_name != nullptr) out << "=" << setting.value_name;
     out << ", " << setting.variable << "=" << (setting.value_name != nullptr ? setting.value_name : "1") << "\n      "
         << setting.help;
-    if (setting.default_value != nullptr) out << " (default: " << setting.default_value << ")";
+    if (setting.default_value != nullptr) out << "\n      (default: " << setting.default_value << ")";
     out << "\n";
   }
   out << "  -h, --help\n      print this help\n"
@@ -576,8 +698,9 @@ const char* role_hint(Role role, int error) {
     case Role::emulator:
       if (exit_code_for(error) == exit_not_found)
         return "AWS_LAMBDA_RUNTIME_API is unset or empty, so this runs locally under the Runtime Interface "
-               "Emulator: add aws-lambda-rie to the image, point LAMBDA_ENTRYPOINT_EMULATOR at it, or set "
-               "AWS_LAMBDA_RUNTIME_API to run the program directly";
+               "Emulator: mount the directory that holds aws-lambda-rie at /aws-lambda (docker run -v "
+               "~/.aws-lambda-rie:/aws-lambda -p 9000:8080 IMAGE), add it to the image, point "
+               "LAMBDA_ENTRYPOINT_EMULATOR at it, or set AWS_LAMBDA_RUNTIME_API to run the program directly";
       return "it is the Runtime Interface Emulator (LAMBDA_ENTRYPOINT_EMULATOR)";
     case Role::wrapper:
       return "it is named by AWS_LAMBDA_EXEC_WRAPPER";
@@ -620,14 +743,45 @@ int cannot_run(const Location& where, Role role, const Plan& plan, bool for_emul
   return exit_code_for(where.error);
 }
 
-void describe(const Plan& plan, const char* target, char* const argv[], char* const envp[]) {
+int emulator_not_found(const EmulatorCandidates& candidates) {
+  Output err(STDERR_FILENO);
+  err << program_name << ": ";
+  err.quoted(candidates[0]) << ": not found, and neither is ";
+  for (size_t i = 1; i < emulator_candidate_count; ++i) {
+    err.quoted(candidates[i]);
+    err << (i + 2 < emulator_candidate_count ? ", " : i + 1 < emulator_candidate_count ? " or " : "; ");
+  }
+  err << role_hint(Role::emulator, ENOENT) << "\n";
+  return exit_not_found;
+}
+
+// The first emulator candidate that can run; failing that, the first found
+// that cannot, so that "Permission denied" is not hidden behind "not found".
+// name receives the candidate as it was written, for the emulator's argv[0].
+Location locate_emulator(const EmulatorCandidates& candidates, const char* search_path, const char*& name) {
+  static char found[emulator_candidate_count][PATH_MAX];
+  Location first_found{ENOENT, nullptr, false};
+  for (size_t i = 0; i < emulator_candidate_count; ++i) {
+    Location at = locate(candidates[i], search_path, found[i], true);
+    if (at.error == 0) {
+      name = candidates[i];
+      return at;
+    }
+    if (first_found.path == nullptr && !at.searched_in_vain && exit_code_for(at.error) != exit_not_found)
+      first_found = at;
+  }
+  return first_found;
+}
+
+void describe(const Plan& plan, const char* target, char* const argv[]) {
   Output err(STDERR_FILENO);
   err << program_name << ": " << runtime_api_variable
       << (plan.cloud ? " is set: running directly" : " is unset or empty: running under the emulator")
       << (plan.aws_form ? " (AWS form)\n" : " (command form)\n");
   err << program_name << ": executing ";
   err.quoted(target) << " as:";
-  if (plan.aws_form) err << " " << handler_variable << "=", err.quoted(env_value(envp, handler_variable));
+  for (size_t a = 0; a < plan.assignment_count; ++a)
+    err << " " << plan.assignments[a].name << "=", err.quoted(plan.assignments[a].value);
   for (char* const* argument = argv; *argument != nullptr; ++argument) err << " ", err.quoted(*argument);
   err << "\n";
 }
@@ -646,18 +800,29 @@ int run(const Plan& plan, char* const envp[]) {
     fill_argv(plan, words, argv);
   }
   char* const* env = envp;
-  if (plan.handler != nullptr) {
-    char** with_handler = static_cast<char**>(std::malloc((env_size(envp) + 2) * sizeof(char*)));
-    char* entry = static_cast<char*>(std::malloc(handler_variable.size() + 2 + std::strlen(plan.handler)));
-    if (with_handler == nullptr || entry == nullptr) return complain(out_of_memory);
-    fill_env(envp, plan.handler, entry, with_handler);
-    env = with_handler;
+  if (plan.assignment_count != 0) {
+    char** assigned = static_cast<char**>(std::malloc((env_size(envp) + plan.assignment_count + 1) * sizeof(char*)));
+    char* entries = static_cast<char*>(std::malloc(assignments_size(plan)));
+    if (assigned == nullptr || entries == nullptr) return complain(out_of_memory);
+    fill_env(plan, envp, entries, assigned);
+    env = assigned;
   }
 
   static char target_path[PATH_MAX];
   static char runtime_path[PATH_MAX];
   Role target_role = plan.emulator != nullptr ? Role::emulator : plan.lead_role;
-  Location target = locate(argv[0], plan.search_path, target_path, false);
+  Location target;
+  if (plan.emulator != nullptr) {
+    static char suffixed[PATH_MAX];
+    EmulatorCandidates candidates;
+    emulator_candidates(plan.emulator, suffixed, candidates);
+    const char* found_as = nullptr;
+    target = locate_emulator(candidates, plan.search_path, found_as);
+    if (target.path == nullptr) return emulator_not_found(candidates);
+    if (found_as != nullptr) argv[0] = const_cast<char*>(found_as);
+  } else {
+    target = locate(argv[0], plan.search_path, target_path, false);
+  }
   if (target.error != 0) return cannot_run(target, target_role, plan, false);
   if (size_t index = runtime_index(plan); index != 0) {
     // The emulator starts the runtime only at the first invocation, and could
@@ -666,7 +831,7 @@ int run(const Plan& plan, char* const envp[]) {
     if (runtime.error != 0) return cannot_run(runtime, plan.lead_role, plan, true);
     argv[index] = const_cast<char*>(runtime.path);
   }
-  if (plan.debug) describe(plan, target.path, argv, env);
+  if (plan.debug) describe(plan, target.path, argv);
   execve(target.path, argv, env);
   target.error = errno;
   if (target.error == EACCES && is_directory(target.path)) target.error = EISDIR;

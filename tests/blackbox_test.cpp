@@ -18,6 +18,10 @@ using harness::Strings;
 namespace {
 
 constexpr const char* cloud = "AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001";
+// What the Lambda cloud sets for every container function, and what the
+// program fills in where they are unset or empty.
+constexpr const char* task_root = "LAMBDA_TASK_ROOT=/var/task";
+constexpr const char* runtime_dir = "LAMBDA_RUNTIME_DIR=/var/runtime";
 
 // A directory with the stand-ins installed under bin/ and a place for their
 // records; every run gets the record directory and the emulator's path.
@@ -67,11 +71,15 @@ std::string message(const std::string& subject, const std::string& rest) {
   return "lambda-entrypoint: " + subject + ": " + rest;
 }
 
+// The suffix AWS gives the emulator's release file for the CPU of the binary under test.
+std::string emulator_cpu() { return harness::entrypoint_arch() == "aarch64" ? "arm64" : "x86_64"; }
+
 }  // namespace
 
-TEST_CASE("cloud mode executes PROGRAM in place, with argv and environment exactly as given", "[blackbox]") {
+TEST_CASE("cloud mode executes PROGRAM in place, with argv and the cloud's environment exactly as given",
+          "[blackbox]") {
   Scene scene;
-  Strings env = scene.env({cloud, "FOO=bar baz"});
+  Strings env = scene.env({cloud, "FOO=bar baz", task_root, "_HANDLER=b c", runtime_dir});
   Outcome outcome = scene.run({scene.handler, "a", "b c"}, env);
   CHECK(outcome.status == 0);
   CHECK(outcome.out.empty());
@@ -91,11 +99,11 @@ TEST_CASE("local mode runs the emulator, which runs the runtime with AWS_LAMBDA_
   CHECK(outcome.err.empty());
   Record emulator = scene.only("emulator");
   CHECK(emulator.argv == Strings{scene.emulator, scene.handler, "-m", "awslambdaric", "app.handler"});
-  CHECK(emulator.env == env);
+  CHECK(emulator.env == plus(env, {"_HANDLER=app.handler", task_root, runtime_dir}));
   CHECK(emulator.pid == outcome.pid);
   Record handler = scene.only("handler");
   CHECK(handler.argv == Strings{scene.handler, "-m", "awslambdaric", "app.handler"});
-  CHECK(handler.env == plus(env, {cloud, "_HANDLER=app.handler"}));
+  CHECK(handler.env == plus(plus(env, {"_HANDLER=app.handler", task_root, runtime_dir}), harness::emulator_additions()));
   CHECK(handler.ppid == outcome.pid);
 }
 
@@ -195,17 +203,72 @@ TEST_CASE("a missing PROGRAM exits 127 naming it", "[blackbox]") {
   }
 }
 
-TEST_CASE("a missing emulator exits 127, says why it was needed and the ways out", "[blackbox]") {
+TEST_CASE("a missing emulator exits 127, lists where it was looked for, and says how to mount it", "[blackbox]") {
   Scene scene;
   Outcome outcome = scene.run(
       {scene.handler}, {"STANDIN_RECORD_DIR=" + scene.records, "LAMBDA_ENTRYPOINT_EMULATOR=/nonexistent/aws-lambda-rie"});
   CHECK(outcome.status == 127);
+  const std::string cpu = emulator_cpu();
   CHECK(outcome.err ==
         message("/nonexistent/aws-lambda-rie",
-                "No such file or directory; AWS_LAMBDA_RUNTIME_API is unset or empty, so this runs locally under "
-                "the Runtime Interface Emulator: add aws-lambda-rie to the image, point LAMBDA_ENTRYPOINT_EMULATOR "
-                "at it, or set AWS_LAMBDA_RUNTIME_API to run the program directly\n"));
+                "not found, and neither is /nonexistent/aws-lambda-rie-" + cpu + ", /aws-lambda/aws-lambda-rie or "
+                "/aws-lambda/aws-lambda-rie-" + cpu + "; AWS_LAMBDA_RUNTIME_API is unset or empty, so this runs "
+                "locally under the Runtime Interface Emulator: mount the directory that holds aws-lambda-rie at "
+                "/aws-lambda (docker run -v ~/.aws-lambda-rie:/aws-lambda -p 9000:8080 IMAGE), add it to the "
+                "image, point LAMBDA_ENTRYPOINT_EMULATOR at it, or set AWS_LAMBDA_RUNTIME_API to run the program "
+                "directly\n"));
   CHECK(scene.all("handler").empty());
+}
+
+TEST_CASE("the emulator under AWS's name for this CPU is found beside the configured path", "[blackbox]") {
+  Scene scene;
+  std::string suffixed = scene.emulator + "-" + emulator_cpu();
+  REQUIRE(rename(scene.emulator.c_str(), suffixed.c_str()) == 0);
+  Outcome outcome = scene.run({scene.handler, "app.handler"}, scene.env());
+  INFO(outcome.err);
+  CHECK(outcome.status == 0);
+  CHECK(scene.only("emulator").argv == Strings{suffixed, scene.handler, "app.handler"});
+  CHECK(scene.only("handler").argv == Strings{scene.handler, "app.handler"});
+}
+
+TEST_CASE("an emulator that cannot run is passed over for one that can, and reported with 126 when alone",
+          "[blackbox]") {
+  Scene scene;
+  std::string suffixed = scene.emulator + "-" + emulator_cpu();
+  harness::copy_file(scene.emulator, suffixed, 0755);
+  chmod(scene.emulator.c_str(), 0644);
+  Outcome passed_over = scene.run({scene.handler}, scene.env());
+  CHECK(passed_over.status == 0);
+  CHECK(scene.only("emulator").argv == Strings{suffixed, scene.handler});
+
+  unlink(suffixed.c_str());
+  Outcome alone = scene.run({scene.handler}, scene.env());
+  CHECK(alone.status == 126);
+  CHECK_THAT(alone.err, Catch::StartsWith(message(scene.emulator, "Permission denied; it is the Runtime Interface "
+                                                                  "Emulator (LAMBDA_ENTRYPOINT_EMULATOR)")));
+}
+
+TEST_CASE("parity: a bare environment gains LAMBDA_TASK_ROOT, LAMBDA_RUNTIME_DIR and _HANDLER in both modes, and "
+          "LAMBDA_ENTRYPOINT_NO_PARITY=1 leaves it bare",
+          "[blackbox]") {
+  Scene scene;
+  for (bool in_cloud : {true, false}) {
+    for (bool parity : {true, false}) {
+      DYNAMIC_SECTION((in_cloud ? "in the cloud" : "locally") << (parity ? ", parity" : ", no parity")) {
+        Strings env = scene.env();
+        if (in_cloud) env.push_back(cloud);
+        if (!parity) env.push_back("LAMBDA_ENTRYPOINT_NO_PARITY=1");
+        Outcome outcome = scene.run({scene.handler, "-m", "awslambdaric", "app.handler"}, env);
+        CHECK(outcome.status == 0);
+        Strings expected = env;
+        if (parity) expected.insert(expected.end(), {"_HANDLER=app.handler", task_root, runtime_dir});
+        // The emulator sets _HANDLER by its own rule, which parity follows.
+        if (!in_cloud) expected = plus(expected, harness::emulator_additions());
+        if (!in_cloud && !parity) expected.push_back("_HANDLER=app.handler");
+        CHECK(scene.only("handler").env == expected);
+      }
+    }
+  }
 }
 
 TEST_CASE("an emulator that cannot run exits 126", "[blackbox]") {
@@ -280,7 +343,7 @@ TEST_CASE("AWS form: the handler is exported as _HANDLER and the bootstrap runs 
     CHECK(outcome.status == 0);
     Record handler = scene.only("handler");
     CHECK(handler.argv == Strings{scene.handler});
-    CHECK(handler.env == plus(env, {"_HANDLER=app.handler"}));
+    CHECK(handler.env == plus(env, {"_HANDLER=app.handler", task_root, runtime_dir}));
   }
   SECTION("chosen by LAMBDA_ENTRYPOINT_AWS_FORM, locally") {
     Strings env = scene.env(plus(aws, {"LAMBDA_ENTRYPOINT_AWS_FORM=1", "_HANDLER=stale"}));
@@ -288,12 +351,13 @@ TEST_CASE("AWS form: the handler is exported as _HANDLER and the bootstrap runs 
     CHECK(outcome.status == 0);
     Strings expected_env = env;
     expected_env.back() = "_HANDLER=app.handler";
+    expected_env.insert(expected_env.end(), {task_root, runtime_dir});
     Record emulator = scene.only("emulator");
     CHECK(emulator.argv == Strings{scene.emulator, scene.handler});
     CHECK(emulator.env == expected_env);
     Record handler = scene.only("handler");
     CHECK(handler.argv == Strings{scene.handler});
-    CHECK(handler.env == plus(expected_env, {cloud}));
+    CHECK(handler.env == plus(expected_env, harness::emulator_additions()));
   }
   SECTION("chosen by being installed as lambda-entrypoint.sh") {
     harness::Launch as_script;
@@ -306,7 +370,7 @@ TEST_CASE("AWS form: the handler is exported as _HANDLER and the bootstrap runs 
     CHECK(outcome.status == 0);
     Record handler = scene.only("handler");
     CHECK(handler.argv == Strings{scene.handler});
-    CHECK(handler.env == plus(as_script.env, {"_HANDLER=app.handler"}));
+    CHECK(handler.env == plus(as_script.env, {"_HANDLER=app.handler", task_root, runtime_dir}));
   }
   SECTION("AWS_LAMBDA_EXEC_WRAPPER is left to the bootstrap, never applied twice") {
     Strings env = scene.env(plus(aws, {cloud, "AWS_LAMBDA_EXEC_WRAPPER=" + scene.wrapper}));
@@ -357,16 +421,31 @@ TEST_CASE("emulator flags from LAMBDA_ENTRYPOINT_EMULATOR_FLAGS reach the emulat
   CHECK(scene.only("emulator").argv ==
         Strings{scene.emulator, "--log-level", "debug", "--runtime-api-address=127.0.0.1:9999", scene.handler,
                 "app.handler"});
-  CHECK(scene.only("handler").env == plus(env, {"AWS_LAMBDA_RUNTIME_API=127.0.0.1:9999", "_HANDLER=app.handler"}));
+  CHECK(scene.only("handler").env ==
+        plus(plus(env, {"_HANDLER=app.handler", task_root, runtime_dir}), harness::emulator_additions("127.0.0.1:9999")));
 }
 
 TEST_CASE("a word in the emulator flags that is no emulator flag exits 142: it would become the program",
           "[blackbox]") {
   Scene scene;
-  Outcome outcome = scene.run({scene.handler}, scene.env({"LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=" + scene.wrapper}));
-  CHECK(outcome.status == 142);
-  CHECK_THAT(outcome.err, Catch::StartsWith(message(scene.wrapper, "not an aws-lambda-rie flag")));
+  for (const std::string& word : {scene.wrapper, std::string("--new-flag")}) {
+    Outcome outcome = scene.run({scene.handler}, scene.env({"LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=" + word}));
+    CHECK(outcome.status == 142);
+    CHECK_THAT(outcome.err, Catch::StartsWith(message(word, "not a flag aws-lambda-rie is known to take")));
+    CHECK_THAT(outcome.err, Catch::Contains("give any other flag as --name=value"));
+  }
   CHECK(scene.all("emulator").empty());
+}
+
+TEST_CASE("an emulator flag this program does not know passes as --name=value, for a newer emulator", "[blackbox]") {
+  Scene scene;
+  Strings env = scene.env({"LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=--new-flag=on --log-level debug",
+                           "STANDIN_EMULATOR_KNOWS=--new-flag"});
+  Outcome outcome = scene.run({scene.handler, "app.handler"}, env);
+  CHECK(outcome.status == 0);
+  CHECK(scene.only("emulator").argv ==
+        Strings{scene.emulator, "--new-flag=on", "--log-level", "debug", scene.handler, "app.handler"});
+  CHECK(scene.only("handler").argv == Strings{scene.handler, "app.handler"});
 }
 
 TEST_CASE("a runtime argument the emulator would take exits 142 locally and passes in the cloud", "[blackbox]") {
@@ -435,7 +514,7 @@ TEST_CASE("nothing else changes: argv bytes, environment, directory, descriptors
   };
   Strings args = {scene.handler, "", " ", "a  b", "'\"$HOME`\\", "line\nbreak", "tab\there", "\xff\xfe\x80", "=",
                   "--", "-", "--debug"};
-  Strings extra = {"EMPTY=", "EQUALS=a=b=c", "NEWLINE=x\ny", "BYTES=\xc3\x28"};
+  Strings extra = {"EMPTY=", "EQUALS=a=b=c", "NEWLINE=x\ny", "BYTES=\xc3\x28", task_root, runtime_dir, "_HANDLER=h"};
   // qemu-user, which runs a binary for another CPU here, keeps one environment
   // entry per name before the binary starts, and catches every signal itself,
   // so that an ignored one is back to its default after an execve: those two
@@ -466,12 +545,13 @@ TEST_CASE("silent on success, while LAMBDA_ENTRYPOINT_DEBUG prints the decision 
           "[blackbox]") {
   Scene scene;
   Strings args = {scene.handler, "it's", "two words", "new\nline", "\x01\xff"};
-  Outcome quiet = scene.run(args, scene.env({cloud}));
+  Strings lambda = {cloud, task_root, runtime_dir, "_HANDLER=app.handler"};  // as the cloud sets them: none is added
+  Outcome quiet = scene.run(args, scene.env(lambda));
   CHECK(quiet.status == 0);
   CHECK(quiet.out.empty());
   CHECK(quiet.err.empty());
 
-  Outcome loud = scene.run(args, scene.env({cloud, "LAMBDA_ENTRYPOINT_DEBUG=1"}));
+  Outcome loud = scene.run(args, scene.env(plus(lambda, {"LAMBDA_ENTRYPOINT_DEBUG=1"})));
   CHECK(loud.status == 0);
   CHECK(loud.out.empty());
   const std::string decision = "lambda-entrypoint: AWS_LAMBDA_RUNTIME_API is set: running directly (command form)\n";
@@ -492,13 +572,13 @@ TEST_CASE("silent on success, while LAMBDA_ENTRYPOINT_DEBUG prints the decision 
   for (const std::string& a : args) expected += a + '\0';
   CHECK(echoed.out == expected);
 
-  SECTION("in the AWS form, locally, it shows _HANDLER and the emulator") {
+  SECTION("in the AWS form, locally, it shows the variables it sets and the emulator") {
     Outcome aws = scene.run({"--aws-form", "my handler"},
                             scene.env({"LAMBDA_ENTRYPOINT_DEBUG=1", "LAMBDA_ENTRYPOINT_BOOTSTRAP=" + scene.handler}));
     CHECK(aws.status == 0);
     CHECK(aws.err == "lambda-entrypoint: AWS_LAMBDA_RUNTIME_API is unset or empty: running under the emulator "
                      "(AWS form)\nlambda-entrypoint: executing " + scene.emulator + " as: _HANDLER='my handler' " +
-                         scene.emulator + " " + scene.handler + "\n");
+                         task_root + " " + runtime_dir + " " + scene.emulator + " " + scene.handler + "\n");
   }
 }
 
@@ -520,11 +600,12 @@ TEST_CASE("the --help option lists every option and variable, and the README doc
   CHECK(help.err.empty());
   std::string readme = harness::read_file(SOURCE_DIR "/README.md");
   REQUIRE(!readme.empty());
-  const Strings names = {"--aws-form", "--bootstrap", "--emulator", "--emulator-flags", "--debug", "--help",
-                         "--version", "LAMBDA_ENTRYPOINT_AWS_FORM", "LAMBDA_ENTRYPOINT_BOOTSTRAP",
-                         "LAMBDA_ENTRYPOINT_EMULATOR", "LAMBDA_ENTRYPOINT_EMULATOR_FLAGS", "LAMBDA_ENTRYPOINT_DEBUG",
-                         "AWS_LAMBDA_RUNTIME_API", "AWS_LAMBDA_EXEC_WRAPPER", "/var/runtime/bootstrap",
-                         "/usr/local/bin/aws-lambda-rie"};
+  const Strings names = {"--aws-form", "--bootstrap", "--emulator", "--emulator-flags", "--no-parity", "--debug",
+                         "--help", "--version", "LAMBDA_ENTRYPOINT_AWS_FORM", "LAMBDA_ENTRYPOINT_BOOTSTRAP",
+                         "LAMBDA_ENTRYPOINT_EMULATOR", "LAMBDA_ENTRYPOINT_EMULATOR_FLAGS", "LAMBDA_ENTRYPOINT_NO_PARITY",
+                         "LAMBDA_ENTRYPOINT_DEBUG", "AWS_LAMBDA_RUNTIME_API", "AWS_LAMBDA_EXEC_WRAPPER",
+                         "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "_HANDLER", "/var/runtime/bootstrap",
+                         "/usr/local/bin/aws-lambda-rie", "/aws-lambda/aws-lambda-rie"};
   for (const std::string& name : names) {
     INFO(name);
     CHECK(help.out.find(name) != std::string::npos);

@@ -14,6 +14,7 @@
 
 #include "harness.hpp"
 
+using harness::docker;
 using harness::Outcome;
 using harness::Record;
 using harness::Strings;
@@ -21,16 +22,6 @@ using harness::Strings;
 namespace {
 
 constexpr const char* cloud = "AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001";
-
-Outcome docker(Strings args) {
-  harness::Launch launch;
-  launch.program = harness::setting("DOCKER");
-  launch.argv = {"docker"};
-  launch.argv.insert(launch.argv.end(), args.begin(), args.end());
-  launch.env = harness::current_environment();
-  launch.env.push_back("DOCKER_BUILDKIT=1");
-  return harness::launch(launch);
-}
 
 std::string trimmed(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
@@ -168,7 +159,8 @@ TEST_CASE("cloud mode (-e AWS_LAMBDA_RUNTIME_API) runs the handler directly as P
   CHECK(handler.pid == 1);
   CHECK(handler.cwd == "/var/task");
   CHECK(has(handler.env, "AWS_LAMBDA_RUNTIME_API=169.254.100.1:9001"));
-  CHECK(!has_name(handler.env, "_HANDLER"));
+  CHECK(has(handler.env, "_HANDLER=app.handler"));  // from CMD, as the emulator would give it
+  CHECK(has(handler.env, "LAMBDA_TASK_ROOT=/var/task"));
 }
 
 TEST_CASE("a CMD override changes only the handler", "[container]") {
@@ -211,7 +203,8 @@ TEST_CASE("the AWS form, installed as /lambda-entrypoint.sh, exports _HANDLER an
   CHECK(bootstrap.pid == 1);
 }
 
-TEST_CASE("an image without the emulator exits 127 locally, with the reason in docker logs", "[container]") {
+TEST_CASE("an image without the emulator exits 127 locally, with the places looked at and the fix in docker logs",
+          "[container]") {
   Image image("no-emulator", standard_tail, false);
   std::string name = "lambda-entrypoint-test-no-emulator";
   docker({"rm", "-f", name});
@@ -219,9 +212,31 @@ TEST_CASE("an image without the emulator exits 127 locally, with the reason in d
   CHECK(run.status == 127);
   Outcome logs = docker({"logs", name});
   docker({"rm", "-f", name});
-  CHECK_THAT(logs.err, Catch::StartsWith("lambda-entrypoint: /usr/local/bin/aws-lambda-rie: No such file or directory; "
-                                         "AWS_LAMBDA_RUNTIME_API is unset or empty, so this runs locally under the "
-                                         "Runtime Interface Emulator"));
+  CHECK(logs.err == "lambda-entrypoint: /usr/local/bin/aws-lambda-rie: not found, and neither is "
+                    "/usr/local/bin/aws-lambda-rie-x86_64, /aws-lambda/aws-lambda-rie or "
+                    "/aws-lambda/aws-lambda-rie-x86_64; AWS_LAMBDA_RUNTIME_API is unset or empty, so this runs "
+                    "locally under the Runtime Interface Emulator: mount the directory that holds aws-lambda-rie at "
+                    "/aws-lambda (docker run -v ~/.aws-lambda-rie:/aws-lambda -p 9000:8080 IMAGE), add it to the "
+                    "image, point LAMBDA_ENTRYPOINT_EMULATOR at it, or set AWS_LAMBDA_RUNTIME_API to run the "
+                    "program directly\n");
+}
+
+TEST_CASE("an image without the emulator runs locally with AWS's release file for its CPU mounted at /aws-lambda",
+          "[container]") {
+  for (const std::string platform : {"amd64", "arm64"}) {
+    DYNAMIC_SECTION(platform) {
+      Image image("no-emulator", standard_tail, false, platform);
+      harness::TempDir mounted;
+      std::string name = platform == "amd64" ? "aws-lambda-rie-x86_64" : "aws-lambda-rie-arm64";
+      harness::copy_file(harness::standin("emulator"), mounted / name, 0755);
+      Records records;
+      Outcome run = run_image(image, records, false, {"-v", mounted.path() + ":/aws-lambda:ro"});
+      INFO(run.err);
+      CHECK(run.status == 0);
+      CHECK(records.only("emulator").argv == Strings{"/aws-lambda/" + name, "/var/task/handler", "app.handler"});
+      CHECK(records.only("handler").argv == Strings{"/var/task/handler", "app.handler"});
+    }
+  }
 }
 
 TEST_CASE("a read-only root and a non-root user change nothing", "[container]") {

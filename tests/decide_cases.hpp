@@ -14,6 +14,9 @@ using Strings = std::vector<std::string>;
 constexpr const char* cloud = "AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001";
 constexpr const char* rie = "/usr/local/bin/aws-lambda-rie";
 constexpr const char* runtime_bootstrap = "/var/runtime/bootstrap";
+// What the Lambda cloud sets for every container function.
+constexpr const char* task_root = "LAMBDA_TASK_ROOT=/var/task";
+constexpr const char* runtime_dir = "LAMBDA_RUNTIME_DIR=/var/runtime";
 
 struct Expected {
   Action action = Action::run;
@@ -99,15 +102,16 @@ const std::vector<Case>& cases() {
 
       // 2. The AWS form.
       {"--aws-form: the one argument becomes _HANDLER and the bootstrap runs alone", {"le", "--aws-form", "app.handler"},
-       {cloud, "A=1"}, with_env(runs({runtime_bootstrap}), {cloud, "A=1", "_HANDLER=app.handler"})},
+       {cloud, "A=1"},
+       with_env(runs({runtime_bootstrap}), {cloud, "A=1", "_HANDLER=app.handler", task_root, runtime_dir})},
       {"AWS form locally: the emulator runs the bootstrap alone", {"le", "--aws-form", "app.handler"}, {},
-       with_env(runs({rie, runtime_bootstrap}, 1), {"_HANDLER=app.handler"})},
+       with_env(runs({rie, runtime_bootstrap}, 1), {"_HANDLER=app.handler", task_root, runtime_dir})},
       {"LAMBDA_ENTRYPOINT_AWS_FORM=1 chooses the AWS form", {"le", "app.handler"}, {cloud, "LAMBDA_ENTRYPOINT_AWS_FORM=1"},
        runs({runtime_bootstrap})},
       {"LAMBDA_ENTRYPOINT_AWS_FORM=true chooses the AWS form", {"le", "app.handler"},
        {cloud, "LAMBDA_ENTRYPOINT_AWS_FORM=true"}, runs({runtime_bootstrap})},
       {"installed as lambda-entrypoint.sh, it is the AWS form", {"/lambda-entrypoint.sh", "app.handler"}, {cloud},
-       with_env(runs({runtime_bootstrap}), {cloud, "_HANDLER=app.handler"})},
+       with_env(runs({runtime_bootstrap}), {cloud, "_HANDLER=app.handler", task_root, runtime_dir})},
       {"LAMBDA_ENTRYPOINT_AWS_FORM=0 turns the AWS form off, whatever the name", {"/lambda-entrypoint.sh", "prog"},
        {cloud, "LAMBDA_ENTRYPOINT_AWS_FORM=0"}, runs({"prog"})},
       {"a name merely containing lambda-entrypoint.sh is not the AWS form", {"/x/lambda-entrypoint.sh.bak", "prog"},
@@ -117,7 +121,8 @@ const std::vector<Case>& cases() {
       {"--bootstrap wins over LAMBDA_ENTRYPOINT_BOOTSTRAP", {"le", "--aws-form", "--bootstrap=/opt/bootstrap", "h"},
        {cloud, "LAMBDA_ENTRYPOINT_BOOTSTRAP=/var/task/bootstrap"}, runs({"/opt/bootstrap"})},
       {"an existing _HANDLER is replaced where it stands", {"le", "--aws-form", "new"},
-       {"_HANDLER=old", cloud, "_HANDLER=older"}, with_env(runs({runtime_bootstrap}), {"_HANDLER=new", cloud})},
+       {"_HANDLER=old", cloud, "_HANDLER=older", task_root, runtime_dir},
+       with_env(runs({runtime_bootstrap}), {"_HANDLER=new", cloud, task_root, runtime_dir})},
       {"the AWS form with no handler is refused with AWS's message", {"le", "--aws-form"}, {cloud},
        refused("", "entrypoint requires the handler name to be the first argument")},
       {"the AWS form with two arguments is refused with AWS's message", {"/lambda-entrypoint.sh", "a", "b"}, {cloud},
@@ -160,9 +165,16 @@ const std::vector<Case>& cases() {
       {"emulator flags are not looked at in the cloud", {"le", "prog"},
        {cloud, "LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=/bin/evil"}, runs({"prog"})},
       {"an emulator flags word that is not a flag is refused: it would become the program", {"le", "prog"},
-       {"LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=--log-level debug /bin/evil"}, refused("/bin/evil", "not an aws-lambda-rie flag")},
-      {"an unknown dashed emulator flag is refused", {"le", "prog"}, {"LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=--port 9000"},
-       refused("--port", "not an aws-lambda-rie flag")},
+       {"LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=--log-level debug /bin/evil"}, refused("/bin/evil", "not a flag aws-lambda-rie is known to take")},
+      {"an unknown emulator flag without =value is refused: the emulator might run its value", {"le", "prog"},
+       {"LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=--port 9000"}, refused("--port", "give any other flag as --name=value")},
+      {"an unknown emulator flag as --name=value passes, for a newer emulator", {"le", "prog"},
+       {"LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=--max-concurrency=4 --log-level debug"},
+       runs({rie, "--max-concurrency=4", "--log-level", "debug", "prog"}, 4)},
+      {"--=value names no flag and is refused", {"le", "prog"}, {"LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=--=4"},
+       refused("--=4", "not a flag aws-lambda-rie is known to take")},
+      {"a single-dash -name=value is refused", {"le", "prog"}, {"LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=-port=4"},
+       refused("-port=4", "not a flag aws-lambda-rie is known to take")},
       {"an emulator flag missing its value is refused", {"le", "prog"}, {"LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=--log-level"},
        refused("--log-level", "needs a value")},
       {"an emulator flag followed by another flag is missing its value", {"le", "prog"},
@@ -196,14 +208,53 @@ const std::vector<Case>& cases() {
       {"arguments pass byte for byte: empty, blanks, quotes, newlines, non-UTF-8",
        {"le", "prog", "", " ", "a b", "'\"$x`", "line1\nline2", "\xff\xfe", "=", "-", "--log-levelx"}, {cloud},
        runs({"prog", "", " ", "a b", "'\"$x`", "line1\nline2", "\xff\xfe", "=", "-", "--log-levelx"})},
-      {"the command form leaves the environment as it is", {"le", "prog"}, {cloud, "_HANDLER=x", "B=", "C==", "B=2"},
-       with_env(runs({"prog"}), {cloud, "_HANDLER=x", "B=", "C==", "B=2"})},
+      {"with the cloud's variables there, the command form leaves the environment as it is", {"le", "prog", "h"},
+       {cloud, "_HANDLER=x", "B=", task_root, "C==", "B=2", runtime_dir},
+       with_env(runs({"prog", "h"}), {cloud, "_HANDLER=x", "B=", task_root, "C==", "B=2", runtime_dir})},
 
       // 8. Debug.
       {"--debug turns on the report", {"le", "--debug", "prog"}, {cloud}, with_debug(runs({"prog"}))},
       {"LAMBDA_ENTRYPOINT_DEBUG=1 turns on the report", {"le", "prog"}, {cloud, "LAMBDA_ENTRYPOINT_DEBUG=1"},
        with_debug(runs({"prog"}))},
       {"LAMBDA_ENTRYPOINT_DEBUG=0 leaves it off", {"le", "prog"}, {cloud, "LAMBDA_ENTRYPOINT_DEBUG=0"}, runs({"prog"})},
+
+      // 9. Parity: what the cloud gives and the emulator does not, and the other way round.
+      {"unset LAMBDA_TASK_ROOT and LAMBDA_RUNTIME_DIR get Lambda's values locally", {"le", "prog"}, {"A=1"},
+       with_env(runs({rie, "prog"}, 1), {"A=1", task_root, runtime_dir})},
+      {"unset LAMBDA_TASK_ROOT and LAMBDA_RUNTIME_DIR get Lambda's values in the cloud too", {"le", "prog"}, {cloud},
+       with_env(runs({"prog"}), {cloud, task_root, runtime_dir})},
+      {"an empty LAMBDA_TASK_ROOT counts as unset and is replaced where it stands", {"le", "prog"},
+       {cloud, "LAMBDA_TASK_ROOT=", "X=1", runtime_dir, "LAMBDA_TASK_ROOT=/later"},
+       with_env(runs({"prog"}), {cloud, task_root, "X=1", runtime_dir})},
+      {"a LAMBDA_TASK_ROOT or LAMBDA_RUNTIME_DIR that is set is never overridden", {"le", "prog"},
+       {"LAMBDA_RUNTIME_DIR=/opt/rt", "LAMBDA_TASK_ROOT=/opt/app"},
+       with_env(runs({rie, "prog"}, 1), {"LAMBDA_RUNTIME_DIR=/opt/rt", "LAMBDA_TASK_ROOT=/opt/app"})},
+      {"in the cloud, an unset _HANDLER is the command's last word, as the emulator derives it",
+       {"le", "npx", "aws-lambda-ric", "index.handler"}, {cloud, task_root, runtime_dir},
+       with_env(runs({"npx", "aws-lambda-ric", "index.handler"}), {cloud, task_root, runtime_dir, "_HANDLER=index.handler"})},
+      {"locally, _HANDLER is derived the same way before the emulator starts", {"le", "npx", "aws-lambda-ric", "index.handler"},
+       {task_root, runtime_dir},
+       with_env(runs({rie, "npx", "aws-lambda-ric", "index.handler"}, 1), {task_root, runtime_dir, "_HANDLER=index.handler"})},
+      {"a one-word command gives no _HANDLER, as under the emulator", {"le", "/var/task/bootstrap"},
+       {cloud, task_root, runtime_dir}, with_env(runs({"/var/task/bootstrap"}), {cloud, task_root, runtime_dir})},
+      {"the exec wrapper is a word of the command, as the emulator sees it", {"le", "prog"},
+       {cloud, "AWS_LAMBDA_EXEC_WRAPPER=/bin/w", task_root, runtime_dir},
+       with_env(runs({"/bin/w", "prog"}), {cloud, "AWS_LAMBDA_EXEC_WRAPPER=/bin/w", task_root, runtime_dir, "_HANDLER=prog"})},
+      {"AWS_LAMBDA_FUNCTION_HANDLER is the handler where _HANDLER is unset, as under the emulator", {"le", "p", "a.h"},
+       {cloud, "AWS_LAMBDA_FUNCTION_HANDLER=b.h", task_root, runtime_dir},
+       with_env(runs({"p", "a.h"}), {cloud, "AWS_LAMBDA_FUNCTION_HANDLER=b.h", task_root, runtime_dir, "_HANDLER=b.h"})},
+      {"a _HANDLER that is set is never overridden in the command form", {"le", "p", "a.h"},
+       {cloud, "_HANDLER=x.h", task_root, runtime_dir}, with_env(runs({"p", "a.h"}), {cloud, "_HANDLER=x.h", task_root, runtime_dir})},
+      {"an empty _HANDLER counts as unset and is replaced where it stands", {"le", "p", "a.h"},
+       {"_HANDLER=", cloud, task_root, runtime_dir}, with_env(runs({"p", "a.h"}), {"_HANDLER=a.h", cloud, task_root, runtime_dir})},
+      {"LAMBDA_ENTRYPOINT_NO_PARITY=1 passes the environment on as it is", {"le", "p", "a.h"},
+       {cloud, "LAMBDA_ENTRYPOINT_NO_PARITY=1"}, with_env(runs({"p", "a.h"}), {cloud, "LAMBDA_ENTRYPOINT_NO_PARITY=1"})},
+      {"--no-parity passes the environment on as it is", {"le", "--no-parity", "p", "a.h"}, {},
+       with_env(runs({rie, "p", "a.h"}, 1), {})},
+      {"--no-parity in the AWS form still exports _HANDLER, and nothing else", {"le", "--aws-form", "--no-parity", "h"},
+       {cloud}, with_env(runs({runtime_bootstrap}), {cloud, "_HANDLER=h"})},
+      {"LAMBDA_ENTRYPOINT_NO_PARITY=yes is misuse", {"le", "p"}, {cloud, "LAMBDA_ENTRYPOINT_NO_PARITY=yes"},
+       refused("LAMBDA_ENTRYPOINT_NO_PARITY", "expected 1, 0, true or false")},
   };
   return table;
 }

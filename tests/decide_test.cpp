@@ -2,6 +2,7 @@
 // complaint out, over a table with a case for every rule of the contract.
 #include "../entry.cpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "decide_cases.hpp"
@@ -34,10 +35,11 @@ Strings argv_of(const Plan& plan) {
 }
 
 Strings env_of(const Plan& plan, Input& input) {
-  if (plan.handler == nullptr) return input.env;  // run() passes envp through untouched
-  std::vector<char*> out(env_size(input.envp.data()) + 2, reinterpret_cast<char*>(1));
-  std::string entry(handler_variable.size() + 2 + std::strlen(plan.handler), '\x7f');
-  fill_env(input.envp.data(), plan.handler, entry.data(), out.data());
+  if (plan.assignment_count == 0) return input.env;  // run() passes envp through untouched
+  std::vector<char*> out(env_size(input.envp.data()) + plan.assignment_count + 1, reinterpret_cast<char*>(1));
+  std::string entries(assignments_size(plan), '\x7f');
+  fill_env(plan, input.envp.data(), entries.data(), out.data());
+  REQUIRE(std::find(out.begin(), out.end(), nullptr) != out.end());
   Strings result;
   for (char** e = out.data(); *e != nullptr; ++e) result.emplace_back(*e);
   return result;
@@ -82,6 +84,35 @@ TEST_CASE("every setting's option and variable share the LAMBDA_ENTRYPOINT_ pref
     for (char c : option) spelled += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     CHECK(variable == "LAMBDA_ENTRYPOINT_" + spelled);
   }
+}
+
+TEST_CASE("with every variable already set, the cloud's command form assigns nothing and builds no argv",
+          "[decide]") {
+  Input input({"le", "npx", "aws-lambda-ric", "index.handler"},
+              {"_HANDLER=index.handler", cloud, "LAMBDA_TASK_ROOT=/var/task", "LAMBDA_RUNTIME_DIR=/var/runtime"});
+  Decision decision = input.decide();
+  REQUIRE(decision.action == Action::run);
+  CHECK(decision.plan.assignment_count == 0);
+  CHECK(decision.plan.emulator == nullptr);
+  CHECK(decision.plan.lead == nullptr);  // run() executes its own argv's tail
+}
+
+TEST_CASE("the emulator is looked for where configured, with AWS's CPU suffix, then where AWS mounts it",
+          "[decide]") {
+#if defined(__x86_64__)
+  const std::string cpu = "x86_64";
+#else
+  const std::string cpu = "arm64";
+#endif
+  char suffixed[PATH_MAX];
+  EmulatorCandidates candidates;
+  emulator_candidates("/usr/local/bin/aws-lambda-rie", suffixed, candidates);
+  CHECK(Strings(candidates, candidates + emulator_candidate_count) ==
+        Strings{"/usr/local/bin/aws-lambda-rie", "/usr/local/bin/aws-lambda-rie-" + cpu, "/aws-lambda/aws-lambda-rie",
+                "/aws-lambda/aws-lambda-rie-" + cpu});
+  std::string too_long(PATH_MAX - 3, 'x');
+  emulator_candidates(too_long.c_str(), suffixed, candidates);
+  CHECK(std::string(candidates[1]) == too_long);  // no room for the suffix: the name is tried as it is
 }
 
 TEST_CASE("failures map to the shell's exit codes", "[decide]") {

@@ -19,6 +19,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "emulator_env.hpp"
+
 extern char** environ;
 
 namespace harness {
@@ -154,6 +156,22 @@ Outcome run_entrypoint(const Strings& args, Strings env, Launch launch) {
   launch.argv = {"lambda-entrypoint"};
   launch.argv.insert(launch.argv.end(), args.begin(), args.end());
   launch.env = std::move(env);
+  return harness::launch(launch);
+}
+
+Strings emulator_additions(const std::string& runtime_api) {
+  Strings added = {"AWS_LAMBDA_RUNTIME_API=" + runtime_api};
+  for (const auto& [name, value] : emulator_env::function_variables) added.push_back(std::string(name) + "=" + value);
+  return added;
+}
+
+Outcome docker(const Strings& args) {
+  Launch launch;
+  launch.program = setting("DOCKER");
+  launch.argv = {"docker"};
+  launch.argv.insert(launch.argv.end(), args.begin(), args.end());
+  launch.env = current_environment();
+  launch.env.push_back("DOCKER_BUILDKIT=1");
   return harness::launch(launch);
 }
 

@@ -58,6 +58,13 @@ Outcome launch(const Launch& launch);
 // launch may add a working directory or a before_exec step.
 Outcome run_entrypoint(const Strings& args, Strings env, Launch launch = {});
 
+// What the emulator stand-in adds to the runtime's environment, as
+// aws-lambda-rie does, with its Runtime API at this address.
+Strings emulator_additions(const std::string& runtime_api = "127.0.0.1:9001");
+
+// Runs the container engine's client ($DOCKER) with BuildKit on.
+Outcome docker(const Strings& args);
+
 // Every record a stand-in role ("handler", "wrapper", "emulator") appended in
 // directory, in order.
 std::vector<Record> records(const std::string& directory, const std::string& role);

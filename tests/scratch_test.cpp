@@ -14,6 +14,9 @@ using harness::Strings;
 namespace {
 
 constexpr const char* cloud = "AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001";
+// An image's bare environment gains _HANDLER (here app.handler, from the
+// command or the AWS form's argument) and what the Lambda cloud always sets.
+const Strings parity = {"_HANDLER=app.handler", "LAMBDA_TASK_ROOT=/var/task", "LAMBDA_RUNTIME_DIR=/var/runtime"};
 
 struct Setting {
   const char* name;
@@ -85,7 +88,7 @@ TEST_CASE("scratch: the command form in the cloud runs the program as PID 1, fou
       CHECK(outcome.status == 0);
       Record handler = image.only("handler");
       CHECK(handler.argv == Strings{"handler", "app.handler"});
-      CHECK(handler.env == env);
+      CHECK(handler.env == plus(env, parity));
       CHECK(handler.pid == 1);
       CHECK(handler.uid == setting.uid);
       CHECK(handler.gid == setting.gid);
@@ -108,7 +111,7 @@ TEST_CASE("scratch: the command form locally runs the default emulator as PID 1 
       CHECK(emulator.uid == setting.uid);
       Record handler = image.only("handler");
       CHECK(handler.argv == Strings{"/usr/local/bin/handler", "app.handler"});
-      CHECK(handler.env == plus(env, {cloud, "_HANDLER=app.handler"}));
+      CHECK(handler.env == plus(plus(env, parity), harness::emulator_additions()));
       CHECK(handler.ppid == 1);
     }
   }
@@ -124,7 +127,7 @@ TEST_CASE("scratch: the AWS form in the cloud runs /var/runtime/bootstrap as PID
       CHECK(outcome.status == 0);
       Record bootstrap = image.only("handler");
       CHECK(bootstrap.argv == Strings{"/var/runtime/bootstrap"});
-      CHECK(bootstrap.env == plus(env, {"_HANDLER=app.handler"}));
+      CHECK(bootstrap.env == plus(env, parity));
       CHECK(bootstrap.pid == 1);
       CHECK(bootstrap.uid == setting.uid);
     }
@@ -144,7 +147,7 @@ TEST_CASE("scratch: the AWS form locally runs the emulator around /var/runtime/b
       CHECK(emulator.pid == 1);
       Record bootstrap = image.only("handler");
       CHECK(bootstrap.argv == Strings{"/var/runtime/bootstrap"});
-      CHECK(bootstrap.env == plus(env, {"_HANDLER=app.handler", cloud}));
+      CHECK(bootstrap.env == plus(plus(env, parity), harness::emulator_additions()));
     }
   }
 }
@@ -155,9 +158,29 @@ TEST_CASE("scratch: an image without the emulator, run locally, exits 127 and sa
       Image image(false);
       Outcome outcome = image.run(setting, {"/lambda-entrypoint", "handler"}, {"STANDIN_RECORD_DIR=/out"});
       CHECK(outcome.status == 127);
-      CHECK_THAT(outcome.err, Catch::StartsWith("lambda-entrypoint: /usr/local/bin/aws-lambda-rie: No such file or "
-                                                "directory; AWS_LAMBDA_RUNTIME_API is unset or empty"));
+      CHECK_THAT(outcome.err, Catch::StartsWith("lambda-entrypoint: /usr/local/bin/aws-lambda-rie: not found, and "
+                                                "neither is /usr/local/bin/aws-lambda-rie-"));
+      CHECK_THAT(outcome.err, Catch::Contains("(docker run -v ~/.aws-lambda-rie:/aws-lambda -p 9000:8080 IMAGE)"));
       CHECK(harness::records(image.records.path(), "handler").empty());
+    }
+  }
+}
+
+TEST_CASE("scratch: an image without the emulator runs locally with it mounted where AWS's documentation puts it",
+          "[scratch]") {
+  const std::string cpu = harness::entrypoint_arch() == "aarch64" ? "arm64" : "x86_64";
+  for (const std::string& name : {std::string("aws-lambda-rie"), "aws-lambda-rie-" + cpu}) {
+    for (const Setting& setting : all_settings) {
+      DYNAMIC_SECTION(name << ", " << setting.name) {
+        Image image(false);
+        harness::make_dirs(image.root / "aws-lambda");
+        harness::copy_file(harness::standin("emulator"), image.root / "aws-lambda/" + name, 0755);
+        Outcome outcome = image.run(setting, {"/lambda-entrypoint", "handler", "app.handler"}, {"STANDIN_RECORD_DIR=/out"});
+        CHECK(outcome.err.empty());
+        CHECK(outcome.status == 0);
+        CHECK(image.only("emulator").argv == Strings{"/aws-lambda/" + name, "/usr/local/bin/handler", "app.handler"});
+        CHECK(image.only("handler").argv == Strings{"/usr/local/bin/handler", "app.handler"});
+      }
     }
   }
 }

@@ -7,17 +7,22 @@
 //   handler   exits with $STANDIN_EXIT_STATUS (default 0);
 //   wrapper   executes its arguments, as a wrapper script's `exec "$@"` does;
 //   emulator  behaves like aws-lambda-rie where it matters: it skips its own
-//             flags wherever they stand, runs the rest as the runtime with
-//             AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001 (or --runtime-api-address)
-//             added and, when two or more words remain, _HANDLER set to the
-//             last. Where the real one would serve invocations, it runs the
-//             runtime once and exits with its status; with
-//             STANDIN_EMULATOR_SERVE=1 it stays up after that until SIGTERM
-//             or SIGINT, then exits 0, as the real one does.
+//             flags wherever they stand (and those a newer release would
+//             know, listed in $STANDIN_EMULATOR_KNOWS, comma-separated), runs
+//             the rest as the runtime with AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001
+//             (or --runtime-api-address) and the function's variables
+//             (emulator_env.hpp) set and, when two or more words
+//             remain, _HANDLER set by its rule: AWS_LAMBDA_FUNCTION_HANDLER,
+//             else the container's _HANDLER, else the last word. Where the
+//             real one would serve invocations, it runs the runtime once and
+//             exits with its status; with STANDIN_EMULATOR_SERVE=1 it stays
+//             up after that until SIGTERM or SIGINT, then exits 0, as the
+//             real one does.
 //
 // Built static, so it runs in an empty root. The record is NUL-separated:
 // see tests/harness.cpp for the reader.
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -27,6 +32,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
+
+#include "emulator_env.hpp"
 
 #ifndef STANDIN_ROLE
 #error "STANDIN_ROLE must be handler, wrapper or emulator"
@@ -104,17 +111,39 @@ int status_code(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 1
 
 volatile sig_atomic_t stop_requested = 0;
 
+// The value of an environment variable, or "" when it is unset.
+std::string env_value(const std::vector<std::string>& env, const std::string& name) {
+  for (const std::string& entry : env)
+    if (entry.rfind(name + "=", 0) == 0) return entry.substr(name.size() + 1);
+  return "";
+}
+
+// Sets a variable where it stands, or adds it at the end, as the real
+// emulator's map of variables does.
+void set_env(std::vector<std::string>& env, const std::string& name, const std::string& value) {
+  for (std::string& entry : env)
+    if (entry.rfind(name + "=", 0) == 0) return void(entry = name + "=" + value);
+  env.push_back(name + "=" + value);
+}
+
 int emulate(int argc, char** argv) {
-  static const std::vector<std::string_view> valued = {"--log-level", "--runtime-interface-emulator-address",
-                                                       "--runtime-api-address"};
+  std::vector<std::string> valued = {"--log-level", "--runtime-interface-emulator-address", "--runtime-api-address"};
+  if (const char* knows = std::getenv("STANDIN_EMULATOR_KNOWS")) {
+    std::string list = knows;
+    for (size_t start = 0; start < list.size();) {
+      size_t comma = std::min(list.find(',', start), list.size());
+      valued.push_back(list.substr(start, comma - start));
+      start = comma + 1;
+    }
+  }
   std::string runtime_api = "127.0.0.1:9001";
   std::vector<char*> command;
   for (int i = 1; i < argc; ++i) {
     std::string_view word = argv[i];
     if (word == "--enable-init-caching") continue;
     bool skipped = false;
-    for (std::string_view flag : valued) {
-      if (word == flag || word.substr(0, flag.size() + 1) == std::string(flag) + "=") {
+    for (const std::string& flag : valued) {
+      if (word == flag || word.substr(0, flag.size() + 1) == flag + "=") {
         std::string_view value = word.size() > flag.size() ? word.substr(flag.size() + 1) : "";
         if (word == flag && i + 1 < argc) value = argv[++i];
         if (flag == "--runtime-api-address") runtime_api = value;
@@ -129,8 +158,14 @@ int emulate(int argc, char** argv) {
   }
   std::vector<std::string> env;
   for (char** entry = environ; *entry != nullptr; ++entry) env.emplace_back(*entry);
-  env.push_back("AWS_LAMBDA_RUNTIME_API=" + runtime_api);
-  if (command.size() >= 2) env.push_back(std::string("_HANDLER=") + command.back());
+  set_env(env, "AWS_LAMBDA_RUNTIME_API", runtime_api);
+  for (const auto& [name, value] : emulator_env::function_variables) set_env(env, name, value);
+  if (command.size() >= 2) {
+    std::string handler = env_value(env, "AWS_LAMBDA_FUNCTION_HANDLER");
+    if (handler.empty()) handler = env_value(env, "_HANDLER");
+    if (handler.empty()) handler = command.back();
+    set_env(env, "_HANDLER", handler);
+  }
   std::vector<char*> envp;
   for (std::string& entry : env) envp.push_back(entry.data());
   envp.push_back(nullptr);

@@ -6,6 +6,7 @@
 // are arguments; the rest is the environment.
 #include "../../entry.cpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <fcntl.h>
 #include <string>
@@ -68,14 +69,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!plan.cloud)
     for (std::size_t i = runtime_index(plan); i < count; ++i) require(emulator_flag_in(command[i]) == nullptr);
 
-  if (plan.handler != nullptr) {
-    std::vector<char*> environment(env_size(envp.data()) + 2, reinterpret_cast<char*>(1));
-    std::string entry(handler_variable.size() + 2 + std::strlen(plan.handler), '\x7f');
-    fill_env(envp.data(), plan.handler, entry.data(), environment.data());
-    int handlers = 0;
-    for (char** e = environment.data(); *e != nullptr; ++e) handlers += starts_with(*e, "_HANDLER=");
-    require(handlers == 1);
-    require(std::string_view(env_value(environment.data(), handler_variable)) == plan.handler);
+  if (plan.assignment_count != 0) {
+    std::vector<char*> environment(env_size(envp.data()) + plan.assignment_count + 1, reinterpret_cast<char*>(1));
+    std::string entries(assignments_size(plan), '\x7f');
+    fill_env(plan, envp.data(), entries.data(), environment.data());
+    require(std::find(environment.begin(), environment.end(), nullptr) != environment.end());
+    // Each assigned name is there exactly once, with its value; every other
+    // entry passes in its order.
+    for (std::size_t a = 0; a < plan.assignment_count; ++a) {
+      int named = 0;
+      for (char** e = environment.data(); *e != nullptr; ++e)
+        if (const char* value = value_if_named(*e, plan.assignments[a].name)) {
+          ++named;
+          require(std::string_view(value) == plan.assignments[a].value);
+        }
+      require(named == 1);
+    }
+    char** out = environment.data();
+    for (char* entry : envp) {
+      if (entry == nullptr) break;
+      bool assigned = false;
+      for (std::size_t a = 0; a < plan.assignment_count; ++a) assigned |= value_if_named(entry, plan.assignments[a].name) != nullptr;
+      if (assigned) continue;
+      while (*out != entry) require(*out++ != nullptr);
+    }
   }
   return 0;
 }

@@ -1,0 +1,2 @@
+// The function: it answers with the event it was given.
+export const handler = async (event) => ({ received: event });

@@ -1,0 +1,197 @@
+// A real runtime client, in a real engine: docker/examples/node built as the
+// README shows it (the current aws-lambda-ric from npm, node 22), invoked
+// through a Runtime API stand-in on loopback, in every way the image starts:
+// in the cloud, locally under the emulator mounted where AWS's documentation
+// puts it, in the AWS form, under SAM's arrangement, on a read-only root as
+// a non-root user. Without the parity rule, the same runs fail for the reason
+// the rule removes.
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <sys/stat.h>
+
+#include "harness.hpp"
+#include "runtime_api.hpp"
+
+using harness::docker;
+using harness::Outcome;
+using harness::RuntimeApi;
+using harness::Strings;
+
+namespace {
+
+constexpr const char* event = R"({"hello":"world","n":[1,2,3]})";
+constexpr const char* answer = R"({"received":{"hello":"world","n":[1,2,3]}})";
+const std::string response_path =
+    std::string("/2018-06-01/runtime/invocation/") + RuntimeApi::request_id + "/response";
+// What Lambda sets for every container function (but _HANDLER, which it may
+// leave unset for an image), as docker run options.
+const Strings lambda_environment = {
+    "-e", "LAMBDA_TASK_ROOT=/var/task", "-e", "LAMBDA_RUNTIME_DIR=/var/runtime", "-e",
+    "AWS_LAMBDA_FUNCTION_NAME=example", "-e", "AWS_LAMBDA_FUNCTION_VERSION=$LATEST", "-e",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=1024", "-e", "AWS_LAMBDA_LOG_GROUP_NAME=/aws/lambda/example", "-e",
+    "AWS_LAMBDA_LOG_STREAM_NAME=2026/11/21/[$LATEST]0123456789abcdef"};
+
+// The README's Node example, built once per run (the engine keeps its layers).
+const std::string& node_example() {
+  static const std::string tag = [] {
+    std::string name = "lambda-entrypoint-test:node-example";
+    Outcome built = docker({"build", "--network", "host", "-q", "-t", name, SOURCE_DIR "/docker/examples/node"});
+    INFO(built.err);
+    REQUIRE(built.status == 0);
+    return name;
+  }();
+  return tag;
+}
+
+// The emulator stand-in as aws-lambda-rie in a directory of its own, for a
+// volume, as AWS's documentation has users keep the real one.
+struct EmulatorDirectory {
+  harness::TempDir dir;
+  EmulatorDirectory() { harness::copy_file(harness::standin("emulator"), dir / "aws-lambda-rie", 0755); }
+};
+
+struct Invocation {
+  std::optional<RuntimeApi::Post> post;
+  std::string exit_code;  // "" while the container still runs
+  std::string logs;       // what the container printed, stdout and stderr
+  int event_requests = 0;
+};
+
+// Starts the image on the host's network with these docker run options and
+// arguments after the image, hands the runtime one event through a Runtime
+// API stand-in at api, and returns what it posted back (waiting at most a
+// minute, or until the container exits) with the container's logs.
+Invocation invoke(RuntimeApi& api, const Strings& options, const Strings& after_image = {}) {
+  const std::string name = "lambda-entrypoint-test-client";
+  docker({"rm", "-f", name});
+  Strings args = {"run", "-d", "--name", name, "--network", "host"};
+  args.insert(args.end(), options.begin(), options.end());
+  args.push_back(node_example());
+  args.insert(args.end(), after_image.begin(), after_image.end());
+  Outcome started = docker(args);
+  INFO(started.err);
+  REQUIRE(started.status == 0);
+
+  auto stopped = [&] {
+    Outcome running = docker({"inspect", "--format", "{{.State.Running}}", name});
+    return running.status != 0 || running.out != "true\n";
+  };
+  Invocation result;
+  result.post = api.first_post(std::chrono::seconds(60), stopped);
+  result.event_requests = api.event_requests();
+  Outcome state = docker({"inspect", "--format", "{{.State.Running}} {{.State.ExitCode}}", name});
+  if (state.out.rfind("false ", 0) == 0) result.exit_code = state.out.substr(6, state.out.size() - 7);
+  Outcome logs = docker({"logs", name});
+  result.logs = logs.out + logs.err;
+  docker({"rm", "-f", name});
+  return result;
+}
+
+void check_answered(const Invocation& invocation) {
+  INFO("container logs:\n" << invocation.logs);
+  REQUIRE(invocation.post.has_value());
+  CHECK(invocation.post->path == response_path);
+  CHECK(invocation.post->body == answer);
+}
+
+Strings plus(Strings list, const Strings& more) {
+  list.insert(list.end(), more.begin(), more.end());
+  return list;
+}
+
+}  // namespace
+
+TEST_CASE("the Node example answers an event in the cloud, where Lambda may leave _HANDLER unset", "[client]") {
+  RuntimeApi api(event);
+  check_answered(invoke(api, plus({"-e", "AWS_LAMBDA_RUNTIME_API=" + api.address()}, lambda_environment)));
+}
+
+TEST_CASE("the Node example answers an event locally, under the emulator mounted at /aws-lambda", "[client]") {
+  RuntimeApi api(event);
+  EmulatorDirectory emulator;
+  // The emulator stand-in points the runtime at the Runtime API stand-in, where the real one serves its own.
+  check_answered(invoke(api, {"-v", emulator.dir.path() + ":/aws-lambda:ro", "-e",
+                              "LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=--runtime-api-address=" + api.address()}));
+}
+
+TEST_CASE("the Node example answers an event in the AWS form, its bootstrap the client itself", "[client]") {
+  for (bool in_cloud : {true, false}) {
+    DYNAMIC_SECTION((in_cloud ? "in the cloud" : "locally")) {
+      RuntimeApi api(event);
+      EmulatorDirectory emulator;
+      Strings options = {"--entrypoint", "/lambda-entrypoint"};
+      if (in_cloud)
+        options = plus(plus(options, {"-e", "AWS_LAMBDA_RUNTIME_API=" + api.address()}), lambda_environment);
+      else
+        options = plus(options, {"-v", emulator.dir.path() + ":/aws-lambda:ro", "-e",
+                                 "LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=--runtime-api-address=" + api.address()});
+      check_answered(invoke(api, options,
+                            {"--aws-form", "--bootstrap=/var/task/node_modules/.bin/aws-lambda-ric", "index.handler"}));
+    }
+  }
+}
+
+TEST_CASE("the Node example answers on a read-only root as uid 993, in both modes", "[client]") {
+  for (bool in_cloud : {true, false}) {
+    DYNAMIC_SECTION((in_cloud ? "in the cloud" : "locally")) {
+      RuntimeApi api(event);
+      EmulatorDirectory emulator;
+      // Lambda's root is read-only but for /tmp, and its user is not root.
+      Strings options = {"--read-only", "--tmpfs", "/tmp", "--user", "993:990"};
+      if (in_cloud)
+        options = plus(plus(options, {"-e", "AWS_LAMBDA_RUNTIME_API=" + api.address()}), lambda_environment);
+      else
+        options = plus(options, {"-v", emulator.dir.path() + ":/aws-lambda:ro", "-e",
+                                 "LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=--runtime-api-address=" + api.address()});
+      check_answered(invoke(api, options));
+    }
+  }
+}
+
+TEST_CASE("under sam local invoke's arrangement (the image's ENTRYPOINT and CMD as the emulator's command), "
+          "the Node example answers",
+          "[client]") {
+  RuntimeApi api(event);
+  EmulatorDirectory emulator;
+  harness::TempDir records;
+  chmod(records.path().c_str(), 0777);
+  Invocation invocation =
+      invoke(api,
+             {"-v", emulator.dir.path() + ":/var/rapid:ro", "-v", records.path() + ":/out", "-e",
+              "STANDIN_RECORD_DIR=/out", "--entrypoint", "/var/rapid/aws-lambda-rie"},
+             {"--log-level", "error", "--runtime-api-address=" + api.address(), "/lambda-entrypoint", "npx",
+              "aws-lambda-ric", "index.handler"});
+  check_answered(invocation);
+  // lambda-entrypoint saw AWS_LAMBDA_RUNTIME_API and ran the client directly: one emulator, not two.
+  CHECK(harness::records(records.path(), "emulator").size() == 1);
+}
+
+TEST_CASE("without the parity rule, the current client stops before its first event, for the reason the rule "
+          "removes",
+          "[client]") {
+  SECTION("locally, where the emulator sets no LAMBDA_TASK_ROOT") {
+    RuntimeApi api(event);
+    EmulatorDirectory emulator;
+    Invocation invocation = invoke(api, {"-v", emulator.dir.path() + ":/aws-lambda:ro", "-e",
+                                         "LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=--runtime-api-address=" + api.address(),
+                                         "-e", "LAMBDA_ENTRYPOINT_NO_PARITY=1"});
+    INFO("container logs:\n" << invocation.logs);
+    CHECK(!invocation.post.has_value());
+    CHECK(invocation.event_requests == 0);
+    CHECK(invocation.exit_code != "");
+    CHECK(invocation.exit_code != "0");
+    CHECK_THAT(invocation.logs, Catch::Contains("LAMBDA_TASK_ROOT environment variable is not set"));
+  }
+  SECTION("in the cloud, where Lambda may set no _HANDLER for an image") {
+    RuntimeApi api(event);
+    Invocation invocation = invoke(
+        api, plus({"-e", "AWS_LAMBDA_RUNTIME_API=" + api.address(), "-e", "LAMBDA_ENTRYPOINT_NO_PARITY=1"},
+                  lambda_environment));
+    INFO("container logs:\n" << invocation.logs);
+    CHECK(!invocation.post.has_value());
+    CHECK(invocation.event_requests == 0);
+    CHECK(invocation.exit_code != "");
+    CHECK(invocation.exit_code != "0");
+    CHECK_THAT(invocation.logs, Catch::Contains("_HANDLER environment variable is not set"));
+  }
+}

@@ -1,0 +1,17 @@
+// The variables aws-lambda-rie gives the runtime besides AWS_LAMBDA_RUNTIME_API
+// (its defaults, as observed), which runtime clients require: the emulator
+// stand-in sets them, and the tests expect them. No libraries: the stand-in
+// is a static program.
+#pragma once
+
+namespace emulator_env {
+
+constexpr const char* function_variables[][2] = {
+    {"AWS_LAMBDA_FUNCTION_NAME", "test_function"},
+    {"AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"},
+    {"AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "3008"},
+    {"AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/Functions"},
+    {"AWS_LAMBDA_LOG_STREAM_NAME", "$LATEST"},
+};
+
+}  // namespace emulator_env
