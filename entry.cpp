@@ -216,7 +216,8 @@ const char* after(const char* text, string_view prefix) {
 
 // Every variable decide() reads, found in one pass (the first entry of a name
 // wins, as for getenv). This runs over the whole environment at every cold
-// start, so an entry that is none of them is passed over on its first byte.
+// start, so each entry is told apart by its first bytes and compared with at
+// most one name (the settings aside, which share a prefix of their own).
 struct Variables {
   const char* runtime_api = nullptr;
   const char* exec_wrapper = nullptr;
@@ -228,6 +229,12 @@ struct Variables {
   const char* settings[setting_count] = {};
 };
 
+// Takes an entry's value for a variable not found yet. rest is the entry
+// past the prefix it was found to have; name_rest, the name past it too.
+void take(const char*& slot, const char* rest, string_view name_rest) {
+  if (slot == nullptr) slot = value_if_named(rest, name_rest);
+}
+
 Variables read_variables(char* const envp[]) {
   constexpr string_view runtime_api = runtime_api_variable.substr(aws_lambda_prefix.size());
   constexpr string_view exec_wrapper = exec_wrapper_variable.substr(aws_lambda_prefix.size());
@@ -236,29 +243,34 @@ Variables read_variables(char* const envp[]) {
   constexpr string_view task_root = task_root_variable.substr(lambda_prefix.size());
   constexpr string_view runtime_dir = runtime_dir_variable.substr(lambda_prefix.size());
   Variables found;
-  // Compares only what follows the prefix the entry was found to have.
-  auto take = [](const char*& slot, const char* rest, string_view name_rest) {
-    if (slot == nullptr) slot = value_if_named(rest, name_rest);
-  };
   for (char* const* entry = envp; entry != nullptr && *entry != nullptr; ++entry) {
-    if (const char* rest = after(*entry, aws_lambda_prefix)) {
-      take(found.runtime_api, rest, runtime_api);
-      take(found.exec_wrapper, rest, exec_wrapper);
-      take(found.function_handler, rest, function_handler);
-    } else if (const char* lambda = after(*entry, lambda_prefix)) {
-      if (const char* own = after(lambda, own_rest)) {
-        for (int s = 0; s < setting_count; ++s) {
-          string_view name_rest = settings[s].variable;
-          name_rest.remove_prefix(own_prefix.size());
-          take(found.settings[s], own, name_rest);
+    const char* rest = nullptr;
+    switch (**entry) {
+      case aws_lambda_prefix[0]:
+        if ((rest = after(*entry, aws_lambda_prefix)) == nullptr) break;
+        switch (*rest) {
+          case runtime_api[0]: take(found.runtime_api, rest, runtime_api); break;
+          case exec_wrapper[0]: take(found.exec_wrapper, rest, exec_wrapper); break;
+          case function_handler[0]: take(found.function_handler, rest, function_handler); break;
         }
-      } else {
-        take(found.task_root, lambda, task_root);
-        take(found.runtime_dir, lambda, runtime_dir);
-      }
-    } else {
-      take(found.path, *entry, path_variable);
-      take(found.handler, *entry, handler_variable);
+        break;
+      case lambda_prefix[0]:
+        if ((rest = after(*entry, lambda_prefix)) == nullptr) break;
+        switch (*rest) {
+          case own_rest[0]:
+            if ((rest = after(rest, own_rest)) == nullptr) break;
+            for (int s = 0; s < setting_count; ++s) {
+              string_view name_rest = settings[s].variable;
+              name_rest.remove_prefix(own_prefix.size());
+              take(found.settings[s], rest, name_rest);
+            }
+            break;
+          case task_root[0]: take(found.task_root, rest, task_root); break;
+          case runtime_dir[0]: take(found.runtime_dir, rest, runtime_dir); break;
+        }
+        break;
+      case path_variable[0]: take(found.path, *entry, path_variable); break;
+      case handler_variable[0]: take(found.handler, *entry, handler_variable); break;
     }
   }
   return found;
