@@ -59,7 +59,9 @@ set(glibc_version_check "'-D__GLIBC_PREREQ(major,minor)=1'")
 
 set(CMAKE_CXX_FLAGS_INIT
     "${include_flags} ${glibc_version_check} -fno-exceptions -fno-rtti -fno-unwind-tables -fno-asynchronous-unwind-tables -ffunction-sections -fdata-sections -fstack-clash-protection")
-set(CMAKE_CXX_FLAGS_RELEASE_INIT "-Os -DNDEBUG")
+# Set as the cache entry itself: CMake appends GCC's default (-O3) to a
+# *_FLAGS_RELEASE_INIT value, and the last -O on the command line wins.
+set(CMAKE_CXX_FLAGS_RELEASE "-Os -DNDEBUG" CACHE STRING "Flags of the static Release build")
 
 # Link musl's start files and libc.a by hand, in the order musl-gcc.specs uses.
 # Layout for size: code and read-only data share one segment
