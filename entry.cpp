@@ -12,11 +12,12 @@
 
 #include <cerrno>
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <getopt.h>
 #include <limits.h>
 #include <string_view>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <utility>
 #include <unistd.h>
@@ -59,9 +60,13 @@ constexpr const char* runtime_dir_value = "/var/runtime";
 // The CPU this binary is built for, and the suffix AWS gives the emulator's
 // release file for it.
 #if defined(__x86_64__)
+#define LAMBDA_ENTRYPOINT_CPU "x86_64"
 #define LAMBDA_ENTRYPOINT_RIE_CPU "x86_64"
+constexpr unsigned this_machine = 62;  // ELF e_machine: EM_X86_64
 #elif defined(__aarch64__)
+#define LAMBDA_ENTRYPOINT_CPU "aarch64"
 #define LAMBDA_ENTRYPOINT_RIE_CPU "arm64"
+constexpr unsigned this_machine = 183;  // EM_AARCH64
 #else
 #error "lambda-entrypoint is built for x86_64 and aarch64, the CPUs Lambda runs"
 #endif
@@ -110,8 +115,11 @@ constexpr SettingInfo settings[setting_count] = {
      "print the decision and the exact command to stderr before running it"},
 };
 
-// substr(0, n) is the one form that cannot throw, which matters without exceptions.
-bool starts_with(string_view text, string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+// The first n bytes of text (all of it when shorter). Not substr(): out of
+// line, its unused throwing branch would need the C++ library.
+string_view first(string_view text, size_t n) { return string_view(text.data(), n < text.size() ? n : text.size()); }
+
+bool starts_with(string_view text, string_view prefix) { return first(text, prefix.size()) == prefix; }
 
 // The flags aws-lambda-rie takes. It looks for them anywhere in its arguments
 // and has no "--" to stop that, so none of them can reach the program it runs.
@@ -144,7 +152,7 @@ struct Assignment {
 constexpr size_t max_assignments = 3;  // _HANDLER, LAMBDA_TASK_ROOT, LAMBDA_RUNTIME_DIR
 
 // What a program in a plan is for: it chooses the hint when it cannot run.
-enum class Role { program, wrapper, bootstrap, emulator };
+enum class Role { program, wrapper, bootstrap, emulator, interpreter };
 
 // What to execute. Locally: EMULATOR [FLAG...] [LEAD] [TAIL...]; in the
 // cloud: [LEAD] [TAIL...]. LEAD is the exec wrapper in the command form and
@@ -180,7 +188,7 @@ struct Complaint {
   char short_option[3] = {};  // names an unknown short option, which argv cannot point at
 };
 
-enum class Action { run, help, version, complain };
+enum class Action { run, check, help, version, complain };
 
 struct Decision {
   Action action = Action::complain;
@@ -335,41 +343,68 @@ bool parse_switch(string_view value, bool& on) {
   return false;
 }
 
-constexpr int help_code = 'h';
-constexpr int version_code = 256;
-constexpr int first_setting_code = 257;
+// The options besides the settings'.
+enum Command { help_command, version_command, check_command, command_count };
+constexpr const char* command_options[command_count] = {"help", "version", "check"};
+
+// A long option by its name or by an unambiguous prefix of it, as
+// getopt_long finds it: the settings first, then the commands; -1 for none.
+int find_option(string_view name) {
+  int found = -1;
+  for (int i = 0; i < setting_count + command_count; ++i) {
+    string_view option = i < setting_count ? settings[i].option : command_options[i - setting_count];
+    if (option == name) return i;
+    if (!name.empty() && starts_with(option, name)) found = found == -1 ? i : -2;  // -2: ambiguous
+  }
+  return found < 0 ? -1 : found;
+}
 
 // The decision: arguments and environment in, a plan (or a complaint) out.
-// getopt_long's globals are reset on every call, and it prints nothing.
+//
+// The options are parsed as getopt_long("+:h") parses them: long options by
+// unambiguous prefix, as --name=value or --name value, options ending at the
+// first operand (the program, whose arguments are its own) or at "--". Not
+// getopt_long itself: musl's brings its error printing, and with it stdio,
+// some 4 KB of a binary that must stay under 32 KiB.
 Decision decide(int argc, char* const argv[], char* const envp[]) {
   if (argc == 2 && string_view(argv[1]) == "--version") return {Action::version, {}, {}};
 
-  option long_options[setting_count + 3] = {};
-  for (int s = 0; s < setting_count; ++s)
-    long_options[s] = {settings[s].option, settings[s].value_name ? required_argument : no_argument, nullptr,
-                       first_setting_code + s};
-  long_options[setting_count] = {"help", no_argument, nullptr, help_code};
-  long_options[setting_count + 1] = {"version", no_argument, nullptr, version_code};
-
   const char* from_options[setting_count] = {};
-  optind = 0;  // a full reset, in glibc and musl alike
-  opterr = 0;
-  // "+": stop at the first operand, the program; what follows it is its own.
-  // ":": tell a missing value apart from an unknown option.
-  for (int code; argc > 0 && (code = getopt_long(argc, argv, "+:h", long_options, nullptr)) != -1;) {
-    if (code == help_code) return {Action::help, {}, {}};
-    if (code == version_code) return misuse("--version", "only accepted as the sole argument");
-    if (code == ':') return misuse(argv[optind - 1], "needs a value");
-    if (code == '?') {
-      // optopt names a known option that was given a value it does not take.
-      if (optopt == help_code || optopt >= version_code) return misuse(argv[optind - 1], "takes no value");
-      if (optopt == 0) return misuse(argv[optind - 1], "unknown option");
+  bool check = false;
+  int first_operand = argc > 0 ? 1 : 0;
+  for (; first_operand < argc; ++first_operand) {
+    string_view argument = argv[first_operand];
+    if (argument == "--") {
+      ++first_operand;
+      break;
+    }
+    if (argument.size() < 2 || argument[0] != '-') break;
+    if (argument[1] != '-') {
+      if (argument[1] == 'h') return {Action::help, {}, {}};
       Decision unknown = misuse({}, "unknown option");
       unknown.complaint.short_option[0] = '-';
-      unknown.complaint.short_option[1] = static_cast<char>(optopt);
+      unknown.complaint.short_option[1] = argument[1];
       return unknown;
     }
-    from_options[code - first_setting_code] = optarg != nullptr ? optarg : "1";
+    argument.remove_prefix(2);
+    size_t equals = argument.find('=');
+    int option = find_option(first(argument, equals));
+    if (option < 0) return misuse(argv[first_operand], "unknown option");
+    bool takes_value = option < setting_count && settings[option].value_name != nullptr;
+    if (equals != string_view::npos && !takes_value) return misuse(argv[first_operand], "takes no value");
+    if (option == setting_count + help_command) return {Action::help, {}, {}};
+    if (option == setting_count + version_command) return misuse("--version", "only accepted as the sole argument");
+    if (option == setting_count + check_command) {
+      check = true;
+    } else if (!takes_value) {
+      from_options[option] = "1";
+    } else if (equals != string_view::npos) {
+      from_options[option] = argv[first_operand] + 2 + equals + 1;
+    } else if (first_operand + 1 < argc) {
+      from_options[option] = argv[++first_operand];
+    } else {
+      return misuse(argv[first_operand], "needs a value");
+    }
   }
 
   // An option wins over its variable, which wins over the default; an empty
@@ -381,7 +416,9 @@ Decision decide(int argc, char* const argv[], char* const envp[]) {
     return settings[s].default_value;
   };
 
-  Decision decision{Action::run, {}, {}};
+  // --check looks at what runs in either mode, so it takes the local plan,
+  // which holds the emulator too.
+  Decision decision{check ? Action::check : Action::run, {}, {}};
   Plan& plan = decision.plan;
   plan.aws_form = argc > 0 && base_name(argv[0]) == aws_script_name;
   bool no_parity = false;
@@ -391,14 +428,14 @@ Decision decide(int argc, char* const argv[], char* const envp[]) {
     const char* value = value_of(s);
     if (value != nullptr && !parse_switch(value, *on)) return misuse(settings[s].variable, "expected 1, 0, true or false");
   }
-  plan.cloud = non_empty(variables.runtime_api);
+  plan.cloud = !check && non_empty(variables.runtime_api);
   if (non_empty(variables.path)) {
     plan.search_path = variables.path;
     plan.search_path_is_default = false;
   }
 
-  char* const* operands = argc > 0 ? argv + optind : argv;
-  size_t operand_count = argc > 0 ? static_cast<size_t>(argc - optind) : 0;
+  char* const* operands = argv + first_operand;
+  size_t operand_count = static_cast<size_t>(argc - first_operand);
   if (plan.aws_form) {
     if (operand_count != 1) return complaint({exit_misuse, {}, aws_count_message, nullptr, true});
     assign(plan, handler_variable, operands[0]);
@@ -540,6 +577,96 @@ void emulator_candidates(const char* configured, char* suffixed, EmulatorCandida
 }
 
 // ---------------------------------------------------------------------------
+// Inspection: what the first bytes of a file say about starting it. Pure:
+// bytes in, facts out; reading the file is run()'s business.
+
+constexpr size_t head_size = 1024;     // holds an ordinary program's headers and its PT_INTERP
+constexpr size_t shebang_limit = 256;  // what Linux (5.1 on) reads of a '#!' line: BINPRM_BUF_SIZE
+
+struct Head {
+  enum Kind { other, elf, script, unreadable } kind = other;  // unreadable: an ELF header that lies
+  unsigned machine = 0;       // ELF e_machine
+  string_view interpreter;    // ELF PT_INTERP, or the '#!' line's program; empty when none
+  string_view argument;       // the '#!' line's one argument
+  bool carriage_return = false;  // the '#!' line ends in '\r': Windows line endings
+  bool line_too_long = false;    // no end of the '#!' line within what Linux reads
+};
+
+// An unsigned field of an ELF file, or false when it lies past the bytes.
+bool elf_field(string_view bytes, uint64_t offset, size_t size, bool big_endian, uint64_t& value) {
+  if (offset > bytes.size() || bytes.size() - offset < size) return false;
+  value = 0;
+  for (size_t i = 0; i < size; ++i)
+    value |= uint64_t(static_cast<unsigned char>(bytes[offset + i])) << 8 * (big_endian ? size - 1 - i : i);
+  return true;
+}
+
+Head inspect_elf(string_view bytes) {
+  Head head, lying;
+  head.kind = Head::elf;
+  lying.kind = Head::unreadable;
+  bool wide = bytes.size() > 4 && bytes[4] == 2;  // ELFCLASS64
+  bool big = bytes.size() > 5 && bytes[5] == 2;   // ELFDATA2MSB
+  size_t word = wide ? 8 : 4;
+  uint64_t machine, table, entry_size, count;
+  if (!elf_field(bytes, 18, 2, big, machine) || !elf_field(bytes, wide ? 32 : 28, word, big, table) ||
+      !elf_field(bytes, wide ? 54 : 42, 2, big, entry_size) || !elf_field(bytes, wide ? 56 : 44, 2, big, count))
+    return lying;
+  head.machine = static_cast<unsigned>(machine);
+  for (uint64_t i = 0; i < count; ++i) {
+    uint64_t at = table + i * entry_size, type, offset, size;  // no overflow: each factor is below 2^16 or checked
+    if (table > bytes.size() || !elf_field(bytes, at, 4, big, type)) return lying;
+    if (type != 3) continue;  // PT_INTERP
+    if (!elf_field(bytes, at + word, word, big, offset) || !elf_field(bytes, at + 4 * word, word, big, size) ||
+        offset > bytes.size() || size > bytes.size() - offset || size == 0)
+      return lying;
+    head.interpreter = string_view(bytes.data() + offset, size);
+    head.interpreter = first(head.interpreter, head.interpreter.find('\0'));
+    break;
+  }
+  return head;
+}
+
+// A '#!' line as Linux reads it: the interpreter is the first word, the one
+// argument the rest with its outer blanks removed; '\r' is no blank.
+Head inspect_script(string_view bytes) {
+  Head head;
+  head.kind = Head::script;
+  string_view line = first(bytes, shebang_limit);
+  size_t end = line.find('\n');
+  head.line_too_long = end == string_view::npos && bytes.size() >= shebang_limit;
+  line = string_view(line.data() + 2, (end == string_view::npos ? line.size() : end) - 2);
+  head.carriage_return = !line.empty() && line.back() == '\r';
+  auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  while (!line.empty() && blank(line.front())) line.remove_prefix(1);
+  while (!line.empty() && blank(line.back())) line.remove_suffix(1);
+  size_t word = 0;
+  while (word < line.size() && !blank(line[word])) ++word;
+  head.interpreter = first(line, word);
+  line.remove_prefix(word);
+  while (!line.empty() && blank(line.front())) line.remove_prefix(1);
+  head.argument = line;
+  return head;
+}
+
+Head inspect(string_view bytes) {
+  if (starts_with(bytes, "\x7f" "ELF")) return inspect_elf(bytes);
+  if (starts_with(bytes, "#!")) return inspect_script(bytes);
+  return {};
+}
+
+// "A program for" the CPU an ELF machine number stands for, as people say it.
+const char* program_for(unsigned machine) {
+  switch (machine) {
+    case 62: return "an x86_64 program";
+    case 183: return "an aarch64 program";
+    case 3: return "a 32-bit x86 program";
+    case 40: return "a 32-bit ARM program";
+    default: return nullptr;
+  }
+}
+
+// ---------------------------------------------------------------------------
 // Everything below touches the system.
 
 // Collects output and writes it in whole lines, so a message from this
@@ -583,6 +710,15 @@ class Output {
       else put(static_cast<char>(c));
     }
     put('\'');
+    return *this;
+  }
+
+  [[gnu::noinline]] Output& number(unsigned value) {
+    char digits[10];
+    size_t used = 0;
+    do digits[used++] = static_cast<char>('0' + value % 10);
+    while ((value /= 10) != 0);
+    while (used > 0) put(digits[--used]);
     return *this;
   }
 
@@ -719,6 +855,7 @@ const char* role_hint(Role role, int error) {
     case Role::bootstrap:
       return "it is the AWS form's bootstrap (LAMBDA_ENTRYPOINT_BOOTSTRAP)";
     case Role::program:
+    case Role::interpreter:
       break;
   }
   return nullptr;
@@ -738,21 +875,147 @@ const char* error_hint(int error) {
   }
 }
 
-int cannot_run(const Location& where, Role role, const Plan& plan, bool for_emulator) {
+// ---------------------------------------------------------------------------
+// Diagnosis: why a file cannot start, from its mode, its directories and its
+// first bytes. It runs after a failure, in the local pre-check and under
+// --check: never on the cloud's way to execve.
+
+constexpr int max_interpreter_depth = 4;  // how deep Linux follows '#!' lines
+
+// The first bytes of a file, as many as can be read; false when it cannot be opened.
+bool read_head(const char* path, char (&buffer)[head_size], string_view& head) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  size_t used = 0;
+  for (ssize_t got; used < sizeof buffer && (got = read(fd, buffer + used, sizeof buffer - used)) != 0;) {
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) break;
+    used += static_cast<size_t>(got);
+  }
+  close(fd);
+  head = string_view(buffer, used);
+  return true;
+}
+
+Output& mode_of(Output& out, mode_t mode) {
+  char digits[] = " (mode 0000)";
+  for (int i = 0; i < 4; ++i) digits[10 - i] = static_cast<char>('0' + ((mode >> (3 * i)) & 7));
+  return out << digits;
+}
+
+constexpr const char* other_user_hint =
+    "; Lambda runs the function as a user who is neither its owner nor in its group";
+
+// A directory on the way to path that the user (or, as_other_user, a user
+// neither its owner nor in its group) cannot search: written, with 126.
+int unsearchable_directory(Output& out, const char* path, bool as_other_user) {
+  char directory[PATH_MAX];
+  size_t length = std::strlen(path);
+  if (length >= sizeof directory) return 0;
+  std::memcpy(directory, path, length + 1);
+  for (char* slash = std::strchr(directory + 1, '/'); slash != nullptr; slash = std::strchr(slash + 1, '/')) {
+    *slash = '\0';
+    struct stat status;
+    bool searchable = as_other_user ? stat(directory, &status) != 0 || (status.st_mode & S_IXOTH) != 0
+                                    : access(directory, X_OK) == 0 || errno != EACCES;
+    if (!searchable) {
+      out << "the directory ";
+      out.quoted(directory) << " on its path cannot be searched";
+      if (as_other_user) mode_of(out << " by other users", status.st_mode) << other_user_hint << ": chmod o+x";
+      return exit_cannot_run;
+    }
+    *slash = '/';
+  }
+  return 0;
+}
+
+// Why path cannot start, written after "PATH: ", with the exit code a run
+// gets; 0, with nothing written, when nothing wrong can be seen. With
+// as_other_user (--check), permissions are judged for the cloud's user.
+int explain(Output& out, const char* path, bool as_other_user, int depth) {
+  struct stat status;
+  if (stat(path, &status) != 0) {
+    int error = errno;
+    if (error == EACCES) return unsearchable_directory(out, path, false);
+    out << std::strerror(error);
+    return exit_code_for(error);
+  }
+  if (S_ISDIR(status.st_mode)) return out << std::strerror(EISDIR), exit_cannot_run;
+  if (!S_ISREG(status.st_mode)) return out << "not a regular file", exit_cannot_run;
+  if (int code = unsearchable_directory(out, path, as_other_user)) return code;
+  if (as_other_user ? (status.st_mode & S_IXOTH) == 0 : access(path, X_OK) != 0) {
+    out << "no execute permission for " << (as_other_user ? "other users" : "this user");
+    mode_of(out, status.st_mode);
+    if (as_other_user) out << other_user_hint << ": chmod o+rx";
+    return exit_cannot_run;
+  }
+  char buffer[head_size];
+  string_view bytes;
+  if (!read_head(path, buffer, bytes)) return 0;  // runnable without being readable: a binary, then
+  Head head = inspect(bytes);
+  char interpreter[PATH_MAX];
+  if (head.interpreter.size() >= sizeof interpreter) return out << "its interpreter's path is too long", exit_not_found;
+  std::memcpy(interpreter, head.interpreter.data(), head.interpreter.size());
+  interpreter[head.interpreter.size()] = '\0';
+  switch (head.kind) {
+    case Head::unreadable:
+      return out << "an ELF file whose headers are cut short or point past its end", exit_cannot_run;
+    case Head::other:
+      return out << "neither a program (ELF) nor a script starting with '#!'", exit_cannot_run;
+    case Head::elf:
+      if (head.machine != this_machine) {
+        if (const char* program = program_for(head.machine)) out << program;
+        else out << "a program for another CPU (ELF machine ", out.number(head.machine) << ")";
+        return out << "; this is an " LAMBDA_ENTRYPOINT_CPU " machine", exit_cannot_run;
+      }
+      if (!head.interpreter.empty() && access(interpreter, F_OK) != 0) {
+        out << "a dynamically linked program whose ELF interpreter ";
+        return out.quoted(interpreter) << " is missing: link it statically, or add its loader and libraries",
+               exit_not_found;
+      }
+      return 0;
+    case Head::script:
+      break;
+  }
+  if (head.carriage_return)
+    return out << "its '#!' line ends in a carriage return: the file has Windows line endings (CRLF); convert "
+                  "them to LF",
+           exit_not_found;
+  if (head.line_too_long) return out << "its '#!' line is longer than the 256 bytes Linux reads", exit_cannot_run;
+  if (head.interpreter.empty()) return out << "its '#!' line names no interpreter", exit_cannot_run;
+  if (as_other_user && (status.st_mode & S_IROTH) == 0)
+    return mode_of(out << "a script other users cannot read", status.st_mode) << other_user_hint << ": chmod o+r",
+           exit_cannot_run;
+  if (depth == max_interpreter_depth) return out << "its '#!' interpreters nest deeper than Linux follows", exit_cannot_run;
+  Output discard(-1);
+  if (explain(discard, interpreter, as_other_user, depth + 1) == 0) return 0;
+  out << "its '#!' interpreter ";
+  out.quoted(interpreter) << ": ";
+  return explain(out, interpreter, as_other_user, depth + 1);
+}
+
+// Reports a program that cannot run: what the file shows, or else the
+// kernel's reason, and the hints for its role.
+int cannot_run(const Location& where, Role role, const Plan& plan, bool for_emulator, bool as_other_user = false) {
   Output err(STDERR_FILENO);
   err << program_name << ": ";
   err.quoted(where.path) << ": ";
+  int code = exit_code_for(where.error);
+  const char* kernel_hint = nullptr;
   if (where.searched_in_vain) {
     err << "not found in " << (plan.search_path_is_default ? "the default PATH (PATH is unset): " : "PATH=");
     err.quoted(plan.search_path);
+  } else if (int explained = explain(err, where.path, as_other_user, 0)) {
+    code = explained;
   } else {
     err << std::strerror(where.error);
+    kernel_hint = error_hint(where.error);
   }
   if (for_emulator) err << "; the emulator was to run it";
-  if (const char* hint = role_hint(role, where.error)) err << "; " << hint;
-  if (const char* hint = error_hint(where.error)) err << "; " << hint;
+  if (const char* hint = role_hint(role, code == exit_not_found ? ENOENT : EACCES)) err << "; " << hint;
+  if (kernel_hint != nullptr) err << "; " << kernel_hint;
   err << "\n";
-  return exit_code_for(where.error);
+  return code;
 }
 
 int emulator_not_found(const EmulatorCandidates& candidates) {
@@ -838,16 +1101,87 @@ int run(const Plan& plan, char* const envp[]) {
   if (target.error != 0) return cannot_run(target, target_role, plan, false);
   if (size_t index = runtime_index(plan); index != 0) {
     // The emulator starts the runtime only at the first invocation, and could
-    // not look it up without PATH: check it now, and hand it the path found.
+    // not look it up without PATH: check it now, what its file says too, and
+    // hand it the path found.
     Location runtime = locate(argv[index], plan.search_path, runtime_path, true);
-    if (runtime.error != 0) return cannot_run(runtime, plan.lead_role, plan, true);
+    Output discard(-1);
+    if (runtime.error != 0 || explain(discard, runtime.path, false, 0) != 0)
+      return cannot_run(runtime, plan.lead_role, plan, true);
     argv[index] = const_cast<char*>(runtime.path);
   }
   if (plan.debug) describe(plan, target.path, argv);
   execve(target.path, argv, env);
   target.error = errno;
-  if (target.error == EACCES && is_directory(target.path)) target.error = EISDIR;
   return cannot_run(target, target_role, plan, false);
+}
+
+const char* role_name(Role role) {
+  switch (role) {
+    case Role::program: return "the program";
+    case Role::wrapper: return "AWS_LAMBDA_EXEC_WRAPPER";
+    case Role::bootstrap: return "the bootstrap";
+    case Role::emulator: return "the emulator";
+    case Role::interpreter: break;
+  }
+  return "a '#!' interpreter";
+}
+
+// --check of one file and, for a script, its interpreters: a line each.
+int check_file(const char* name, Role role, const Plan& plan) {
+  static char found[PATH_MAX];
+  Location where = locate(name, plan.search_path, found, false);
+  Output discard(-1);
+  if (where.searched_in_vain || explain(discard, where.path, true, 0) != 0)
+    return cannot_run(where, role, plan, false, true);
+  char buffer[head_size];
+  string_view bytes;
+  Head head = read_head(where.path, buffer, bytes) ? inspect(bytes) : Head{};
+  {
+    Output out(STDOUT_FILENO);
+    out << program_name << ": ";
+    out.quoted(where.path) << ": ok, " << role_name(role) << ", ";
+    if (head.kind == Head::script) {
+      out << "a script for ";
+      out.quoted(head.interpreter);
+    } else if (head.kind == Head::elf) {
+      out << (head.interpreter.empty() ? "a static " : "a dynamically linked ") << LAMBDA_ENTRYPOINT_CPU " program";
+      if (!head.interpreter.empty()) out << " (its ELF interpreter is there)";
+    } else {
+      out << "executable, unreadable here";
+    }
+    out << "\n";
+  }
+  if (head.kind != Head::script) return 0;
+  char interpreter[PATH_MAX];  // explain() has checked that it fits
+  std::memcpy(interpreter, head.interpreter.data(), head.interpreter.size());
+  interpreter[head.interpreter.size()] = '\0';
+  return check_file(interpreter, Role::interpreter, plan);
+}
+
+// --check: every file a run with these arguments and this environment would
+// execute, in either mode, judged for the cloud's non-root user. The exit
+// code is the one a run would get from the first that cannot start.
+int check(const Plan& plan) {
+  static char suffixed[PATH_MAX];
+  EmulatorCandidates candidates;
+  emulator_candidates(plan.emulator, suffixed, candidates);
+  const char* found_as = nullptr;
+  Location emulator = locate_emulator(candidates, plan.search_path, found_as);
+  int result = 0;
+  if (emulator.path == nullptr) {
+    Output out(STDOUT_FILENO);
+    out << program_name << ": ";
+    out.quoted(candidates[0]) << ": no emulator in the image, which an image for the cloud may leave out; a local "
+                                 "run can mount it (docker run -v ~/.aws-lambda-rie:/aws-lambda -p 9000:8080 IMAGE)\n";
+  } else {
+    result = check_file(emulator.path, Role::emulator, plan);
+  }
+  for (const char* program : {plan.lead, plan.tail_size != 0 ? static_cast<const char*>(plan.tail[0]) : nullptr}) {
+    if (program == nullptr) continue;
+    int code = check_file(program, program == plan.lead ? plan.lead_role : Role::program, plan);
+    if (result == 0) result = code;
+  }
+  return result;
 }
 
 }  // namespace
@@ -864,6 +1198,8 @@ int main(int argc, char* argv[], char* envp[]) {
       return 0;
     case Action::complain:
       return complain(decision.complaint);
+    case Action::check:
+      return check(decision.plan);
     case Action::run:
       break;
   }

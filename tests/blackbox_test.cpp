@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "elf_bytes.hpp"
 #include "harness.hpp"
 
 using harness::Outcome;
@@ -174,7 +175,7 @@ TEST_CASE("a PROGRAM without a slash is found through PATH, never in the current
     harness::write_file(first / "prog", "not executable", 0644);
     Outcome outcome = scene.run({"prog"}, scene.env({cloud, "PATH=/nonexistent:" + first.path()}));
     CHECK(outcome.status == 126);
-    CHECK_THAT(outcome.err, Catch::StartsWith(message(first / "prog", "Permission denied")));
+    CHECK(outcome.err == message(first / "prog", "no execute permission for this user (mode 0644)\n"));
   }
 }
 
@@ -244,8 +245,8 @@ TEST_CASE("an emulator that cannot run is passed over for one that can, and repo
   unlink(suffixed.c_str());
   Outcome alone = scene.run({scene.handler}, scene.env());
   CHECK(alone.status == 126);
-  CHECK_THAT(alone.err, Catch::StartsWith(message(scene.emulator, "Permission denied; it is the Runtime Interface "
-                                                                  "Emulator (LAMBDA_ENTRYPOINT_EMULATOR)")));
+  CHECK(alone.err == message(scene.emulator, "no execute permission for this user (mode 0644); it is the Runtime "
+                                            "Interface Emulator (LAMBDA_ENTRYPOINT_EMULATOR)\n"));
 }
 
 TEST_CASE("parity: a bare environment gains LAMBDA_TASK_ROOT, LAMBDA_RUNTIME_DIR and _HANDLER in both modes, and "
@@ -276,8 +277,8 @@ TEST_CASE("an emulator that cannot run exits 126", "[blackbox]") {
   chmod(scene.emulator.c_str(), 0644);
   Outcome outcome = scene.run({scene.handler}, scene.env());
   CHECK(outcome.status == 126);
-  CHECK_THAT(outcome.err, Catch::StartsWith(message(scene.emulator, "Permission denied; it is the Runtime Interface "
-                                                                    "Emulator (LAMBDA_ENTRYPOINT_EMULATOR)")));
+  CHECK(outcome.err == message(scene.emulator, "no execute permission for this user (mode 0644); it is the Runtime "
+                                              "Interface Emulator (LAMBDA_ENTRYPOINT_EMULATOR)\n"));
 }
 
 TEST_CASE("found but not runnable exits 126 with the reason and a hint", "[blackbox]") {
@@ -287,8 +288,7 @@ TEST_CASE("found but not runnable exits 126 with the reason and a hint", "[black
     harness::write_file(files / "plain", "#!/bin/sh\n", 0644);
     Outcome outcome = scene.run({files / "plain"}, scene.env({cloud}));
     CHECK(outcome.status == 126);
-    CHECK(outcome.err == message(files / "plain", "Permission denied; check its mode bits, and that its file "
-                                                  "system allows executing it\n"));
+    CHECK(outcome.err == message(files / "plain", "no execute permission for this user (mode 0644)\n"));
   }
   SECTION("a directory") {
     Outcome outcome = scene.run({files.path()}, scene.env({cloud}));
@@ -299,19 +299,15 @@ TEST_CASE("found but not runnable exits 126 with the reason and a hint", "[black
     harness::write_file(files / "script", "echo hello\n", 0755);
     Outcome outcome = scene.run({files / "script"}, scene.env({cloud}));
     CHECK(outcome.status == 126);
-    CHECK(outcome.err == message(files / "script",
-                                 "Exec format error; not a program this machine can run: a binary for another CPU "
-                                 "architecture, or a script without a '#!' line\n"));
+    CHECK(outcome.err == message(files / "script", "neither a program (ELF) nor a script starting with '#!'\n"));
   }
-  SECTION("a binary for another CPU architecture") {
-    std::string elf = harness::read_file(harness::standin("handler"));
-    REQUIRE(elf.size() > 20);
-    elf[18] = static_cast<char>(elf[18] == 62 ? 183 : 62);  // e_machine: x86_64 <-> aarch64
-    elf[19] = 0;
-    harness::write_file(files / "foreign", elf, 0755);
+  SECTION("a binary for a CPU no Lambda runs, named by its ELF machine number") {
+    // RISC-V: neither this machine nor qemu-user, which runs the aarch64 binary here, executes it.
+    harness::write_file(files / "foreign", elf_bytes::file(elf_bytes::riscv), 0755);
     Outcome outcome = scene.run({files / "foreign"}, scene.env({cloud}));
     CHECK(outcome.status == 126);
-    CHECK_THAT(outcome.err, Catch::Contains("a binary for another CPU architecture"));
+    CHECK(outcome.err == message(files / "foreign", "a program for another CPU (ELF machine 243); this is an " +
+                                                        harness::entrypoint_arch() + " machine\n"));
   }
   SECTION("arguments and environment past the kernel's limit") {
     // With an 8 MiB stack limit the kernel takes at most 2 MiB of arguments
@@ -491,8 +487,8 @@ TEST_CASE("AWS_LAMBDA_EXEC_WRAPPER runs around PROGRAM in the command form", "[b
     chmod(scene.wrapper.c_str(), 0644);
     Outcome outcome = scene.run({scene.handler}, scene.env({cloud, "AWS_LAMBDA_EXEC_WRAPPER=" + scene.wrapper}));
     CHECK(outcome.status == 126);
-    CHECK_THAT(outcome.err, Catch::StartsWith(message(scene.wrapper, "Permission denied; it is named by "
-                                                                     "AWS_LAMBDA_EXEC_WRAPPER")));
+    CHECK(outcome.err == message(scene.wrapper, "no execute permission for this user (mode 0644); it is named by "
+                                                "AWS_LAMBDA_EXEC_WRAPPER\n"));
   }
 }
 

@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 
 #include "decide_cases.hpp"
+#include "elf_bytes.hpp"
+#include "inspect_cases.hpp"
 
 
 namespace {
@@ -126,7 +128,7 @@ TEST_CASE("failures map to the shell's exit codes", "[decide]") {
   CHECK(exit_code_for(ETXTBSY) == 126);
 }
 
-TEST_CASE("decide() may be called again and again: getopt_long is reset each time", "[decide]") {
+TEST_CASE("decide() may be called again and again, with the same result", "[decide]") {
   Input first({"le", "--debug", "--emulator=/a", "prog"}, {});
   Input second({"le", "other"}, {cloud});
   for (int round = 0; round < 3; ++round) {
@@ -137,4 +139,24 @@ TEST_CASE("decide() may be called again and again: getopt_long is reset each tim
     CHECK(argv_of(a.plan) == Strings{"/a", "prog"});
     CHECK(argv_of(b.plan) == Strings{"other"});
   }
+}
+
+TEST_CASE("inspect() over the table of files", "[inspect]") {
+  for (const InspectCase& c : inspect_cases()) {
+    DYNAMIC_SECTION(c.behaviour) {
+      Head head = inspect(c.bytes);
+      CHECK(head.kind == c.kind);
+      CHECK(head.machine == c.machine);
+      CHECK(std::string(head.interpreter) == c.interpreter);
+      CHECK(std::string(head.argument) == c.argument);
+      CHECK(head.carriage_return == c.carriage_return);
+      CHECK(head.line_too_long == c.line_too_long);
+    }
+  }
+}
+
+TEST_CASE("the CPUs Lambda runs are named, others are not", "[inspect]") {
+  CHECK(std::string(program_for(elf_bytes::x86_64)) == "an x86_64 program");
+  CHECK(std::string(program_for(elf_bytes::aarch64)) == "an aarch64 program");
+  CHECK(program_for(elf_bytes::riscv) == nullptr);
 }

@@ -1,0 +1,242 @@
+// Failures to start, named by their cause: the real binary as a subprocess,
+// after a failed execve (in the cloud), before the emulator starts (locally),
+// and under --check, which runs nothing.
+#include <catch2/catch.hpp>
+#include <functional>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "elf_bytes.hpp"
+#include "harness.hpp"
+
+using harness::Outcome;
+using harness::Strings;
+
+namespace {
+
+constexpr const char* cloud = "AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001";
+
+std::string message(const std::string& subject, const std::string& rest) {
+  return "lambda-entrypoint: " + subject + ": " + rest;
+}
+
+unsigned this_machine() { return harness::entrypoint_arch() == "aarch64" ? elf_bytes::aarch64 : elf_bytes::x86_64; }
+unsigned other_machine() { return harness::entrypoint_arch() == "aarch64" ? elf_bytes::x86_64 : elf_bytes::aarch64; }
+std::string other_cpu() { return harness::entrypoint_arch() == "aarch64" ? "x86_64" : "aarch64"; }
+
+// Whether the kernel here hands aarch64 programs to qemu (binfmt_misc), and
+// so starts programs that Lambda's x86_64 machines refuse.
+bool binfmt_runs_aarch64() {
+  return harness::read_file("/proc/sys/fs/binfmt_misc/qemu-aarch64").rfind("enabled", 0) == 0;
+}
+
+// Files in a directory of their own, with a recording emulator stand-in.
+struct Files {
+  harness::TempDir dir;
+  harness::TempDir records;
+  std::string emulator = dir / "aws-lambda-rie";
+
+  Files() {
+    harness::copy_file(harness::standin("emulator"), emulator, 0755);
+    chmod(records.path().c_str(), 0777);
+  }
+
+  std::string add(const std::string& name, const std::string& content, mode_t mode = 0755) {
+    harness::write_file(dir / name, content, mode);
+    return dir / name;
+  }
+
+  Strings env(Strings extra = {}) const {
+    Strings result = {"STANDIN_RECORD_DIR=" + records.path(), "LAMBDA_ENTRYPOINT_EMULATOR=" + emulator};
+    result.insert(result.end(), extra.begin(), extra.end());
+    return result;
+  }
+
+  bool emulator_ran() const { return !harness::records(records.path(), "emulator").empty(); }
+};
+
+struct Diagnosed {
+  const char* cause;
+  std::function<std::string(Files&)> make;  // the file, made in Files
+  int status;
+  std::function<std::string(const std::string&)> reason;  // of the file's path
+  // Whether this machine (x86_64, perhaps with qemu in binfmt_misc) would
+  // start the file after all, where the machine the binary is for would not.
+  bool (*started_here)() = [] { return false; };
+};
+
+const std::vector<Diagnosed>& diagnosed() {
+  static const std::vector<Diagnosed> cases = {
+      {"a dynamically linked program whose ELF interpreter is missing",
+       [](Files& f) { return f.add("dynamic", elf_bytes::file(this_machine(), "/nonexistent/ld-linux.so.2")); }, 127,
+       [](const std::string&) {
+         return std::string("a dynamically linked program whose ELF interpreter /nonexistent/ld-linux.so.2 is "
+                            "missing: link it statically, or add its loader and libraries");
+       },
+       [] { return harness::entrypoint_arch() == "aarch64" && binfmt_runs_aarch64(); }},
+      {"a script whose interpreter is missing",
+       [](Files& f) { return f.add("bash-script", "#!/nonexistent/bash -e\necho\n"); }, 127,
+       [](const std::string&) {
+         return std::string("its '#!' interpreter /nonexistent/bash: No such file or directory");
+       }},
+      {"a script whose interpreter is a script whose interpreter is missing",
+       [](Files& f) {
+         std::string inner = f.add("inner", "#!/nonexistent/sh\n");
+         return f.add("outer", "#!" + inner + "\n");
+       },
+       127,
+       [](const std::string& path) {
+         std::string inner = path.substr(0, path.rfind('/')) + "/inner";
+         return "its '#!' interpreter " + inner + ": its '#!' interpreter /nonexistent/sh: No such file or directory";
+       }},
+      {"a script with Windows line endings", [](Files& f) { return f.add("crlf", "#!/bin/sh\r\necho hi\r\n"); }, 127,
+       [](const std::string&) {
+         return std::string("its '#!' line ends in a carriage return: the file has Windows line endings (CRLF); "
+                            "convert them to LF");
+       }},
+      {"a program for the other CPU Lambda runs", [](Files& f) { return f.add("foreign", elf_bytes::file(other_machine())); },
+       126,
+       [](const std::string&) {
+         return "an " + other_cpu() + " program; this is an " + harness::entrypoint_arch() + " machine";
+       },
+       [] { return other_cpu() == "x86_64" || binfmt_runs_aarch64(); }},
+      {"a script without '#!'", [](Files& f) { return f.add("no-shebang", "echo hi\n"); }, 126,
+       [](const std::string&) { return std::string("neither a program (ELF) nor a script starting with '#!'"); }},
+  };
+  return cases;
+}
+
+}  // namespace
+
+TEST_CASE("in the cloud, a failed execve names its cause, with the shell's exit code", "[diagnosis]") {
+  for (const Diagnosed& d : diagnosed()) {
+    DYNAMIC_SECTION(d.cause) {
+      Files files;
+      std::string path = d.make(files);
+      if (d.started_here()) {
+        WARN("not executed: this machine would start it, as an " << harness::entrypoint_arch() << " one would not");
+        continue;
+      }
+      Outcome outcome = harness::run_entrypoint({path}, files.env({cloud}));
+      CHECK(outcome.status == d.status);
+      CHECK(outcome.err == message(path, d.reason(path)) + "\n");
+    }
+  }
+}
+
+TEST_CASE("locally, the same causes are found before the emulator starts", "[diagnosis]") {
+  for (const Diagnosed& d : diagnosed()) {
+    DYNAMIC_SECTION(d.cause) {
+      Files files;
+      std::string path = d.make(files);
+      Outcome outcome = harness::run_entrypoint({path, "app.handler"}, files.env());
+      CHECK(outcome.status == d.status);
+      CHECK(outcome.err == message(path, d.reason(path)) + "; the emulator was to run it\n");
+      CHECK(!files.emulator_ran());
+    }
+  }
+}
+
+TEST_CASE("--check names the same causes without running anything", "[diagnosis]") {
+  for (const Diagnosed& d : diagnosed()) {
+    DYNAMIC_SECTION(d.cause) {
+      Files files;
+      harness::copy_file(harness::entrypoint(), files.emulator, 0755);  // an emulator for this CPU, that passes
+      std::string path = d.make(files);
+      Outcome outcome = harness::run_entrypoint({"--check", path, "app.handler"}, files.env({cloud}));
+      CHECK(outcome.status == d.status);
+      CHECK(outcome.err == message(path, d.reason(path)) + "\n");
+    }
+  }
+}
+
+TEST_CASE("--check passes a sound image: one ok line per file a run would execute, exit 0", "[diagnosis]") {
+  Files files;
+  std::string bootstrap = files.dir / "bootstrap";
+  harness::copy_file(harness::entrypoint(), bootstrap, 0755);  // a static program for this CPU
+  harness::copy_file(harness::entrypoint(), files.emulator, 0755);
+  std::string script = files.add("run.sh", "#!" + bootstrap + " --flag\n");
+  const std::string cpu = harness::entrypoint_arch();
+
+  SECTION("the command form: the emulator and the program") {
+    Outcome outcome = harness::run_entrypoint({"--check", bootstrap, "app.handler"}, files.env({cloud}));
+    CHECK(outcome.status == 0);
+    CHECK(outcome.err.empty());
+    CHECK(outcome.out == message(files.emulator, "ok, the emulator, a static " + cpu + " program\n") +
+                             message(bootstrap, "ok, the program, a static " + cpu + " program\n"));
+  }
+  SECTION("a script, and its interpreter on a line of its own") {
+    Outcome outcome = harness::run_entrypoint({"--check", script}, files.env());
+    CHECK(outcome.status == 0);
+    CHECK_THAT(outcome.out, Catch::EndsWith(message(script, "ok, the program, a script for " + bootstrap + "\n") +
+                                            message(bootstrap, "ok, a '#!' interpreter, a static " + cpu +
+                                                                   " program\n")));
+  }
+  SECTION("the AWS form checks its bootstrap, and AWS_LAMBDA_EXEC_WRAPPER is checked in the command form") {
+    Outcome aws = harness::run_entrypoint({"--check", "--aws-form", "app.handler"},
+                                          files.env({"LAMBDA_ENTRYPOINT_BOOTSTRAP=" + bootstrap}));
+    CHECK(aws.status == 0);
+    CHECK_THAT(aws.out, Catch::EndsWith(message(bootstrap, "ok, the bootstrap, a static " + cpu + " program\n")));
+    Outcome wrapped = harness::run_entrypoint({"--check", bootstrap},
+                                              files.env({"AWS_LAMBDA_EXEC_WRAPPER=" + script}));
+    CHECK(wrapped.status == 0);
+    CHECK_THAT(wrapped.out, Catch::Contains(message(script, "ok, AWS_LAMBDA_EXEC_WRAPPER, a script for ")));
+  }
+  SECTION("an image without the emulator passes, with a note on how a local run gets it") {
+    unlink(files.emulator.c_str());
+    Outcome outcome = harness::run_entrypoint({"--check", bootstrap}, files.env());
+    CHECK(outcome.status == 0);
+    CHECK(outcome.out == message(files.emulator, "no emulator in the image, which an image for the cloud may leave "
+                                                 "out; a local run can mount it (docker run -v "
+                                                 "~/.aws-lambda-rie:/aws-lambda -p 9000:8080 IMAGE)\n") +
+                             message(bootstrap, "ok, the program, a static " + cpu + " program\n"));
+  }
+}
+
+TEST_CASE("--check judges permissions for Lambda's user, who is neither the owner nor in the group",
+          "[diagnosis]") {
+  Files files;
+  std::string bootstrap = files.dir / "bootstrap";
+  harness::copy_file(harness::entrypoint(), bootstrap, 0700);
+  harness::copy_file(harness::entrypoint(), files.emulator, 0755);
+  const std::string others = "; Lambda runs the function as a user who is neither its owner nor in its group";
+
+  SECTION("a program only its owner may run") {
+    Outcome outcome = harness::run_entrypoint({"--check", bootstrap}, files.env());
+    CHECK(outcome.status == 126);
+    CHECK(outcome.err == message(bootstrap, "no execute permission for other users (mode 0700)" + others +
+                                                ": chmod o+rx\n"));
+  }
+  SECTION("a script other users cannot read") {
+    chmod(bootstrap.c_str(), 0755);
+    std::string script = files.add("run.sh", "#!" + bootstrap + "\n", 0711);
+    Outcome outcome = harness::run_entrypoint({"--check", script}, files.env());
+    CHECK(outcome.status == 126);
+    CHECK(outcome.err == message(script, "a script other users cannot read (mode 0711)" + others + ": chmod o+r\n"));
+  }
+  SECTION("a directory on the way other users cannot search") {
+    chmod(bootstrap.c_str(), 0755);
+    chmod(files.dir.path().c_str(), 0750);
+    Outcome outcome = harness::run_entrypoint({"--check", bootstrap}, files.env());
+    CHECK(outcome.status == 126);
+    CHECK_THAT(outcome.err, Catch::EndsWith(message(bootstrap, "the directory " + files.dir.path() +
+                                                                   " on its path cannot be searched by other users "
+                                                                   "(mode 0750)" + others + ": chmod o+x\n")));
+    chmod(files.dir.path().c_str(), 0755);
+  }
+  SECTION("an emulator for the other CPU fails the check") {
+    chmod(bootstrap.c_str(), 0755);
+    harness::write_file(files.emulator, elf_bytes::file(other_machine()), 0755);
+    Outcome outcome = harness::run_entrypoint({"--check", bootstrap}, files.env());
+    CHECK(outcome.status == 126);
+    CHECK(outcome.err == message(files.emulator, "an " + other_cpu() + " program; this is an " +
+                                                     harness::entrypoint_arch() +
+                                                     " machine; it is the Runtime Interface Emulator "
+                                                     "(LAMBDA_ENTRYPOINT_EMULATOR)\n"));
+  }
+  SECTION("a program not found in PATH exits 127, as a run would") {
+    Outcome outcome = harness::run_entrypoint({"--check", "no-such-program"}, files.env({"PATH=/nonexistent"}));
+    CHECK(outcome.status == 127);
+    CHECK_THAT(outcome.err, Catch::EndsWith(message("no-such-program", "not found in PATH=/nonexistent\n")));
+  }
+}

@@ -1,0 +1,66 @@
+// inspect()'s table of cases: a file's first bytes, and the facts that must
+// come of them. decide_test runs it; the fuzzer starts its corpus from it.
+// Include after entry.cpp.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "elf_bytes.hpp"
+
+namespace {
+
+struct InspectCase {
+  const char* behaviour;
+  std::string bytes;
+  Head::Kind kind;
+  unsigned machine = 0;
+  std::string interpreter;
+  std::string argument;
+  bool carriage_return = false;
+  bool line_too_long = false;
+};
+
+const std::vector<InspectCase>& inspect_cases() {
+  using namespace elf_bytes;
+  static const std::string long_line = "#!/" + std::string(300, 'x');
+  static const std::vector<InspectCase> table = {
+      {"a static x86_64 program: its CPU, no interpreter", file(x86_64), Head::elf, x86_64},
+      {"a dynamically linked aarch64 program names its loader", file(aarch64, "/lib/ld-linux-aarch64.so.1"),
+       Head::elf, aarch64, "/lib/ld-linux-aarch64.so.1"},
+      {"a 32-bit ELF is read with 32-bit fields", file(i386, "/lib/ld-linux.so.2", false), Head::elf, i386,
+       "/lib/ld-linux.so.2"},
+      {"a big-endian ELF is read in its byte order", file(ppc64, "/lib64/ld64.so.1", true, true), Head::elf, ppc64,
+       "/lib64/ld64.so.1"},
+      {"a CPU without a name keeps its number", file(riscv), Head::elf, riscv},
+      {"an ELF header cut short is unreadable", file(x86_64).substr(0, 30), Head::unreadable},
+      {"the magic alone is unreadable", "\x7f" "ELF", Head::unreadable},
+      {"program headers past the bytes make it unreadable", file(x86_64, "/lib/ld.so").replace(32, 1, "\xf0"),
+       Head::unreadable},
+      {"a PT_INTERP pointing past the bytes makes it unreadable", file(x86_64, "/lib/ld.so").replace(72, 1, "\xff"),
+       Head::unreadable},
+      {"a PT_INTERP longer than the bytes makes it unreadable", file(x86_64, "/lib/ld.so").replace(96, 1, "\xff"),
+       Head::unreadable},
+      {"a '#!' line names its interpreter", "#!/bin/sh\necho\n", Head::script, 0, "/bin/sh"},
+      {"a '#!' line's one argument is the rest of it", "#!/usr/bin/env node\n", Head::script, 0, "/usr/bin/env",
+       "node"},
+      {"blanks around the interpreter and argument are dropped", "#! \t/bin/bash  -e -x \t\nrest", Head::script, 0,
+       "/bin/bash", "-e -x"},
+      {"a '#!' line ending in CR: Windows line endings, the CR part of the interpreter", "#!/bin/sh\r\necho\r\n",
+       Head::script, 0, "/bin/sh\r", "", true},
+      {"with an argument, the CR ends the argument", "#!/usr/bin/env node\r\n", Head::script, 0, "/usr/bin/env",
+       "node\r", true},
+      {"a '#!' line without a newline ends with the file", "#!/bin/sh", Head::script, 0, "/bin/sh"},
+      {"a '#!' line past the 256 bytes Linux reads is too long", long_line, Head::script, 0, long_line.substr(2, 254),
+       "", false, true},
+      {"a '#!' line of exactly 255 bytes and its newline fits", "#!/" + std::string(252, 'y') + "\n", Head::script, 0,
+       "/" + std::string(252, 'y')},
+      {"a '#!' line naming nothing", "#!\n", Head::script},
+      {"a script without '#!' is neither", "echo hello\n", Head::other},
+      {"an empty file is neither", "", Head::other},
+      {"'#' alone is neither", "#", Head::other},
+  };
+  return table;
+}
+
+}  // namespace
