@@ -763,7 +763,8 @@ int complain(const Complaint& complaint) {
 void print_help() {
   Output out(STDOUT_FILENO);
   out << "Usage: lambda-entrypoint [OPTION...] [--] PROGRAM [ARG...]\n"
-         "       lambda-entrypoint --aws-form [OPTION...] HANDLER\n\n"
+         "       lambda-entrypoint --aws-form [OPTION...] HANDLER\n"
+         "       lambda-entrypoint --check [OPTION...] PROGRAM [ARG...]   (or HANDLER)\n\n"
          "Runs PROGRAM ARG... (in the AWS form: the bootstrap, with _HANDLER=HANDLER) directly when\n"
          "AWS_LAMBDA_RUNTIME_API is set, as in the Lambda cloud, and under the Runtime Interface Emulator\n"
          "when it is unset or empty, as on a local machine. In the command form, AWS_LAMBDA_EXEC_WRAPPER,\n"
@@ -777,7 +778,9 @@ void print_help() {
     if (setting.default_value != nullptr) out << "\n      (default: " << setting.default_value << ")";
     out << "\n";
   }
-  out << "  -h, --help\n      print this help\n"
+  out << "  --check\n      run nothing: check every file a run would execute, in either mode, as\n"
+         "      Lambda's non-root user would meet it; exit 0 when a cold start would work\n"
+         "  -h, --help\n      print this help\n"
          "  --version\n      print the version; only as the sole argument\n\n"
          "Exit status: the program's own once it runs; 142 for a wrong call; 127 when what must run\n"
          "is not found; 126 when it is found but cannot run.\n";
@@ -929,10 +932,16 @@ int unsearchable_directory(Output& out, const char* path, bool as_other_user) {
   return 0;
 }
 
+// Whose eyes a file is judged with: this process's, after a failure; the
+// same, but leaving a program for another CPU to the kernel, which may run it
+// through qemu (binfmt_misc), in the local pre-check; Lambda's non-root user's
+// under --check.
+enum class Judge { here, here_any_cpu, lambda };
+
 // Why path cannot start, written after "PATH: ", with the exit code a run
-// gets; 0, with nothing written, when nothing wrong can be seen. With
-// as_other_user (--check), permissions are judged for the cloud's user.
-int explain(Output& out, const char* path, bool as_other_user, int depth) {
+// gets; 0, with nothing written, when nothing wrong can be seen.
+int explain(Output& out, const char* path, Judge judge, int depth) {
+  bool as_other_user = judge == Judge::lambda;
   struct stat status;
   if (stat(path, &status) != 0) {
     int error = errno;
@@ -963,7 +972,7 @@ int explain(Output& out, const char* path, bool as_other_user, int depth) {
     case Head::other:
       return out << "neither a program (ELF) nor a script starting with '#!'", exit_cannot_run;
     case Head::elf:
-      if (head.machine != this_machine) {
+      if (head.machine != this_machine && judge != Judge::here_any_cpu) {
         if (const char* program = program_for(head.machine)) out << program;
         else out << "a program for another CPU (ELF machine ", out.number(head.machine) << ")";
         return out << "; this is an " LAMBDA_ENTRYPOINT_CPU " machine", exit_cannot_run;
@@ -988,15 +997,15 @@ int explain(Output& out, const char* path, bool as_other_user, int depth) {
            exit_cannot_run;
   if (depth == max_interpreter_depth) return out << "its '#!' interpreters nest deeper than Linux follows", exit_cannot_run;
   Output discard(-1);
-  if (explain(discard, interpreter, as_other_user, depth + 1) == 0) return 0;
+  if (explain(discard, interpreter, judge, depth + 1) == 0) return 0;
   out << "its '#!' interpreter ";
   out.quoted(interpreter) << ": ";
-  return explain(out, interpreter, as_other_user, depth + 1);
+  return explain(out, interpreter, judge, depth + 1);
 }
 
 // Reports a program that cannot run: what the file shows, or else the
 // kernel's reason, and the hints for its role.
-int cannot_run(const Location& where, Role role, const Plan& plan, bool for_emulator, bool as_other_user = false) {
+int cannot_run(const Location& where, Role role, const Plan& plan, bool for_emulator, Judge judge = Judge::here) {
   Output err(STDERR_FILENO);
   err << program_name << ": ";
   err.quoted(where.path) << ": ";
@@ -1005,7 +1014,7 @@ int cannot_run(const Location& where, Role role, const Plan& plan, bool for_emul
   if (where.searched_in_vain) {
     err << "not found in " << (plan.search_path_is_default ? "the default PATH (PATH is unset): " : "PATH=");
     err.quoted(plan.search_path);
-  } else if (int explained = explain(err, where.path, as_other_user, 0)) {
+  } else if (int explained = explain(err, where.path, judge, 0)) {
     code = explained;
   } else {
     err << std::strerror(where.error);
@@ -1105,8 +1114,8 @@ int run(const Plan& plan, char* const envp[]) {
     // hand it the path found.
     Location runtime = locate(argv[index], plan.search_path, runtime_path, true);
     Output discard(-1);
-    if (runtime.error != 0 || explain(discard, runtime.path, false, 0) != 0)
-      return cannot_run(runtime, plan.lead_role, plan, true);
+    if (runtime.error != 0 || explain(discard, runtime.path, Judge::here_any_cpu, 0) != 0)
+      return cannot_run(runtime, plan.lead_role, plan, true, Judge::here_any_cpu);
     argv[index] = const_cast<char*>(runtime.path);
   }
   if (plan.debug) describe(plan, target.path, argv);
@@ -1131,8 +1140,8 @@ int check_file(const char* name, Role role, const Plan& plan) {
   static char found[PATH_MAX];
   Location where = locate(name, plan.search_path, found, false);
   Output discard(-1);
-  if (where.searched_in_vain || explain(discard, where.path, true, 0) != 0)
-    return cannot_run(where, role, plan, false, true);
+  if (where.searched_in_vain || explain(discard, where.path, Judge::lambda, 0) != 0)
+    return cannot_run(where, role, plan, false, Judge::lambda);
   char buffer[head_size];
   string_view bytes;
   Head head = read_head(where.path, buffer, bytes) ? inspect(bytes) : Head{};

@@ -597,7 +597,7 @@ TEST_CASE("the --help option lists every option and variable, and the README doc
   std::string readme = harness::read_file(SOURCE_DIR "/README.md");
   REQUIRE(!readme.empty());
   const Strings names = {"--aws-form", "--bootstrap", "--emulator", "--emulator-flags", "--no-parity", "--debug",
-                         "--help", "--version", "LAMBDA_ENTRYPOINT_AWS_FORM", "LAMBDA_ENTRYPOINT_BOOTSTRAP",
+                         "--check", "--help", "--version", "LAMBDA_ENTRYPOINT_AWS_FORM", "LAMBDA_ENTRYPOINT_BOOTSTRAP",
                          "LAMBDA_ENTRYPOINT_EMULATOR", "LAMBDA_ENTRYPOINT_EMULATOR_FLAGS", "LAMBDA_ENTRYPOINT_NO_PARITY",
                          "LAMBDA_ENTRYPOINT_DEBUG", "AWS_LAMBDA_RUNTIME_API", "AWS_LAMBDA_EXEC_WRAPPER",
                          "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "_HANDLER", "/var/runtime/bootstrap",

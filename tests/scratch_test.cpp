@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <sys/stat.h>
 
+#include "elf_bytes.hpp"
 #include "harness.hpp"
 
 using harness::Outcome;
@@ -194,4 +195,58 @@ TEST_CASE("scratch: the handler's exit status is PID 1's exit status", "[scratch
       CHECK(outcome.status == 3);
     }
   }
+}
+
+TEST_CASE("scratch: as PID 1, a program that cannot start is named with its cause", "[scratch]") {
+  const bool binfmt_aarch64 =
+      harness::read_file("/proc/sys/fs/binfmt_misc/qemu-aarch64").rfind("enabled", 0) == 0;
+  const unsigned machine = harness::entrypoint_arch() == "aarch64" ? elf_bytes::aarch64 : elf_bytes::x86_64;
+  struct Broken {
+    const char* name;
+    std::string content;
+    mode_t mode;
+    int status_as_root, status_as_user;
+    std::string reason_as_root, reason_as_user;
+  };
+  const std::string loader = "a dynamically linked program whose ELF interpreter /lib64/ld-linux-x86-64.so.2 is "
+                             "missing: link it statically, or add its loader and libraries";
+  const std::string crlf = "its '#!' line ends in a carriage return: the file has Windows line endings (CRLF); "
+                           "convert them to LF";
+  const std::string bash = "its '#!' interpreter /bin/bash: No such file or directory";
+  std::vector<Broken> cases = {
+      {"bash.sh", "#!/bin/bash\necho\n", 0755, 127, 127, bash, bash},
+      {"crlf.sh", "#!/bin/sh\r\necho\r\n", 0755, 127, 127, crlf, crlf},
+      {"private", harness::read_file(harness::standin("handler")), 0700, 0, 126, "",
+       "no execute permission for this user (mode 0700)"},
+  };
+  // Under qemu in binfmt_misc, this machine would start an aarch64 file that an aarch64 one refuses.
+  if (!(machine == elf_bytes::aarch64 && binfmt_aarch64))
+    cases.push_back({"dynamic", elf_bytes::file(machine, "/lib64/ld-linux-x86-64.so.2"), 0755, 127, 127, loader, loader});
+  for (const Broken& broken : cases) {
+    for (const Setting& setting : all_settings) {
+      DYNAMIC_SECTION(broken.name << ", " << setting.name) {
+        Image image;
+        harness::write_file(image.root / "var/task/" + broken.name, broken.content, broken.mode);
+        std::string path = "/var/task/" + std::string(broken.name);
+        Outcome outcome = image.run(setting, {"/lambda-entrypoint", path}, {"STANDIN_RECORD_DIR=/out", cloud});
+        bool as_root = setting.uid == 0;
+        CHECK(outcome.status == (as_root ? broken.status_as_root : broken.status_as_user));
+        std::string reason = as_root ? broken.reason_as_root : broken.reason_as_user;
+        CHECK(outcome.err == (reason.empty() ? "" : "lambda-entrypoint: " + path + ": " + reason + "\n"));
+      }
+    }
+  }
+}
+
+TEST_CASE("scratch: --check as PID 1 judges a root-only bootstrap for Lambda's user, even as root", "[scratch]") {
+  Image image;
+  harness::copy_file(harness::entrypoint(), image.root / "var/runtime/bootstrap", 0700);
+  harness::copy_file(harness::entrypoint(), image.root / "usr/local/bin/aws-lambda-rie", 0755);
+  Outcome outcome = image.run(all_settings[0], {"/lambda-entrypoint.sh", "--check", "app.handler"}, {});
+  CHECK(outcome.status == 126);
+  CHECK(outcome.out == "lambda-entrypoint: /usr/local/bin/aws-lambda-rie: ok, the emulator, a static " +
+                           harness::entrypoint_arch() + " program\n");
+  CHECK(outcome.err == "lambda-entrypoint: /var/runtime/bootstrap: no execute permission for other users (mode 0700); "
+                       "Lambda runs the function as a user who is neither its owner nor in its group: chmod o+rx; it "
+                       "is the AWS form's bootstrap (LAMBDA_ENTRYPOINT_BOOTSTRAP)\n");
 }
