@@ -327,3 +327,83 @@ TEST_CASE("the arm64 image runs here, its binary under binfmt's qemu, in both mo
     }
   }
 }
+
+namespace {
+
+// A scratch image built as a user would write it, with --check as its last
+// RUN line: the build's outcome, its log in err. files go into the context;
+// the stages amd64-binary and arm64-binary hold the binary for each CPU.
+Outcome build_checked(const std::string& name, const std::string& lines, const std::string& platform,
+                      const std::vector<std::pair<std::string, std::string>>& files = {}) {
+  harness::TempDir context;
+  for (const auto& [file, content] : files) harness::write_file(context / file, content, 0755);
+  harness::write_file(context / "Dockerfile",
+                      "FROM --platform=linux/amd64 lambda-entrypoint:test AS amd64-binary\n"
+                      "FROM --platform=linux/arm64 lambda-entrypoint:test-arm64 AS arm64-binary\n"
+                      "FROM scratch\n"
+                      "COPY --from=" + platform + "-binary /lambda-entrypoint /lambda-entrypoint\n" + lines +
+                          "RUN [\"/lambda-entrypoint\", \"--check\", \"/var/task/bootstrap\", \"app.handler\"]\n",
+                      0644);
+  // --no-cache: the log must show the check itself, not a cached result.
+  return docker({"build", "--progress=plain", "--no-cache", "--platform", "linux/" + platform, "-t",
+                 "lambda-entrypoint-test:check-" + name, context.path()});
+}
+
+}  // namespace
+
+TEST_CASE("--check as a RUN line fails the build of a broken image, with the cause in the build log",
+          "[container]") {
+  struct Broken {
+    const char* name;
+    std::string lines;
+    std::string platform;
+    std::vector<std::pair<std::string, std::string>> files;
+    std::string cause;
+  };
+  const std::vector<Broken> cases = {
+      {"glibc", "COPY true /var/task/bootstrap\n", "amd64", {{"true", harness::read_file("/usr/bin/true")}},
+       "/var/task/bootstrap: a dynamically linked program whose ELF interpreter /lib64/ld-linux-x86-64.so.2 is "
+       "missing: link it statically, or add its loader and libraries"},
+      {"bash", "COPY run.sh /var/task/bootstrap\n", "amd64", {{"run.sh", "#!/bin/bash\nexec app\n"}},
+       "/var/task/bootstrap: its '#!' interpreter /bin/bash: No such file or directory"},
+      {"crlf", "COPY run.sh /var/task/bootstrap\n", "amd64", {{"run.sh", "#!/bin/sh\r\nexec app\r\n"}},
+       "/var/task/bootstrap: its '#!' line ends in a carriage return: the file has Windows line endings (CRLF)"},
+      {"arm64-in-amd64", "COPY --from=arm64-binary /lambda-entrypoint /var/task/bootstrap\n", "amd64",
+       {}, "/var/task/bootstrap: an aarch64 program; this is an x86_64 machine"},
+      {"amd64-in-arm64", "COPY --from=amd64-binary /lambda-entrypoint /var/task/bootstrap\n", "arm64", {},
+       "/var/task/bootstrap: an x86_64 program; this is an aarch64 machine"},
+      {"root-only", "COPY --chmod=0700 --from=amd64-binary /lambda-entrypoint /var/task/bootstrap\n", "amd64",
+       {}, "/var/task/bootstrap: no execute permission for other users (mode 0700); Lambda runs the function as a user "
+           "who is neither its owner nor in its group: chmod o+rx"},
+      {"emulator-for-arm64",
+       "COPY --from=amd64-binary /lambda-entrypoint /var/task/bootstrap\n"
+       "COPY --from=arm64-binary /lambda-entrypoint /usr/local/bin/aws-lambda-rie\n",
+       "amd64", {},
+       "/usr/local/bin/aws-lambda-rie: an aarch64 program; this is an x86_64 machine; it is the Runtime Interface "
+       "Emulator (LAMBDA_ENTRYPOINT_EMULATOR)"},
+  };
+  for (const Broken& broken : cases) {
+    DYNAMIC_SECTION(broken.name) {
+      Outcome built = build_checked(broken.name, broken.lines, broken.platform, broken.files);
+      INFO(built.err);
+      CHECK(built.status != 0);
+      CHECK_THAT(built.err, Catch::Contains("lambda-entrypoint: " + broken.cause));
+    }
+  }
+}
+
+TEST_CASE("--check as a RUN line passes a sound image without the emulator, with a note", "[container]") {
+  for (const std::string platform : {"amd64", "arm64"}) {
+    DYNAMIC_SECTION(platform) {
+      Outcome built =
+          build_checked("sound-" + platform, "COPY --from=" + platform + "-binary /lambda-entrypoint /var/task/bootstrap\n",
+                        platform);
+      INFO(built.err);
+      CHECK(built.status == 0);
+      CHECK_THAT(built.err, Catch::Contains("lambda-entrypoint: /usr/local/bin/aws-lambda-rie: no emulator in the "
+                                            "image, which an image for the cloud may leave out"));
+      CHECK_THAT(built.err, Catch::Contains("lambda-entrypoint: /var/task/bootstrap: ok, the program, a static " +
+                                            std::string(platform == "amd64" ? "x86_64" : "aarch64") + " program"));
+    }
+  }
+}
