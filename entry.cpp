@@ -962,9 +962,9 @@ int explain(Output& out, const char* path, Judge judge, int depth) {
   string_view bytes;
   if (!read_head(path, buffer, bytes)) return 0;  // runnable without being readable: a binary, then
   Head head = inspect(bytes);
-  char interpreter[PATH_MAX];
+  char interpreter[PATH_MAX] = "";
   if (head.interpreter.size() >= sizeof interpreter) return out << "its interpreter's path is too long", exit_not_found;
-  std::memcpy(interpreter, head.interpreter.data(), head.interpreter.size());
+  if (!head.interpreter.empty()) std::memcpy(interpreter, head.interpreter.data(), head.interpreter.size());
   interpreter[head.interpreter.size()] = '\0';
   switch (head.kind) {
     case Head::unreadable:
@@ -1003,6 +1003,12 @@ int explain(Output& out, const char* path, Judge judge, int depth) {
   return explain(out, interpreter, judge, depth + 1);
 }
 
+// Whether reading the file can tell more than the kernel's error: not for
+// E2BIG, ETXTBSY, ENOMEM and the like, which are about the call, not the file.
+bool file_may_say_why(int error) {
+  return error == 0 || error == ENOENT || error == ENOEXEC || error == EACCES || error == ELOOP;
+}
+
 // Reports a program that cannot run: what the file shows, or else the
 // kernel's reason, and the hints for its role.
 int cannot_run(const Location& where, Role role, const Plan& plan, bool for_emulator, Judge judge = Judge::here) {
@@ -1014,7 +1020,7 @@ int cannot_run(const Location& where, Role role, const Plan& plan, bool for_emul
   if (where.searched_in_vain) {
     err << "not found in " << (plan.search_path_is_default ? "the default PATH (PATH is unset): " : "PATH=");
     err.quoted(plan.search_path);
-  } else if (int explained = explain(err, where.path, judge, 0)) {
+  } else if (int explained = file_may_say_why(where.error) ? explain(err, where.path, judge, 0) : 0) {
     code = explained;
   } else {
     err << std::strerror(where.error);

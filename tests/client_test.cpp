@@ -94,24 +94,46 @@ void check_answered(const Invocation& invocation) {
   CHECK(invocation.post->body == answer);
 }
 
+// The client stopped before asking for its first event, because this
+// variable was not set.
+void check_stopped_without(const Invocation& invocation, const std::string& variable) {
+  INFO("container logs:\n" << invocation.logs);
+  CHECK(!invocation.post.has_value());
+  CHECK(invocation.event_requests == 0);
+  CHECK(invocation.exit_code != "");
+  CHECK(invocation.exit_code != "0");
+  CHECK_THAT(invocation.logs, Catch::Contains(variable + " environment variable is not set"));
+}
+
 Strings plus(Strings list, const Strings& more) {
   list.insert(list.end(), more.begin(), more.end());
   return list;
+}
+
+// docker run options for the cloud: the Runtime API, and Lambda's variables.
+Strings in_the_cloud(const RuntimeApi& api) {
+  return plus({"-e", "AWS_LAMBDA_RUNTIME_API=" + api.address()}, lambda_environment);
+}
+
+// docker run options for a local run: the emulator mounted where AWS's
+// documentation puts it. The stand-in points the runtime at the Runtime API
+// stand-in, where the real one serves its own.
+Strings locally(const RuntimeApi& api, const EmulatorDirectory& emulator) {
+  return {"-v", emulator.dir.path() + ":/aws-lambda:ro", "-e",
+          "LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=--runtime-api-address=" + api.address()};
 }
 
 }  // namespace
 
 TEST_CASE("the Node example answers an event in the cloud, where Lambda may leave _HANDLER unset", "[client]") {
   RuntimeApi api(event);
-  check_answered(invoke(api, plus({"-e", "AWS_LAMBDA_RUNTIME_API=" + api.address()}, lambda_environment)));
+  check_answered(invoke(api, in_the_cloud(api)));
 }
 
 TEST_CASE("the Node example answers an event locally, under the emulator mounted at /aws-lambda", "[client]") {
   RuntimeApi api(event);
   EmulatorDirectory emulator;
-  // The emulator stand-in points the runtime at the Runtime API stand-in, where the real one serves its own.
-  check_answered(invoke(api, {"-v", emulator.dir.path() + ":/aws-lambda:ro", "-e",
-                              "LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=--runtime-api-address=" + api.address()}));
+  check_answered(invoke(api, locally(api, emulator)));
 }
 
 TEST_CASE("the Node example answers an event in the AWS form, its bootstrap the client itself", "[client]") {
@@ -119,12 +141,7 @@ TEST_CASE("the Node example answers an event in the AWS form, its bootstrap the 
     DYNAMIC_SECTION((in_cloud ? "in the cloud" : "locally")) {
       RuntimeApi api(event);
       EmulatorDirectory emulator;
-      Strings options = {"--entrypoint", "/lambda-entrypoint"};
-      if (in_cloud)
-        options = plus(plus(options, {"-e", "AWS_LAMBDA_RUNTIME_API=" + api.address()}), lambda_environment);
-      else
-        options = plus(options, {"-v", emulator.dir.path() + ":/aws-lambda:ro", "-e",
-                                 "LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=--runtime-api-address=" + api.address()});
+      Strings options = plus({"--entrypoint", "/lambda-entrypoint"}, in_cloud ? in_the_cloud(api) : locally(api, emulator));
       check_answered(invoke(api, options,
                             {"--aws-form", "--bootstrap=/var/task/node_modules/.bin/aws-lambda-ric", "index.handler"}));
     }
@@ -138,12 +155,7 @@ TEST_CASE("the Node example answers on a read-only root as uid 993, in both mode
       EmulatorDirectory emulator;
       // Lambda's root is read-only but for /tmp, and its user is not root.
       Strings options = {"--read-only", "--tmpfs", "/tmp", "--user", "993:990"};
-      if (in_cloud)
-        options = plus(plus(options, {"-e", "AWS_LAMBDA_RUNTIME_API=" + api.address()}), lambda_environment);
-      else
-        options = plus(options, {"-v", emulator.dir.path() + ":/aws-lambda:ro", "-e",
-                                 "LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=--runtime-api-address=" + api.address()});
-      check_answered(invoke(api, options));
+      check_answered(invoke(api, plus(options, in_cloud ? in_the_cloud(api) : locally(api, emulator))));
     }
   }
 }
@@ -172,26 +184,11 @@ TEST_CASE("without the parity rule, the current client stops before its first ev
   SECTION("locally, where the emulator sets no LAMBDA_TASK_ROOT") {
     RuntimeApi api(event);
     EmulatorDirectory emulator;
-    Invocation invocation = invoke(api, {"-v", emulator.dir.path() + ":/aws-lambda:ro", "-e",
-                                         "LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=--runtime-api-address=" + api.address(),
-                                         "-e", "LAMBDA_ENTRYPOINT_NO_PARITY=1"});
-    INFO("container logs:\n" << invocation.logs);
-    CHECK(!invocation.post.has_value());
-    CHECK(invocation.event_requests == 0);
-    CHECK(invocation.exit_code != "");
-    CHECK(invocation.exit_code != "0");
-    CHECK_THAT(invocation.logs, Catch::Contains("LAMBDA_TASK_ROOT environment variable is not set"));
+    check_stopped_without(invoke(api, plus(locally(api, emulator), {"-e", "LAMBDA_ENTRYPOINT_NO_PARITY=1"})),
+                          "LAMBDA_TASK_ROOT");
   }
   SECTION("in the cloud, where Lambda may set no _HANDLER for an image") {
     RuntimeApi api(event);
-    Invocation invocation = invoke(
-        api, plus({"-e", "AWS_LAMBDA_RUNTIME_API=" + api.address(), "-e", "LAMBDA_ENTRYPOINT_NO_PARITY=1"},
-                  lambda_environment));
-    INFO("container logs:\n" << invocation.logs);
-    CHECK(!invocation.post.has_value());
-    CHECK(invocation.event_requests == 0);
-    CHECK(invocation.exit_code != "");
-    CHECK(invocation.exit_code != "0");
-    CHECK_THAT(invocation.logs, Catch::Contains("_HANDLER environment variable is not set"));
+    check_stopped_without(invoke(api, plus(in_the_cloud(api), {"-e", "LAMBDA_ENTRYPOINT_NO_PARITY=1"})), "_HANDLER");
   }
 }

@@ -351,7 +351,7 @@ Outcome build_checked(const std::string& name, const std::string& lines, const s
 
 }  // namespace
 
-TEST_CASE("--check as a RUN line fails the build of a broken image, with the cause in the build log",
+TEST_CASE("a --check RUN line fails the build of a broken image, with the cause in the build log",
           "[container]") {
   struct Broken {
     const char* name;
@@ -392,7 +392,7 @@ TEST_CASE("--check as a RUN line fails the build of a broken image, with the cau
   }
 }
 
-TEST_CASE("--check as a RUN line passes a sound image without the emulator, with a note", "[container]") {
+TEST_CASE("a --check RUN line passes a sound image without the emulator, with a note", "[container]") {
   for (const std::string platform : {"amd64", "arm64"}) {
     DYNAMIC_SECTION(platform) {
       Outcome built =

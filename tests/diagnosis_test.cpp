@@ -141,7 +141,7 @@ TEST_CASE("locally, the same causes are found before the emulator starts", "[dia
   }
 }
 
-TEST_CASE("--check names the same causes without running anything", "[diagnosis]") {
+TEST_CASE("under --check, the same causes are named without running anything", "[diagnosis]") {
   for (const Diagnosed& d : diagnosed()) {
     DYNAMIC_SECTION(d.cause) {
       Files files;
@@ -154,7 +154,7 @@ TEST_CASE("--check names the same causes without running anything", "[diagnosis]
   }
 }
 
-TEST_CASE("--check passes a sound image: one ok line per file a run would execute, exit 0", "[diagnosis]") {
+TEST_CASE("a sound image passes --check: one ok line per file a run would execute, exit 0", "[diagnosis]") {
   Files files;
   std::string bootstrap = files.dir / "bootstrap";
   harness::copy_file(harness::entrypoint(), bootstrap, 0755);  // a static program for this CPU
@@ -197,7 +197,7 @@ TEST_CASE("--check passes a sound image: one ok line per file a run would execut
   }
 }
 
-TEST_CASE("--check judges permissions for Lambda's user, who is neither the owner nor in the group",
+TEST_CASE("under --check, permissions are judged for Lambda's user, who is neither the owner nor in the group",
           "[diagnosis]") {
   Files files;
   std::string bootstrap = files.dir / "bootstrap";
