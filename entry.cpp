@@ -650,7 +650,7 @@ Head inspect_script(string_view bytes) {
 }
 
 Head inspect(string_view bytes) {
-  if (starts_with(bytes, "\x7f" "ELF")) return inspect_elf(bytes);
+  if (starts_with(bytes, "\177ELF")) return inspect_elf(bytes);
   if (starts_with(bytes, "#!")) return inspect_script(bytes);
   return {};
 }
@@ -1209,7 +1209,8 @@ int main(int argc, char* argv[], char* envp[]) {
       print_help();
       return 0;
     case Action::version:
-      Output(STDOUT_FILENO) << program_name << " " << LAMBDA_ENTRYPOINT_VERSION << "\n";
+      // The CPU too: it answers "which binary is in this image?".
+      Output(STDOUT_FILENO) << program_name << " " << LAMBDA_ENTRYPOINT_VERSION << " (" LAMBDA_ENTRYPOINT_CPU ")\n";
       return 0;
     case Action::complain:
       return complain(decision.complaint);

@@ -578,11 +578,11 @@ TEST_CASE("silent on success, while LAMBDA_ENTRYPOINT_DEBUG prints the decision 
   }
 }
 
-TEST_CASE("the --version option prints the built-in version, and only as the sole argument", "[blackbox]") {
+TEST_CASE("the --version option prints the version and the CPU, and only as the sole argument", "[blackbox]") {
   Scene scene;
   Outcome version = scene.run({"--version"}, scene.env());
   CHECK(version.status == 0);
-  CHECK_THAT(version.out, Catch::Matches("lambda-entrypoint [0-9]+\\.[0-9]+\\.[0-9]+\n"));
+  CHECK(version.out == "lambda-entrypoint " + std::string(PROJECT_VERSION) + " (" + harness::entrypoint_arch() + ")\n");
   Outcome as_argument = scene.run({scene.handler, "--version"}, scene.env({cloud}));
   CHECK(as_argument.status == 0);
   CHECK(as_argument.out.empty());
@@ -641,4 +641,15 @@ TEST_CASE("every Dockerfile in docker/examples is in the README as it is", "[bla
   }
   closedir(dir);
   CHECK(count == 5);
+}
+
+TEST_CASE("the changelog's newest version is the project's version", "[blackbox]") {
+  std::string changelog = harness::read_file(SOURCE_DIR "/CHANGELOG.md");
+  std::string newest;
+  for (size_t at = changelog.find("\n## ["); at != std::string::npos && newest.empty();
+       at = changelog.find("\n## [", at + 1)) {
+    std::string heading = changelog.substr(at + 5, changelog.find(']', at) - at - 5);
+    if (heading != "Unreleased") newest = heading;
+  }
+  CHECK(newest == PROJECT_VERSION);
 }

@@ -15,7 +15,7 @@ inline std::string file(unsigned machine, const std::string& interpreter = "", b
     for (size_t i = 0; i < size; ++i)
       bytes[offset + (big_endian ? size - 1 - i : i)] = static_cast<char>((value >> (8 * i)) & 0xff);
   };
-  bytes.replace(0, 4, "\x7f" "ELF");
+  bytes.replace(0, 4, "\177ELF");
   bytes[4] = wide ? 2 : 1;        // class
   bytes[5] = big_endian ? 2 : 1;  // byte order
   bytes[6] = 1;                   // version

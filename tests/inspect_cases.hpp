@@ -34,7 +34,7 @@ const std::vector<InspectCase>& inspect_cases() {
        "/lib64/ld64.so.1"},
       {"a CPU without a name keeps its number", file(riscv), Head::elf, riscv},
       {"an ELF header cut short is unreadable", file(x86_64).substr(0, 30), Head::unreadable},
-      {"the magic alone is unreadable", "\x7f" "ELF", Head::unreadable},
+      {"the magic alone is unreadable", "\177ELF", Head::unreadable},
       {"program headers past the bytes make it unreadable", file(x86_64, "/lib/ld.so").replace(32, 1, "\xf0"),
        Head::unreadable},
       {"a PT_INTERP pointing past the bytes makes it unreadable", file(x86_64, "/lib/ld.so").replace(72, 1, "\xff"),

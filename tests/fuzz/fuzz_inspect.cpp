@@ -26,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(starts_with(bytes, "#!"));
     require(head.interpreter.size() + head.argument.size() <= shebang_limit);
   }
-  if (head.kind == Head::elf || head.kind == Head::unreadable) require(starts_with(bytes, "\x7f" "ELF"));
+  if (head.kind == Head::elf || head.kind == Head::unreadable) require(starts_with(bytes, "\177ELF"));
   if (head.kind != Head::elf) require(head.machine == 0);
   return 0;
 }
