@@ -10,17 +10,17 @@
 // system calls and no allocation; run() carries a Plan out: PATH lookup, then
 // execve.
 
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <limits.h>
 #include <string_view>
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <utility>
-#include <unistd.h>
 
 #ifndef LAMBDA_ENTRYPOINT_VERSION
 #error "LAMBDA_ENTRYPOINT_VERSION must be defined by the build"
@@ -426,7 +426,8 @@ Decision decide(int argc, char* const argv[], char* const envp[]) {
       {aws_form_setting, &plan.aws_form}, {no_parity_setting, &no_parity}, {debug_setting, &plan.debug}};
   for (const auto& [s, on] : switches) {
     const char* value = value_of(s);
-    if (value != nullptr && !parse_switch(value, *on)) return misuse(settings[s].variable, "expected 1, 0, true or false");
+    if (value != nullptr && !parse_switch(value, *on))
+      return misuse(settings[s].variable, "expected 1, 0, true or false");
   }
   plan.cloud = !check && non_empty(variables.runtime_api);
   if (non_empty(variables.path)) {
@@ -510,9 +511,7 @@ void fill_argv(const Plan& plan, char* words, char** out) {
 }
 
 // Where in that argv the runtime stands: the program the emulator will run.
-size_t runtime_index(const Plan& plan) {
-  return plan.emulator != nullptr ? 1 + plan.emulator_flag_count : 0;
-}
+size_t runtime_index(const Plan& plan) { return plan.emulator != nullptr ? 1 + plan.emulator_flag_count : 0; }
 
 size_t env_size(char* const envp[]) {
   size_t count = 0;
@@ -584,10 +583,11 @@ constexpr size_t head_size = 1024;     // holds an ordinary program's headers an
 constexpr size_t shebang_limit = 256;  // what Linux (5.1 on) reads of a '#!' line: BINPRM_BUF_SIZE
 
 struct Head {
-  enum Kind { other, elf, script, unreadable } kind = other;  // unreadable: an ELF header that lies
-  unsigned machine = 0;       // ELF e_machine
-  string_view interpreter;    // ELF PT_INTERP, or the '#!' line's program; empty when none
-  string_view argument;       // the '#!' line's one argument
+  // unreadable: an ELF file whose headers lie or are cut short
+  enum Kind { other, elf, script, unreadable } kind = other;
+  unsigned machine = 0;          // ELF e_machine
+  string_view interpreter;       // ELF PT_INTERP, or the '#!' line's program; empty when none
+  string_view argument;          // the '#!' line's one argument
   bool carriage_return = false;  // the '#!' line ends in '\r': Windows line endings
   bool line_too_long = false;    // no end of the '#!' line within what Linux reads
 };
@@ -706,7 +706,8 @@ class Output {
       if (c == '\n') *this << "\\n";
       else if (c == '\t') *this << "\\t";
       else if (c == '\\' || c == '\'') put('\\'), put(static_cast<char>(c));
-      else if (c < 0x20 || c >= 0x7f) put('\\'), put('x'), put("0123456789abcdef"[c >> 4]), put("0123456789abcdef"[c & 15]);
+      else if (c < 0x20 || c >= 0x7f)
+        put('\\'), put('x'), put("0123456789abcdef"[c >> 4]), put("0123456789abcdef"[c & 15]);
       else put(static_cast<char>(c));
     }
     put('\'');
@@ -853,13 +854,10 @@ const char* role_hint(Role role, int error) {
                "~/.aws-lambda-rie:/aws-lambda -p 9000:8080 IMAGE), add it to the image, point "
                "LAMBDA_ENTRYPOINT_EMULATOR at it, or set AWS_LAMBDA_RUNTIME_API to run the program directly";
       return "it is the Runtime Interface Emulator (LAMBDA_ENTRYPOINT_EMULATOR)";
-    case Role::wrapper:
-      return "it is named by AWS_LAMBDA_EXEC_WRAPPER";
-    case Role::bootstrap:
-      return "it is the AWS form's bootstrap (LAMBDA_ENTRYPOINT_BOOTSTRAP)";
+    case Role::wrapper: return "it is named by AWS_LAMBDA_EXEC_WRAPPER";
+    case Role::bootstrap: return "it is the AWS form's bootstrap (LAMBDA_ENTRYPOINT_BOOTSTRAP)";
     case Role::program:
-    case Role::interpreter:
-      break;
+    case Role::interpreter: break;
   }
   return nullptr;
 }
@@ -869,12 +867,9 @@ const char* error_hint(int error) {
     case ENOEXEC:
       return "not a program this machine can run: a binary for another CPU architecture, or a script without a "
              "'#!' line";
-    case E2BIG:
-      return "the arguments and environment together exceed the kernel's limit";
-    case EACCES:
-      return "check its mode bits, and that its file system allows executing it";
-    default:
-      return nullptr;
+    case E2BIG: return "the arguments and environment together exceed the kernel's limit";
+    case EACCES: return "check its mode bits, and that its file system allows executing it";
+    default: return nullptr;
   }
 }
 
@@ -969,8 +964,7 @@ int explain(Output& out, const char* path, Judge judge, int depth) {
   switch (head.kind) {
     case Head::unreadable:
       return out << "an ELF file whose headers are cut short or point past its end", exit_cannot_run;
-    case Head::other:
-      return out << "neither a program (ELF) nor a script starting with '#!'", exit_cannot_run;
+    case Head::other: return out << "neither a program (ELF) nor a script starting with '#!'", exit_cannot_run;
     case Head::elf:
       if (head.machine != this_machine && judge != Judge::here_any_cpu) {
         if (const char* program = program_for(head.machine)) out << program;
@@ -983,8 +977,7 @@ int explain(Output& out, const char* path, Judge judge, int depth) {
                exit_not_found;
       }
       return 0;
-    case Head::script:
-      break;
+    case Head::script: break;
   }
   if (head.carriage_return)
     return out << "its '#!' line ends in a carriage return: the file has Windows line endings (CRLF); convert "
@@ -995,7 +988,8 @@ int explain(Output& out, const char* path, Judge judge, int depth) {
   if (as_other_user && (status.st_mode & S_IROTH) == 0)
     return mode_of(out << "a script other users cannot read", status.st_mode) << other_user_hint << ": chmod o+r",
            exit_cannot_run;
-  if (depth == max_interpreter_depth) return out << "its '#!' interpreters nest deeper than Linux follows", exit_cannot_run;
+  if (depth == max_interpreter_depth)
+    return out << "its '#!' interpreters nest deeper than Linux follows", exit_cannot_run;
   Output discard(-1);
   if (explain(discard, interpreter, judge, depth + 1) == 0) return 0;
   out << "its '#!' interpreter ";
@@ -1205,19 +1199,14 @@ int check(const Plan& plan) {
 int main(int argc, char* argv[], char* envp[]) {
   Decision decision = decide(argc, argv, envp);
   switch (decision.action) {
-    case Action::help:
-      print_help();
-      return 0;
+    case Action::help: print_help(); return 0;
     case Action::version:
       // The CPU too: it answers "which binary is in this image?".
       Output(STDOUT_FILENO) << program_name << " " << LAMBDA_ENTRYPOINT_VERSION << " (" LAMBDA_ENTRYPOINT_CPU ")\n";
       return 0;
-    case Action::complain:
-      return complain(decision.complaint);
-    case Action::check:
-      return check(decision.plan);
-    case Action::run:
-      break;
+    case Action::complain: return complain(decision.complaint);
+    case Action::check: return check(decision.plan);
+    case Action::run: break;
   }
   return run(decision.plan, envp);
 }

@@ -1,8 +1,8 @@
 // The file itself: a static executable for the expected CPU, stripped, and
 // within the size budget.
+#include <elf.h>
 #include <catch2/catch.hpp>
 #include <cstring>
-#include <elf.h>
 #include <map>
 
 #include "harness.hpp"

@@ -1,13 +1,13 @@
 // The real static binary, run as a subprocess with recording stand-ins for
 // the handler, the exec wrapper and aws-lambda-rie.
-#include <algorithm>
-#include <catch2/catch.hpp>
-#include <csignal>
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <csignal>
 
 #include "elf_bytes.hpp"
 #include "harness.hpp"
@@ -104,7 +104,8 @@ TEST_CASE("local mode runs the emulator, which runs the runtime with AWS_LAMBDA_
   CHECK(emulator.pid == outcome.pid);
   Record handler = scene.only("handler");
   CHECK(handler.argv == Strings{scene.handler, "-m", "awslambdaric", "app.handler"});
-  CHECK(handler.env == plus(plus(env, {"_HANDLER=app.handler", task_root, runtime_dir}), harness::emulator_additions()));
+  CHECK(handler.env ==
+        plus(plus(env, {"_HANDLER=app.handler", task_root, runtime_dir}), harness::emulator_additions()));
   CHECK(handler.ppid == outcome.pid);
 }
 
@@ -198,26 +199,28 @@ TEST_CASE("a missing PROGRAM exits 127 naming it", "[blackbox]") {
   SECTION("locally it is found missing before the emulator starts, not at the first invocation") {
     Outcome outcome = scene.run({"/nonexistent/prog"}, scene.env());
     CHECK(outcome.status == 127);
-    CHECK(outcome.err ==
-          message("/nonexistent/prog", "No such file or directory; the emulator was to run it\n"));
+    CHECK(outcome.err == message("/nonexistent/prog", "No such file or directory; the emulator was to run it\n"));
     CHECK(scene.all("emulator").empty());
   }
 }
 
 TEST_CASE("a missing emulator exits 127, lists where it was looked for, and says how to mount it", "[blackbox]") {
   Scene scene;
-  Outcome outcome = scene.run(
-      {scene.handler}, {"STANDIN_RECORD_DIR=" + scene.records, "LAMBDA_ENTRYPOINT_EMULATOR=/nonexistent/aws-lambda-rie"});
+  Outcome outcome = scene.run({scene.handler}, {"STANDIN_RECORD_DIR=" + scene.records,
+                                                "LAMBDA_ENTRYPOINT_EMULATOR=/nonexistent/aws-lambda-rie"});
   CHECK(outcome.status == 127);
   const std::string cpu = emulator_cpu();
   CHECK(outcome.err ==
         message("/nonexistent/aws-lambda-rie",
-                "not found, and neither is /nonexistent/aws-lambda-rie-" + cpu + ", /aws-lambda/aws-lambda-rie or "
-                "/aws-lambda/aws-lambda-rie-" + cpu + "; AWS_LAMBDA_RUNTIME_API is unset or empty, so this runs "
-                "locally under the Runtime Interface Emulator: mount the directory that holds aws-lambda-rie at "
-                "/aws-lambda (docker run -v ~/.aws-lambda-rie:/aws-lambda -p 9000:8080 IMAGE), add it to the "
-                "image, point LAMBDA_ENTRYPOINT_EMULATOR at it, or set AWS_LAMBDA_RUNTIME_API to run the program "
-                "directly\n"));
+                "not found, and neither is /nonexistent/aws-lambda-rie-" + cpu +
+                    ", /aws-lambda/aws-lambda-rie or "
+                    "/aws-lambda/aws-lambda-rie-" +
+                    cpu +
+                    "; AWS_LAMBDA_RUNTIME_API is unset or empty, so this runs "
+                    "locally under the Runtime Interface Emulator: mount the directory that holds aws-lambda-rie at "
+                    "/aws-lambda (docker run -v ~/.aws-lambda-rie:/aws-lambda -p 9000:8080 IMAGE), add it to the "
+                    "image, point LAMBDA_ENTRYPOINT_EMULATOR at it, or set AWS_LAMBDA_RUNTIME_API to run the program "
+                    "directly\n"));
   CHECK(scene.all("handler").empty());
 }
 
@@ -245,13 +248,15 @@ TEST_CASE("an emulator that cannot run is passed over for one that can, and repo
   unlink(suffixed.c_str());
   Outcome alone = scene.run({scene.handler}, scene.env());
   CHECK(alone.status == 126);
-  CHECK(alone.err == message(scene.emulator, "no execute permission for this user (mode 0644); it is the Runtime "
-                                            "Interface Emulator (LAMBDA_ENTRYPOINT_EMULATOR)\n"));
+  CHECK(alone.err == message(scene.emulator,
+                             "no execute permission for this user (mode 0644); it is the Runtime "
+                             "Interface Emulator (LAMBDA_ENTRYPOINT_EMULATOR)\n"));
 }
 
-TEST_CASE("parity: a bare environment gains LAMBDA_TASK_ROOT, LAMBDA_RUNTIME_DIR and _HANDLER in both modes, and "
-          "LAMBDA_ENTRYPOINT_NO_PARITY=1 leaves it bare",
-          "[blackbox]") {
+TEST_CASE(
+    "parity: a bare environment gains LAMBDA_TASK_ROOT, LAMBDA_RUNTIME_DIR and _HANDLER in both modes, and "
+    "LAMBDA_ENTRYPOINT_NO_PARITY=1 leaves it bare",
+    "[blackbox]") {
   Scene scene;
   for (bool in_cloud : {true, false}) {
     for (bool parity : {true, false}) {
@@ -277,8 +282,9 @@ TEST_CASE("an emulator that cannot run exits 126", "[blackbox]") {
   chmod(scene.emulator.c_str(), 0644);
   Outcome outcome = scene.run({scene.handler}, scene.env());
   CHECK(outcome.status == 126);
-  CHECK(outcome.err == message(scene.emulator, "no execute permission for this user (mode 0644); it is the Runtime "
-                                              "Interface Emulator (LAMBDA_ENTRYPOINT_EMULATOR)\n"));
+  CHECK(outcome.err == message(scene.emulator,
+                               "no execute permission for this user (mode 0644); it is the Runtime "
+                               "Interface Emulator (LAMBDA_ENTRYPOINT_EMULATOR)\n"));
 }
 
 TEST_CASE("found but not runnable exits 126 with the reason and a hint", "[blackbox]") {
@@ -414,11 +420,10 @@ TEST_CASE("emulator flags from LAMBDA_ENTRYPOINT_EMULATOR_FLAGS reach the emulat
   Strings env = scene.env({"LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=--log-level debug  --runtime-api-address=127.0.0.1:9999"});
   Outcome outcome = scene.run({scene.handler, "app.handler"}, env);
   CHECK(outcome.status == 0);
-  CHECK(scene.only("emulator").argv ==
-        Strings{scene.emulator, "--log-level", "debug", "--runtime-api-address=127.0.0.1:9999", scene.handler,
-                "app.handler"});
-  CHECK(scene.only("handler").env ==
-        plus(plus(env, {"_HANDLER=app.handler", task_root, runtime_dir}), harness::emulator_additions("127.0.0.1:9999")));
+  CHECK(scene.only("emulator").argv == Strings{scene.emulator, "--log-level", "debug",
+                                               "--runtime-api-address=127.0.0.1:9999", scene.handler, "app.handler"});
+  CHECK(scene.only("handler").env == plus(plus(env, {"_HANDLER=app.handler", task_root, runtime_dir}),
+                                          harness::emulator_additions("127.0.0.1:9999")));
 }
 
 TEST_CASE("a word in the emulator flags that is no emulator flag exits 142: it would become the program",
@@ -435,8 +440,8 @@ TEST_CASE("a word in the emulator flags that is no emulator flag exits 142: it w
 
 TEST_CASE("an emulator flag this program does not know passes as --name=value, for a newer emulator", "[blackbox]") {
   Scene scene;
-  Strings env = scene.env({"LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=--new-flag=on --log-level debug",
-                           "STANDIN_EMULATOR_KNOWS=--new-flag"});
+  Strings env = scene.env(
+      {"LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=--new-flag=on --log-level debug", "STANDIN_EMULATOR_KNOWS=--new-flag"});
   Outcome outcome = scene.run({scene.handler, "app.handler"}, env);
   CHECK(outcome.status == 0);
   CHECK(scene.only("emulator").argv ==
@@ -480,15 +485,16 @@ TEST_CASE("AWS_LAMBDA_EXEC_WRAPPER runs around PROGRAM in the command form", "[b
   SECTION("a wrapper that does not exist exits 127") {
     Outcome outcome = scene.run({scene.handler}, scene.env({cloud, "AWS_LAMBDA_EXEC_WRAPPER=/nonexistent/wrapper.sh"}));
     CHECK(outcome.status == 127);
-    CHECK(outcome.err == message("/nonexistent/wrapper.sh",
-                                 "No such file or directory; it is named by AWS_LAMBDA_EXEC_WRAPPER\n"));
+    CHECK(outcome.err ==
+          message("/nonexistent/wrapper.sh", "No such file or directory; it is named by AWS_LAMBDA_EXEC_WRAPPER\n"));
   }
   SECTION("a wrapper that is not executable exits 126") {
     chmod(scene.wrapper.c_str(), 0644);
     Outcome outcome = scene.run({scene.handler}, scene.env({cloud, "AWS_LAMBDA_EXEC_WRAPPER=" + scene.wrapper}));
     CHECK(outcome.status == 126);
-    CHECK(outcome.err == message(scene.wrapper, "no execute permission for this user (mode 0644); it is named by "
-                                                "AWS_LAMBDA_EXEC_WRAPPER\n"));
+    CHECK(outcome.err == message(scene.wrapper,
+                                 "no execute permission for this user (mode 0644); it is named by "
+                                 "AWS_LAMBDA_EXEC_WRAPPER\n"));
   }
 }
 
@@ -508,8 +514,8 @@ TEST_CASE("nothing else changes: argv bytes, environment, directory, descriptors
     dup2(fd, 7);
     close(fd);
   };
-  Strings args = {scene.handler, "", " ", "a  b", "'\"$HOME`\\", "line\nbreak", "tab\there", "\xff\xfe\x80", "=",
-                  "--", "-", "--debug"};
+  Strings args = {scene.handler,  "",  " ",  "a  b", "'\"$HOME`\\", "line\nbreak", "tab\there",
+                  "\xff\xfe\x80", "=", "--", "-",    "--debug"};
   Strings extra = {"EMPTY=", "EQUALS=a=b=c", "NEWLINE=x\ny", "BYTES=\xc3\x28", task_root, runtime_dir, "_HANDLER=h"};
   // qemu-user, which runs a binary for another CPU here, keeps one environment
   // entry per name before the binary starts, and catches every signal itself,
@@ -572,9 +578,11 @@ TEST_CASE("silent on success, while LAMBDA_ENTRYPOINT_DEBUG prints the decision 
     Outcome aws = scene.run({"--aws-form", "my handler"},
                             scene.env({"LAMBDA_ENTRYPOINT_DEBUG=1", "LAMBDA_ENTRYPOINT_BOOTSTRAP=" + scene.handler}));
     CHECK(aws.status == 0);
-    CHECK(aws.err == "lambda-entrypoint: AWS_LAMBDA_RUNTIME_API is unset or empty: running under the emulator "
-                     "(AWS form)\nlambda-entrypoint: executing " + scene.emulator + " as: _HANDLER='my handler' " +
-                         task_root + " " + runtime_dir + " " + scene.emulator + " " + scene.handler + "\n");
+    CHECK(aws.err ==
+          "lambda-entrypoint: AWS_LAMBDA_RUNTIME_API is unset or empty: running under the emulator "
+          "(AWS form)\nlambda-entrypoint: executing " +
+              scene.emulator + " as: _HANDLER='my handler' " + task_root + " " + runtime_dir + " " + scene.emulator +
+              " " + scene.handler + "\n");
   }
 }
 
@@ -596,12 +604,29 @@ TEST_CASE("the --help option lists every option and variable, and the README doc
   CHECK(help.err.empty());
   std::string readme = harness::read_file(SOURCE_DIR "/README.md");
   REQUIRE(!readme.empty());
-  const Strings names = {"--aws-form", "--bootstrap", "--emulator", "--emulator-flags", "--no-parity", "--debug",
-                         "--check", "--help", "--version", "LAMBDA_ENTRYPOINT_AWS_FORM", "LAMBDA_ENTRYPOINT_BOOTSTRAP",
-                         "LAMBDA_ENTRYPOINT_EMULATOR", "LAMBDA_ENTRYPOINT_EMULATOR_FLAGS", "LAMBDA_ENTRYPOINT_NO_PARITY",
-                         "LAMBDA_ENTRYPOINT_DEBUG", "AWS_LAMBDA_RUNTIME_API", "AWS_LAMBDA_EXEC_WRAPPER",
-                         "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "_HANDLER", "/var/runtime/bootstrap",
-                         "/usr/local/bin/aws-lambda-rie", "/aws-lambda/aws-lambda-rie"};
+  const Strings names = {"--aws-form",
+                         "--bootstrap",
+                         "--emulator",
+                         "--emulator-flags",
+                         "--no-parity",
+                         "--debug",
+                         "--check",
+                         "--help",
+                         "--version",
+                         "LAMBDA_ENTRYPOINT_AWS_FORM",
+                         "LAMBDA_ENTRYPOINT_BOOTSTRAP",
+                         "LAMBDA_ENTRYPOINT_EMULATOR",
+                         "LAMBDA_ENTRYPOINT_EMULATOR_FLAGS",
+                         "LAMBDA_ENTRYPOINT_NO_PARITY",
+                         "LAMBDA_ENTRYPOINT_DEBUG",
+                         "AWS_LAMBDA_RUNTIME_API",
+                         "AWS_LAMBDA_EXEC_WRAPPER",
+                         "LAMBDA_TASK_ROOT",
+                         "LAMBDA_RUNTIME_DIR",
+                         "_HANDLER",
+                         "/var/runtime/bootstrap",
+                         "/usr/local/bin/aws-lambda-rie",
+                         "/aws-lambda/aws-lambda-rie"};
   for (const std::string& name : names) {
     INFO(name);
     CHECK(help.out.find(name) != std::string::npos);

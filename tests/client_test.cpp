@@ -5,9 +5,9 @@
 // puts it, in the AWS form, under SAM's arrangement, on a read-only root as
 // a non-root user. Without the parity rule, the same runs fail for the reason
 // the rule removes.
+#include <sys/stat.h>
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <sys/stat.h>
 
 #include "harness.hpp"
 #include "runtime_api.hpp"
@@ -21,15 +21,16 @@ namespace {
 
 constexpr const char* event = R"({"hello":"world","n":[1,2,3]})";
 constexpr const char* answer = R"({"received":{"hello":"world","n":[1,2,3]}})";
-const std::string response_path =
-    std::string("/2018-06-01/runtime/invocation/") + RuntimeApi::request_id + "/response";
+const std::string response_path = std::string("/2018-06-01/runtime/invocation/") + RuntimeApi::request_id + "/response";
 // What Lambda sets for every container function (but _HANDLER, which it may
 // leave unset for an image), as docker run options.
-const Strings lambda_environment = {
-    "-e", "LAMBDA_TASK_ROOT=/var/task", "-e", "LAMBDA_RUNTIME_DIR=/var/runtime", "-e",
-    "AWS_LAMBDA_FUNCTION_NAME=example", "-e", "AWS_LAMBDA_FUNCTION_VERSION=$LATEST", "-e",
-    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=1024", "-e", "AWS_LAMBDA_LOG_GROUP_NAME=/aws/lambda/example", "-e",
-    "AWS_LAMBDA_LOG_STREAM_NAME=2026/11/21/[$LATEST]0123456789abcdef"};
+const Strings lambda_environment = {"-e", "LAMBDA_TASK_ROOT=/var/task",
+                                    "-e", "LAMBDA_RUNTIME_DIR=/var/runtime",
+                                    "-e", "AWS_LAMBDA_FUNCTION_NAME=example",
+                                    "-e", "AWS_LAMBDA_FUNCTION_VERSION=$LATEST",
+                                    "-e", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=1024",
+                                    "-e", "AWS_LAMBDA_LOG_GROUP_NAME=/aws/lambda/example",
+                                    "-e", "AWS_LAMBDA_LOG_STREAM_NAME=2026/11/21/[$LATEST]0123456789abcdef"};
 
 // The README's Node example, built once per run (the engine keeps its layers).
 const std::string& node_example() {
@@ -141,7 +142,8 @@ TEST_CASE("the Node example answers an event in the AWS form, its bootstrap the 
     DYNAMIC_SECTION((in_cloud ? "in the cloud" : "locally")) {
       RuntimeApi api(event);
       EmulatorDirectory emulator;
-      Strings options = plus({"--entrypoint", "/lambda-entrypoint"}, in_cloud ? in_the_cloud(api) : locally(api, emulator));
+      Strings options =
+          plus({"--entrypoint", "/lambda-entrypoint"}, in_cloud ? in_the_cloud(api) : locally(api, emulator));
       check_answered(invoke(api, options,
                             {"--aws-form", "--bootstrap=/var/task/node_modules/.bin/aws-lambda-ric", "index.handler"}));
     }
@@ -160,27 +162,28 @@ TEST_CASE("the Node example answers on a read-only root as uid 993, in both mode
   }
 }
 
-TEST_CASE("under sam local invoke's arrangement (the image's ENTRYPOINT and CMD as the emulator's command), "
-          "the Node example answers",
-          "[client]") {
+TEST_CASE(
+    "under sam local invoke's arrangement (the image's ENTRYPOINT and CMD as the emulator's command), "
+    "the Node example answers",
+    "[client]") {
   RuntimeApi api(event);
   EmulatorDirectory emulator;
   harness::TempDir records;
   chmod(records.path().c_str(), 0777);
-  Invocation invocation =
-      invoke(api,
-             {"-v", emulator.dir.path() + ":/var/rapid:ro", "-v", records.path() + ":/out", "-e",
-              "STANDIN_RECORD_DIR=/out", "--entrypoint", "/var/rapid/aws-lambda-rie"},
-             {"--log-level", "error", "--runtime-api-address=" + api.address(), "/lambda-entrypoint", "npx",
-              "aws-lambda-ric", "index.handler"});
+  Invocation invocation = invoke(api,
+                                 {"-v", emulator.dir.path() + ":/var/rapid:ro", "-v", records.path() + ":/out", "-e",
+                                  "STANDIN_RECORD_DIR=/out", "--entrypoint", "/var/rapid/aws-lambda-rie"},
+                                 {"--log-level", "error", "--runtime-api-address=" + api.address(),
+                                  "/lambda-entrypoint", "npx", "aws-lambda-ric", "index.handler"});
   check_answered(invocation);
   // lambda-entrypoint saw AWS_LAMBDA_RUNTIME_API and ran the client directly: one emulator, not two.
   CHECK(harness::records(records.path(), "emulator").size() == 1);
 }
 
-TEST_CASE("without the parity rule, the current client stops before its first event, for the reason the rule "
-          "removes",
-          "[client]") {
+TEST_CASE(
+    "without the parity rule, the current client stops before its first event, for the reason the rule "
+    "removes",
+    "[client]") {
   SECTION("locally, where the emulator sets no LAMBDA_TASK_ROOT") {
     RuntimeApi api(event);
     EmulatorDirectory emulator;

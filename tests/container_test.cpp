@@ -2,14 +2,14 @@
 // builds (lambda-entrypoint:test, made by tests/container/engine), and
 // scratch images that take the binary from it with COPY --from, as users do,
 // next to the recording stand-ins.
+#include <elf.h>
+#include <sys/stat.h>
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstring>
-#include <elf.h>
 #include <regex>
 #include <sstream>
-#include <sys/stat.h>
 #include <thread>
 
 #include "harness.hpp"
@@ -50,7 +50,9 @@ struct Image {
     std::string distributable = platform == "amd64" ? "lambda-entrypoint:test" : "lambda-entrypoint:test-" + platform;
     std::string dockerfile =
         "FROM scratch\n"
-        "COPY --from=" + distributable + " /lambda-entrypoint /lambda-entrypoint\n"
+        "COPY --from=" +
+        distributable +
+        " /lambda-entrypoint /lambda-entrypoint\n"
         "COPY handler /var/task/handler\n"
         "COPY handler /var/runtime/bootstrap\n" +
         std::string(with_emulator ? "COPY emulator /usr/local/bin/aws-lambda-rie\n" : "") +
@@ -121,9 +123,7 @@ Outcome run_image(const Image& image, const Records& records, bool in_cloud, Str
   return docker(args);
 }
 
-bool has(const Strings& env, const std::string& entry) {
-  return std::find(env.begin(), env.end(), entry) != env.end();
-}
+bool has(const Strings& env, const std::string& entry) { return std::find(env.begin(), env.end(), entry) != env.end(); }
 
 bool has_name(const Strings& env, const std::string& name) {
   return std::any_of(env.begin(), env.end(), [&](const std::string& e) { return e.rfind(name + "=", 0) == 0; });
@@ -150,7 +150,8 @@ TEST_CASE("local mode (no AWS_LAMBDA_RUNTIME_API) runs the emulator as PID 1, wh
 TEST_CASE("cloud mode (-e AWS_LAMBDA_RUNTIME_API) runs the handler directly as PID 1", "[container]") {
   Image image("standard", standard_tail);
   Records records;
-  Outcome run = docker({"run", "--rm", "-v", records.volume(), "-e", "AWS_LAMBDA_RUNTIME_API=169.254.100.1:9001", image.tag});
+  Outcome run =
+      docker({"run", "--rm", "-v", records.volume(), "-e", "AWS_LAMBDA_RUNTIME_API=169.254.100.1:9001", image.tag});
   INFO(run.err);
   CHECK(run.status == 0);
   CHECK(records.of("emulator").empty());
@@ -212,13 +213,14 @@ TEST_CASE("an image without the emulator exits 127 locally, with the places look
   CHECK(run.status == 127);
   Outcome logs = docker({"logs", name});
   docker({"rm", "-f", name});
-  CHECK(logs.err == "lambda-entrypoint: /usr/local/bin/aws-lambda-rie: not found, and neither is "
-                    "/usr/local/bin/aws-lambda-rie-x86_64, /aws-lambda/aws-lambda-rie or "
-                    "/aws-lambda/aws-lambda-rie-x86_64; AWS_LAMBDA_RUNTIME_API is unset or empty, so this runs "
-                    "locally under the Runtime Interface Emulator: mount the directory that holds aws-lambda-rie at "
-                    "/aws-lambda (docker run -v ~/.aws-lambda-rie:/aws-lambda -p 9000:8080 IMAGE), add it to the "
-                    "image, point LAMBDA_ENTRYPOINT_EMULATOR at it, or set AWS_LAMBDA_RUNTIME_API to run the "
-                    "program directly\n");
+  CHECK(logs.err ==
+        "lambda-entrypoint: /usr/local/bin/aws-lambda-rie: not found, and neither is "
+        "/usr/local/bin/aws-lambda-rie-x86_64, /aws-lambda/aws-lambda-rie or "
+        "/aws-lambda/aws-lambda-rie-x86_64; AWS_LAMBDA_RUNTIME_API is unset or empty, so this runs "
+        "locally under the Runtime Interface Emulator: mount the directory that holds aws-lambda-rie at "
+        "/aws-lambda (docker run -v ~/.aws-lambda-rie:/aws-lambda -p 9000:8080 IMAGE), add it to the "
+        "image, point LAMBDA_ENTRYPOINT_EMULATOR at it, or set AWS_LAMBDA_RUNTIME_API to run the "
+        "program directly\n");
 }
 
 TEST_CASE("an image without the emulator runs locally with AWS's release file for its CPU mounted at /aws-lambda",
@@ -270,10 +272,12 @@ TEST_CASE("docker stop of a local-mode container is prompt: the emulator gets SI
   Records records;
   std::string name = "lambda-entrypoint-test-stop";
   docker({"rm", "-f", name});
-  Outcome started = docker({"run", "-d", "--name", name, "-v", records.volume(), "-e", "STANDIN_EMULATOR_SERVE=1", image.tag});
+  Outcome started =
+      docker({"run", "-d", "--name", name, "-v", records.volume(), "-e", "STANDIN_EMULATOR_SERVE=1", image.tag});
   REQUIRE(started.status == 0);
   // Once the handler has run, the emulator is serving.
-  for (int i = 0; i < 200 && records.of("handler").empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  for (int i = 0; i < 200 && records.of("handler").empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   REQUIRE(records.of("handler").size() == 1);
 
   auto begin = std::chrono::steady_clock::now();
@@ -323,7 +327,9 @@ TEST_CASE("the arm64 image runs here, its binary under binfmt's qemu, in both mo
       CHECK(handler.argv == Strings{"/var/task/handler", "app.handler"});
       CHECK(has(handler.env, cloud));
       if (in_cloud) CHECK(handler.pid == 1);
-      else CHECK(records.only("emulator").argv == Strings{"/usr/local/bin/aws-lambda-rie", "/var/task/handler", "app.handler"});
+      else
+        CHECK(records.only("emulator").argv ==
+              Strings{"/usr/local/bin/aws-lambda-rie", "/var/task/handler", "app.handler"});
     }
   }
 }
@@ -341,7 +347,8 @@ Outcome build_checked(const std::string& name, const std::string& lines, const s
                       "FROM --platform=linux/amd64 lambda-entrypoint:test AS amd64-binary\n"
                       "FROM --platform=linux/arm64 lambda-entrypoint:test-arm64 AS arm64-binary\n"
                       "FROM scratch\n"
-                      "COPY --from=" + platform + "-binary /lambda-entrypoint /lambda-entrypoint\n" + lines +
+                      "COPY --from=" +
+                          platform + "-binary /lambda-entrypoint /lambda-entrypoint\n" + lines +
                           "RUN [\"/lambda-entrypoint\", \"--check\", \"/var/task/bootstrap\", \"app.handler\"]\n",
                       0644);
   // --no-cache: the log must show the check itself, not a cached result.
@@ -351,8 +358,7 @@ Outcome build_checked(const std::string& name, const std::string& lines, const s
 
 }  // namespace
 
-TEST_CASE("a --check RUN line fails the build of a broken image, with the cause in the build log",
-          "[container]") {
+TEST_CASE("a --check RUN line fails the build of a broken image, with the cause in the build log", "[container]") {
   struct Broken {
     const char* name;
     std::string lines;
@@ -361,24 +367,43 @@ TEST_CASE("a --check RUN line fails the build of a broken image, with the cause 
     std::string cause;
   };
   const std::vector<Broken> cases = {
-      {"glibc", "COPY true /var/task/bootstrap\n", "amd64", {{"true", harness::read_file("/usr/bin/true")}},
+      {"glibc",
+       "COPY true /var/task/bootstrap\n",
+       "amd64",
+       {{"true", harness::read_file("/usr/bin/true")}},
        "/var/task/bootstrap: a dynamically linked program whose ELF interpreter /lib64/ld-linux-x86-64.so.2 is "
        "missing: link it statically, or add its loader and libraries"},
-      {"bash", "COPY run.sh /var/task/bootstrap\n", "amd64", {{"run.sh", "#!/bin/bash\nexec app\n"}},
+      {"bash",
+       "COPY run.sh /var/task/bootstrap\n",
+       "amd64",
+       {{"run.sh", "#!/bin/bash\nexec app\n"}},
        "/var/task/bootstrap: its '#!' interpreter /bin/bash: No such file or directory"},
-      {"crlf", "COPY run.sh /var/task/bootstrap\n", "amd64", {{"run.sh", "#!/bin/sh\r\nexec app\r\n"}},
+      {"crlf",
+       "COPY run.sh /var/task/bootstrap\n",
+       "amd64",
+       {{"run.sh", "#!/bin/sh\r\nexec app\r\n"}},
        "/var/task/bootstrap: its '#!' line ends in a carriage return: the file has Windows line endings (CRLF)"},
-      {"arm64-in-amd64", "COPY --from=arm64-binary /lambda-entrypoint /var/task/bootstrap\n", "amd64",
-       {}, "/var/task/bootstrap: an aarch64 program; this is an x86_64 machine"},
-      {"amd64-in-arm64", "COPY --from=amd64-binary /lambda-entrypoint /var/task/bootstrap\n", "arm64", {},
+      {"arm64-in-amd64",
+       "COPY --from=arm64-binary /lambda-entrypoint /var/task/bootstrap\n",
+       "amd64",
+       {},
+       "/var/task/bootstrap: an aarch64 program; this is an x86_64 machine"},
+      {"amd64-in-arm64",
+       "COPY --from=amd64-binary /lambda-entrypoint /var/task/bootstrap\n",
+       "arm64",
+       {},
        "/var/task/bootstrap: an x86_64 program; this is an aarch64 machine"},
-      {"root-only", "COPY --chmod=0700 --from=amd64-binary /lambda-entrypoint /var/task/bootstrap\n", "amd64",
-       {}, "/var/task/bootstrap: no execute permission for other users (mode 0700); Lambda runs the function as a user "
-           "who is neither its owner nor in its group: chmod o+rx"},
+      {"root-only",
+       "COPY --chmod=0700 --from=amd64-binary /lambda-entrypoint /var/task/bootstrap\n",
+       "amd64",
+       {},
+       "/var/task/bootstrap: no execute permission for other users (mode 0700); Lambda runs the function as a user "
+       "who is neither its owner nor in its group: chmod o+rx"},
       {"emulator-for-arm64",
        "COPY --from=amd64-binary /lambda-entrypoint /var/task/bootstrap\n"
        "COPY --from=arm64-binary /lambda-entrypoint /usr/local/bin/aws-lambda-rie\n",
-       "amd64", {},
+       "amd64",
+       {},
        "/usr/local/bin/aws-lambda-rie: an aarch64 program; this is an x86_64 machine; it is the Runtime Interface "
        "Emulator (LAMBDA_ENTRYPOINT_EMULATOR)"},
   };
@@ -396,8 +421,8 @@ TEST_CASE("a --check RUN line passes a sound image without the emulator, with a 
   for (const std::string platform : {"amd64", "arm64"}) {
     DYNAMIC_SECTION(platform) {
       Outcome built =
-          build_checked("sound-" + platform, "COPY --from=" + platform + "-binary /lambda-entrypoint /var/task/bootstrap\n",
-                        platform);
+          build_checked("sound-" + platform,
+                        "COPY --from=" + platform + "-binary /lambda-entrypoint /var/task/bootstrap\n", platform);
       INFO(built.err);
       CHECK(built.status == 0);
       CHECK_THAT(built.err, Catch::Contains("lambda-entrypoint: /usr/local/bin/aws-lambda-rie: no emulator in the "

@@ -20,14 +20,14 @@ constexpr const char* runtime_dir = "LAMBDA_RUNTIME_DIR=/var/runtime";
 
 struct Expected {
   Action action = Action::run;
-  Strings argv;                       // what will be executed
-  std::optional<Strings> env;         // checked when given
-  size_t runtime_index = 0;           // where the emulator's runtime stands
+  Strings argv;                // what will be executed
+  std::optional<Strings> env;  // checked when given
+  size_t runtime_index = 0;    // where the emulator's runtime stands
   bool debug = false;
   std::optional<std::string> search_path;
-  int exit_code = 0;                  // for a complaint
+  int exit_code = 0;  // for a complaint
   std::string subject;
-  std::string reason;                 // a piece of it
+  std::string reason;  // a piece of it
 };
 
 Expected runs(Strings argv, size_t runtime_index = 0) {
@@ -74,6 +74,8 @@ struct Case {
   Expected expected;
 };
 
+// A table reads best as written: a case to an entry.
+// clang-format off
 const std::vector<Case>& cases() {
   static const std::vector<Case> table = {
       // 1. The command form, in both modes.
@@ -258,5 +260,6 @@ const std::vector<Case>& cases() {
   };
   return table;
 }
+// clang-format on
 
 }  // namespace

@@ -9,7 +9,6 @@
 #include "elf_bytes.hpp"
 #include "inspect_cases.hpp"
 
-
 namespace {
 
 // Keeps the C strings a decision points into alive.
@@ -59,7 +58,7 @@ TEST_CASE("decide() over the table of cases", "[decide]") {
       if (expected.action == Action::complain) {
         CHECK(decision.complaint.exit_code == expected.exit_code);
         const Complaint& complaint = decision.complaint;
-        std::string subject = complaint.short_option[0] != '\0' ? std::string(complaint.short_option)
+        std::string subject = complaint.short_option[0] != '\0'     ? std::string(complaint.short_option)
                               : complaint.subject.data() != nullptr ? std::string(complaint.subject)
                                                                     : std::string();
         CHECK(subject == expected.subject);
@@ -88,8 +87,7 @@ TEST_CASE("every setting's option and variable share the LAMBDA_ENTRYPOINT_ pref
   }
 }
 
-TEST_CASE("with every variable already set, the cloud's command form assigns nothing and builds no argv",
-          "[decide]") {
+TEST_CASE("with every variable already set, the cloud's command form assigns nothing and builds no argv", "[decide]") {
   Input input({"le", "npx", "aws-lambda-ric", "index.handler"},
               {"_HANDLER=index.handler", cloud, "LAMBDA_TASK_ROOT=/var/task", "LAMBDA_RUNTIME_DIR=/var/runtime"});
   Decision decision = input.decide();
@@ -99,8 +97,7 @@ TEST_CASE("with every variable already set, the cloud's command form assigns not
   CHECK(decision.plan.lead == nullptr);  // run() executes its own argv's tail
 }
 
-TEST_CASE("the emulator is looked for where configured, with AWS's CPU suffix, then where AWS mounts it",
-          "[decide]") {
+TEST_CASE("the emulator is looked for where configured, with AWS's CPU suffix, then where AWS mounts it", "[decide]") {
 #if defined(__x86_64__)
   const std::string cpu = "x86_64";
 #else

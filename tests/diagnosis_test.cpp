@@ -1,10 +1,10 @@
 // Failures to start, named by their cause: the real binary as a subprocess,
 // after a failed execve (in the cloud), before the emulator starts (locally),
 // and under --check, which runs nothing.
-#include <catch2/catch.hpp>
-#include <functional>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
+#include <functional>
 
 #include "elf_bytes.hpp"
 #include "harness.hpp"
@@ -73,8 +73,9 @@ const std::vector<Diagnosed>& diagnosed() {
       {"a dynamically linked program whose ELF interpreter is missing",
        [](Files& f) { return f.add("dynamic", elf_bytes::file(this_machine(), "/nonexistent/ld-linux.so.2")); }, 127,
        [](const std::string&) {
-         return std::string("a dynamically linked program whose ELF interpreter /nonexistent/ld-linux.so.2 is "
-                            "missing: link it statically, or add its loader and libraries");
+         return std::string(
+             "a dynamically linked program whose ELF interpreter /nonexistent/ld-linux.so.2 is "
+             "missing: link it statically, or add its loader and libraries");
        },
        [] { return harness::entrypoint_arch() == "aarch64" && binfmt_runs_aarch64(); }},
       {"a script whose interpreter is missing",
@@ -94,11 +95,12 @@ const std::vector<Diagnosed>& diagnosed() {
        }},
       {"a script with Windows line endings", [](Files& f) { return f.add("crlf", "#!/bin/sh\r\necho hi\r\n"); }, 127,
        [](const std::string&) {
-         return std::string("its '#!' line ends in a carriage return: the file has Windows line endings (CRLF); "
-                            "convert them to LF");
+         return std::string(
+             "its '#!' line ends in a carriage return: the file has Windows line endings (CRLF); "
+             "convert them to LF");
        }},
-      {"a program for the other CPU Lambda runs", [](Files& f) { return f.add("foreign", elf_bytes::file(other_machine())); },
-       126,
+      {"a program for the other CPU Lambda runs",
+       [](Files& f) { return f.add("foreign", elf_bytes::file(other_machine())); }, 126,
        [](const std::string&) {
          return "an " + other_cpu() + " program; this is an " + harness::entrypoint_arch() + " machine";
        },
@@ -172,17 +174,16 @@ TEST_CASE("a sound image passes --check: one ok line per file a run would execut
   SECTION("a script, and its interpreter on a line of its own") {
     Outcome outcome = harness::run_entrypoint({"--check", script}, files.env());
     CHECK(outcome.status == 0);
-    CHECK_THAT(outcome.out, Catch::EndsWith(message(script, "ok, the program, a script for " + bootstrap + "\n") +
-                                            message(bootstrap, "ok, a '#!' interpreter, a static " + cpu +
-                                                                   " program\n")));
+    CHECK_THAT(outcome.out,
+               Catch::EndsWith(message(script, "ok, the program, a script for " + bootstrap + "\n") +
+                               message(bootstrap, "ok, a '#!' interpreter, a static " + cpu + " program\n")));
   }
   SECTION("the AWS form checks its bootstrap, and AWS_LAMBDA_EXEC_WRAPPER is checked in the command form") {
     Outcome aws = harness::run_entrypoint({"--check", "--aws-form", "app.handler"},
                                           files.env({"LAMBDA_ENTRYPOINT_BOOTSTRAP=" + bootstrap}));
     CHECK(aws.status == 0);
     CHECK_THAT(aws.out, Catch::EndsWith(message(bootstrap, "ok, the bootstrap, a static " + cpu + " program\n")));
-    Outcome wrapped = harness::run_entrypoint({"--check", bootstrap},
-                                              files.env({"AWS_LAMBDA_EXEC_WRAPPER=" + script}));
+    Outcome wrapped = harness::run_entrypoint({"--check", bootstrap}, files.env({"AWS_LAMBDA_EXEC_WRAPPER=" + script}));
     CHECK(wrapped.status == 0);
     CHECK_THAT(wrapped.out, Catch::Contains(message(script, "ok, AWS_LAMBDA_EXEC_WRAPPER, a script for ")));
   }
@@ -190,9 +191,10 @@ TEST_CASE("a sound image passes --check: one ok line per file a run would execut
     unlink(files.emulator.c_str());
     Outcome outcome = harness::run_entrypoint({"--check", bootstrap}, files.env());
     CHECK(outcome.status == 0);
-    CHECK(outcome.out == message(files.emulator, "no emulator in the image, which an image for the cloud may leave "
-                                                 "out; a local run can mount it (docker run -v "
-                                                 "~/.aws-lambda-rie:/aws-lambda -p 9000:8080 IMAGE)\n") +
+    CHECK(outcome.out == message(files.emulator,
+                                 "no emulator in the image, which an image for the cloud may leave "
+                                 "out; a local run can mount it (docker run -v "
+                                 "~/.aws-lambda-rie:/aws-lambda -p 9000:8080 IMAGE)\n") +
                              message(bootstrap, "ok, the program, a static " + cpu + " program\n"));
   }
 }
@@ -208,8 +210,8 @@ TEST_CASE("under --check, permissions are judged for Lambda's user, who is neith
   SECTION("a program only its owner may run") {
     Outcome outcome = harness::run_entrypoint({"--check", bootstrap}, files.env());
     CHECK(outcome.status == 126);
-    CHECK(outcome.err == message(bootstrap, "no execute permission for other users (mode 0700)" + others +
-                                                ": chmod o+rx\n"));
+    CHECK(outcome.err ==
+          message(bootstrap, "no execute permission for other users (mode 0700)" + others + ": chmod o+rx\n"));
   }
   SECTION("a script other users cannot read") {
     chmod(bootstrap.c_str(), 0755);
@@ -225,7 +227,8 @@ TEST_CASE("under --check, permissions are judged for Lambda's user, who is neith
     CHECK(outcome.status == 126);
     CHECK_THAT(outcome.err, Catch::EndsWith(message(bootstrap, "the directory " + files.dir.path() +
                                                                    " on its path cannot be searched by other users "
-                                                                   "(mode 0750)" + others + ": chmod o+x\n")));
+                                                                   "(mode 0750)" +
+                                                                   others + ": chmod o+x\n")));
     chmod(files.dir.path().c_str(), 0755);
   }
   SECTION("an emulator for the other CPU fails the check") {
@@ -233,10 +236,10 @@ TEST_CASE("under --check, permissions are judged for Lambda's user, who is neith
     harness::write_file(files.emulator, elf_bytes::file(other_machine()), 0755);
     Outcome outcome = harness::run_entrypoint({"--check", bootstrap}, files.env());
     CHECK(outcome.status == 126);
-    CHECK(outcome.err == message(files.emulator, "an " + other_cpu() + " program; this is an " +
-                                                     harness::entrypoint_arch() +
-                                                     " machine; it is the Runtime Interface Emulator "
-                                                     "(LAMBDA_ENTRYPOINT_EMULATOR)\n"));
+    CHECK(outcome.err ==
+          message(files.emulator, "an " + other_cpu() + " program; this is an " + harness::entrypoint_arch() +
+                                      " machine; it is the Runtime Interface Emulator "
+                                      "(LAMBDA_ENTRYPOINT_EMULATOR)\n"));
   }
   SECTION("a program not found in PATH exits 127, as a run would") {
     Outcome outcome = harness::run_entrypoint({"--check", "no-such-program"}, files.env({"PATH=/nonexistent"}));

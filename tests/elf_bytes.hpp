@@ -8,7 +8,8 @@ namespace elf_bytes {
 
 constexpr unsigned x86_64 = 62, aarch64 = 183, i386 = 3, ppc64 = 21, riscv = 243;
 
-inline std::string file(unsigned machine, const std::string& interpreter = "", bool wide = true, bool big_endian = false) {
+inline std::string file(unsigned machine, const std::string& interpreter = "", bool wide = true,
+                        bool big_endian = false) {
   const size_t header = wide ? 64 : 52, entry = wide ? 56 : 32, word = wide ? 8 : 4;
   std::string bytes(header + (interpreter.empty() ? 0 : entry), '\0');
   auto put = [&](size_t offset, size_t size, unsigned long long value) {
@@ -26,10 +27,10 @@ inline std::string file(unsigned machine, const std::string& interpreter = "", b
   put(wide ? 52 : 40, 2, header);     // e_ehsize
   put(wide ? 54 : 42, 2, entry);      // e_phentsize
   if (!interpreter.empty()) {
-    put(wide ? 56 : 44, 2, 1);  // e_phnum
-    put(header, 4, 3);          // PT_INTERP
-    put(header + word, word, header + entry);                   // p_offset
-    put(header + 4 * word, word, interpreter.size() + 1);       // p_filesz
+    put(wide ? 56 : 44, 2, 1);                             // e_phnum
+    put(header, 4, 3);                                     // PT_INTERP
+    put(header + word, word, header + entry);              // p_offset
+    put(header + 4 * word, word, interpreter.size() + 1);  // p_filesz
     bytes += interpreter + '\0';
   }
   return bytes;

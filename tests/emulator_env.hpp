@@ -7,10 +7,8 @@
 namespace emulator_env {
 
 constexpr const char* function_variables[][2] = {
-    {"AWS_LAMBDA_FUNCTION_NAME", "test_function"},
-    {"AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"},
-    {"AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "3008"},
-    {"AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/Functions"},
+    {"AWS_LAMBDA_FUNCTION_NAME", "test_function"}, {"AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"},
+    {"AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "3008"},   {"AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/Functions"},
     {"AWS_LAMBDA_LOG_STREAM_NAME", "$LATEST"},
 };
 

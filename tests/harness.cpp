@@ -1,23 +1,23 @@
 #include "harness.hpp"
 
-#include <algorithm>
-#include <cerrno>
-#include <csignal>
 #include <elf.h>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <fcntl.h>
-#include <filesystem>
-#include <fstream>
 #include <grp.h>
 #include <poll.h>
 #include <sched.h>
-#include <stdexcept>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
 
 #include "emulator_env.hpp"
 
@@ -218,7 +218,8 @@ std::vector<Record> records(const std::string& directory, const std::string& rol
 
 TempDir::TempDir() {
   const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/lambda-entrypoint-test.XXXXXX";
+  std::string pattern =
+      std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/lambda-entrypoint-test.XXXXXX";
   if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
   path_ = pattern;
   chmod(path_.c_str(), 0755);  // other users (the non-root tests) must reach inside
@@ -286,7 +287,8 @@ std::string cpu_emulator(const std::string& file) {
 #endif
   Elf64_Ehdr elf;
   std::ifstream stream(file, std::ios::binary);
-  if (!stream.read(reinterpret_cast<char*>(&elf), sizeof elf) || std::memcmp(elf.e_ident, ELFMAG, SELFMAG) != 0) return "";
+  if (!stream.read(reinterpret_cast<char*>(&elf), sizeof elf) || std::memcmp(elf.e_ident, ELFMAG, SELFMAG) != 0)
+    return "";
   if (elf.e_machine == native) return "";
   const char* cpu = elf.e_machine == EM_AARCH64 ? "aarch64" : elf.e_machine == EM_X86_64 ? "x86_64" : nullptr;
   if (cpu == nullptr) return "";

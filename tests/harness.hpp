@@ -2,10 +2,10 @@
 // in an empty root, and reads what the recording stand-ins saw.
 #pragma once
 
+#include <sys/types.h>
 #include <functional>
 #include <map>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 namespace harness {
@@ -40,9 +40,9 @@ struct Launch {
   std::string program;  // the file to execute
   Strings argv;         // argv[0] included
   Strings env;
-  std::string cwd;                     // empty: the test's own
-  std::function<void()> before_exec;   // runs in the child just before execve
-  const Sandbox* sandbox = nullptr;    // null: run in place
+  std::string cwd;                    // empty: the test's own
+  std::function<void()> before_exec;  // runs in the child just before execve
+  const Sandbox* sandbox = nullptr;   // null: run in place
 };
 
 struct Outcome {

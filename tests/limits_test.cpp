@@ -1,12 +1,12 @@
 // Kernel limits and odd files: whatever the input, the binary either runs the
 // program exactly or says why not, with the documented exit code; it never
 // crashes.
-#include <algorithm>
-#include <catch2/catch.hpp>
-#include <climits>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <climits>
 
 #include "harness.hpp"
 
@@ -80,7 +80,8 @@ TEST_CASE("arguments and environment up to and past the kernel's limit: the prog
         }
         size_t used = 100000 + (name == "local" ? flags.size() : 0);
         for (int i = 0; used < total; ++i) {
-          std::string entry = "FILL" + std::to_string(i) + "=" + std::string(std::min<size_t>(60000, total - used), 'x');
+          std::string entry =
+              "FILL" + std::to_string(i) + "=" + std::string(std::min<size_t>(60000, total - used), 'x');
           used += entry.size() + 1 + sizeof(char*);
           env.push_back(entry);
         }
@@ -93,7 +94,8 @@ TEST_CASE("arguments and environment up to and past the kernel's limit: the prog
         if (outcome.status == 126) {
           REQUIRE_THAT(outcome.err, Catch::StartsWith("lambda-entrypoint: "));
           REQUIRE_THAT(outcome.err, Catch::Contains(": Argument list too long;"));
-          REQUIRE_THAT(outcome.err, Catch::EndsWith("the arguments and environment together exceed the kernel's limit\n"));
+          REQUIRE_THAT(outcome.err,
+                       Catch::EndsWith("the arguments and environment together exceed the kernel's limit\n"));
           ++too_big;
           continue;
         }
@@ -104,12 +106,14 @@ TEST_CASE("arguments and environment up to and past the kernel's limit: the prog
         if (name == "AWS form") {
           REQUIRE(first.front().argv == Strings{scene.handler});
           Strings expected = env;
-          std::replace(expected.begin(), expected.end(), std::string("_HANDLER=app.handler"), "_HANDLER=" + args.back());
+          std::replace(expected.begin(), expected.end(), std::string("_HANDLER=app.handler"),
+                       "_HANDLER=" + args.back());
           REQUIRE(first.front().env == expected);
         } else {
           REQUIRE(first.front().env == env);
           Strings expected = args;
-          if (name == "local") expected.insert(expected.begin(), {scene.emulator, "--log-level", std::string(50000, 'f')});
+          if (name == "local")
+            expected.insert(expected.begin(), {scene.emulator, "--log-level", std::string(50000, 'f')});
           REQUIRE(first.front().argv == expected);
           if (name == "cloud") REQUIRE(outcome.status == 0);
         }
@@ -127,7 +131,8 @@ TEST_CASE("PATH entries too long to use are passed over, however long PATH is", 
   Scene scene;
   std::string long_entry = "/" + std::string(5000, 'x');
   std::string long_component = "/nonexistent/" + std::string(NAME_MAX + 10, 'y');
-  Outcome outcome = scene.run({"handler"}, scene.env({cloud, "PATH=" + long_entry + ":" + long_component + ":" + scene.dir.path()}));
+  Outcome outcome =
+      scene.run({"handler"}, scene.env({cloud, "PATH=" + long_entry + ":" + long_component + ":" + scene.dir.path()}));
   CHECK(outcome.status == 0);
   CHECK(outcome.err.empty());
 }

@@ -36,9 +36,9 @@ class Generator {
   bool one_in(size_t n) { return below(n) == 0; }
 
   std::string text(size_t max_length) {
-    static const Strings pieces = {"",   " ",     "\t",    "\n",          "'",    "\"",   "\\",      "$HOME",
-                                   "=",  "==",    "-",     "--",          "\xff", "\x80", "\xc3\x28", "\xe2\x82\xac",
-                                   "`", "a b",   "%s%n",  "--log-", "*",    "~",    "\r\n",    "\x01\x7f"};
+    static const Strings pieces = {"",  " ",   "\t",   "\n",     "'",    "\"",   "\\",       "$HOME",
+                                   "=", "==",  "-",    "--",     "\xff", "\x80", "\xc3\x28", "\xe2\x82\xac",
+                                   "`", "a b", "%s%n", "--log-", "*",    "~",    "\r\n",     "\x01\x7f"};
     std::string result;
     size_t length = below(max_length + 1);
     while (result.size() < length) {
@@ -64,7 +64,8 @@ class Generator {
     // One case in ten carries a flag of the emulator's, somewhere.
     static const Strings flags = {"--log-level", "--runtime-api-address=127.0.0.1:1", "--enable-init-caching",
                                   "--runtime-interface-emulator-address=0.0.0.0:1"};
-    if (one_in(10)) result.insert(result.begin() + static_cast<long>(below(result.size() + 1)), flags[below(flags.size())]);
+    if (one_in(10))
+      result.insert(result.begin() + static_cast<long>(below(result.size() + 1)), flags[below(flags.size())]);
     return result;
   }
 
@@ -84,7 +85,8 @@ class Generator {
       if (native_ && !names.empty() && one_in(8)) {
         name = names[below(names.size())];
       } else {
-        do name = variable_name(); while (reserved(name) || std::find(names.begin(), names.end(), name) != names.end());
+        do name = variable_name();
+        while (reserved(name) || std::find(names.begin(), names.end(), name) != names.end());
       }
       names.push_back(name);
       result.push_back(name + "=" + text(one_in(40) ? 60000 : 40));
@@ -191,7 +193,8 @@ void run_cases(Mode mode) {
     if (mode == Mode::aws_form) {
       control.push_back("LAMBDA_ENTRYPOINT_BOOTSTRAP=" + handler);
       args = {generate.argument()};
-      if (generate.one_in(3)) env.insert(env.begin() + static_cast<long>(generate.below(env.size() + 1)), "_HANDLER=old");
+      if (generate.one_in(3))
+        env.insert(env.begin() + static_cast<long>(generate.below(env.size() + 1)), "_HANDLER=old");
     }
     // The controls go in at random places: nothing may depend on order.
     for (const std::string& entry : control)

@@ -1,15 +1,15 @@
 #include "runtime_api.hpp"
 
-#include <algorithm>
 #include <arpa/inet.h>
-#include <cctype>
-#include <cerrno>
 #include <netinet/in.h>
 #include <poll.h>
-#include <stdexcept>
 #include <sys/socket.h>
-#include <tuple>
 #include <unistd.h>
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <stdexcept>
+#include <tuple>
 
 namespace harness {
 namespace {
@@ -124,8 +124,9 @@ void RuntimeApi::serve() {
         c.fd = -1;
       }
     }
-    connections.erase(std::remove_if(connections.begin(), connections.end(), [](const Connection& c) { return c.fd < 0; }),
-                      connections.end());
+    connections.erase(
+        std::remove_if(connections.begin(), connections.end(), [](const Connection& c) { return c.fd < 0; }),
+        connections.end());
   }
   for (const Connection& c : connections) close(c.fd);
 }

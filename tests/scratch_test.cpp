@@ -2,8 +2,8 @@
 // /bin/sh, no libc, no PATH variable, as in a FROM scratch image. Every case
 // runs in every setting: as root on a writable root, and as a non-root uid
 // on a read-only root, as in the Lambda cloud.
-#include <catch2/catch.hpp>
 #include <sys/stat.h>
+#include <catch2/catch.hpp>
 
 #include "elf_bytes.hpp"
 #include "harness.hpp"
@@ -176,7 +176,8 @@ TEST_CASE("scratch: an image without the emulator runs locally with it mounted w
         Image image(false);
         harness::make_dirs(image.root / "aws-lambda");
         harness::copy_file(harness::standin("emulator"), image.root / "aws-lambda/" + name, 0755);
-        Outcome outcome = image.run(setting, {"/lambda-entrypoint", "handler", "app.handler"}, {"STANDIN_RECORD_DIR=/out"});
+        Outcome outcome =
+            image.run(setting, {"/lambda-entrypoint", "handler", "app.handler"}, {"STANDIN_RECORD_DIR=/out"});
         CHECK(outcome.err.empty());
         CHECK(outcome.status == 0);
         CHECK(image.only("emulator").argv == Strings{"/aws-lambda/" + name, "/usr/local/bin/handler", "app.handler"});
@@ -190,16 +191,15 @@ TEST_CASE("scratch: the handler's exit status is PID 1's exit status", "[scratch
   for (const Setting& setting : all_settings) {
     DYNAMIC_SECTION(setting.name) {
       Image image;
-      Outcome outcome =
-          image.run(setting, {"/lambda-entrypoint", "handler"}, {"STANDIN_RECORD_DIR=/out", cloud, "STANDIN_EXIT_STATUS=3"});
+      Outcome outcome = image.run(setting, {"/lambda-entrypoint", "handler"},
+                                  {"STANDIN_RECORD_DIR=/out", cloud, "STANDIN_EXIT_STATUS=3"});
       CHECK(outcome.status == 3);
     }
   }
 }
 
 TEST_CASE("scratch: as PID 1, a program that cannot start is named with its cause", "[scratch]") {
-  const bool binfmt_aarch64 =
-      harness::read_file("/proc/sys/fs/binfmt_misc/qemu-aarch64").rfind("enabled", 0) == 0;
+  const bool binfmt_aarch64 = harness::read_file("/proc/sys/fs/binfmt_misc/qemu-aarch64").rfind("enabled", 0) == 0;
   const unsigned machine = harness::entrypoint_arch() == "aarch64" ? elf_bytes::aarch64 : elf_bytes::x86_64;
   struct Broken {
     const char* name;
@@ -208,10 +208,12 @@ TEST_CASE("scratch: as PID 1, a program that cannot start is named with its caus
     int status_as_root, status_as_user;
     std::string reason_as_root, reason_as_user;
   };
-  const std::string loader = "a dynamically linked program whose ELF interpreter /lib64/ld-linux-x86-64.so.2 is "
-                             "missing: link it statically, or add its loader and libraries";
-  const std::string crlf = "its '#!' line ends in a carriage return: the file has Windows line endings (CRLF); "
-                           "convert them to LF";
+  const std::string loader =
+      "a dynamically linked program whose ELF interpreter /lib64/ld-linux-x86-64.so.2 is "
+      "missing: link it statically, or add its loader and libraries";
+  const std::string crlf =
+      "its '#!' line ends in a carriage return: the file has Windows line endings (CRLF); "
+      "convert them to LF";
   const std::string bash = "its '#!' interpreter /bin/bash: No such file or directory";
   std::vector<Broken> cases = {
       {"bash.sh", "#!/bin/bash\necho\n", 0755, 127, 127, bash, bash},
@@ -221,7 +223,8 @@ TEST_CASE("scratch: as PID 1, a program that cannot start is named with its caus
   };
   // Under qemu in binfmt_misc, this machine would start an aarch64 file that an aarch64 one refuses.
   if (!(machine == elf_bytes::aarch64 && binfmt_aarch64))
-    cases.push_back({"dynamic", elf_bytes::file(machine, "/lib64/ld-linux-x86-64.so.2"), 0755, 127, 127, loader, loader});
+    cases.push_back(
+        {"dynamic", elf_bytes::file(machine, "/lib64/ld-linux-x86-64.so.2"), 0755, 127, 127, loader, loader});
   for (const Broken& broken : cases) {
     for (const Setting& setting : all_settings) {
       DYNAMIC_SECTION(broken.name << ", " << setting.name) {
@@ -246,7 +249,8 @@ TEST_CASE("scratch: --check as PID 1 judges a root-only bootstrap for Lambda's u
   CHECK(outcome.status == 126);
   CHECK(outcome.out == "lambda-entrypoint: /usr/local/bin/aws-lambda-rie: ok, the emulator, a static " +
                            harness::entrypoint_arch() + " program\n");
-  CHECK(outcome.err == "lambda-entrypoint: /var/runtime/bootstrap: no execute permission for other users (mode 0700); "
-                       "Lambda runs the function as a user who is neither its owner nor in its group: chmod o+rx; it "
-                       "is the AWS form's bootstrap (LAMBDA_ENTRYPOINT_BOOTSTRAP)\n");
+  CHECK(outcome.err ==
+        "lambda-entrypoint: /var/runtime/bootstrap: no execute permission for other users (mode 0700); "
+        "Lambda runs the function as a user who is neither its owner nor in its group: chmod o+rx; it "
+        "is the AWS form's bootstrap (LAMBDA_ENTRYPOINT_BOOTSTRAP)\n");
 }

@@ -22,15 +22,15 @@
 // Built static, so it runs in an empty root. The record is NUL-separated:
 // see tests/harness.cpp for the reader.
 
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
-#include <fcntl.h>
 #include <string>
 #include <string_view>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <vector>
 
 #include "emulator_env.hpp"

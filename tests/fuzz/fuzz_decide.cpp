@@ -6,9 +6,9 @@
 // are arguments; the rest is the environment.
 #include "../../entry.cpp"
 
+#include <fcntl.h>
 #include <algorithm>
 #include <cstdint>
-#include <fcntl.h>
 #include <string>
 #include <vector>
 
@@ -89,7 +89,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (char* entry : envp) {
       if (entry == nullptr) break;
       bool assigned = false;
-      for (std::size_t a = 0; a < plan.assignment_count; ++a) assigned |= value_if_named(entry, plan.assignments[a].name) != nullptr;
+      for (std::size_t a = 0; a < plan.assignment_count; ++a)
+        assigned |= value_if_named(entry, plan.assignments[a].name) != nullptr;
       if (assigned) continue;
       while (*out != entry) require(*out++ != nullptr);
     }
