@@ -782,7 +782,7 @@ void print_help() {
   out << "  --check\n      run nothing: check every file a run would execute, in either mode, as\n"
          "      Lambda's non-root user would meet it; exit 0 when a cold start would work\n"
          "  -h, --help\n      print this help\n"
-         "  --version\n      print the version; only as the sole argument\n\n"
+         "  --version\n      print the version and the CPU; only as the sole argument\n\n"
          "Exit status: the program's own once it runs; 142 for a wrong call; 127 when what must run\n"
          "is not found; 126 when it is found but cannot run.\n";
 }
