@@ -6,9 +6,12 @@
 // This program makes that choice and replaces itself with the result (execve):
 // no shell, no extra process, nothing changed on the way.
 //
-// decide() turns arguments and environment into a Plan, or a Complaint, with no
-// system calls and no allocation; run() carries a Plan out: PATH lookup, then
-// execve.
+// Read top-down: names and settings; decide(), which turns arguments and
+// environment into a Plan or a Complaint with no system call and no
+// allocation; inspect(), which turns a file's first bytes into what they say
+// about starting it; then the system calls: run() carries a Plan out (PATH
+// lookup, then execve), explain() reads a file that cannot start and names
+// why, check() is --check; then main().
 
 #include <fcntl.h>
 #include <limits.h>
