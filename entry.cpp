@@ -883,6 +883,14 @@ const char* error_hint(int error) {
 
 constexpr int max_interpreter_depth = 4;  // how deep Linux follows '#!' lines
 
+// A path from a file's bytes as a C string; false when it does not fit.
+bool c_path(string_view path, char (&out)[PATH_MAX]) {
+  if (path.size() >= sizeof out) return false;
+  if (!path.empty()) std::memcpy(out, path.data(), path.size());
+  out[path.size()] = '\0';
+  return true;
+}
+
 // The first bytes of a file, as many as can be read; false when it cannot be opened.
 bool read_head(const char* path, char (&buffer)[head_size], string_view& head) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -960,10 +968,8 @@ int explain(Output& out, const char* path, Judge judge, int depth) {
   string_view bytes;
   if (!read_head(path, buffer, bytes)) return 0;  // runnable without being readable: a binary, then
   Head head = inspect(bytes);
-  char interpreter[PATH_MAX] = "";
-  if (head.interpreter.size() >= sizeof interpreter) return out << "its interpreter's path is too long", exit_not_found;
-  if (!head.interpreter.empty()) std::memcpy(interpreter, head.interpreter.data(), head.interpreter.size());
-  interpreter[head.interpreter.size()] = '\0';
+  char interpreter[PATH_MAX];
+  if (!c_path(head.interpreter, interpreter)) return out << "its interpreter's path is too long", exit_not_found;
   switch (head.kind) {
     case Head::unreadable:
       return out << "an ELF file whose headers are cut short or point past its end", exit_cannot_run;
@@ -1044,12 +1050,15 @@ int emulator_not_found(const EmulatorCandidates& candidates) {
 
 // The first emulator candidate that can run; failing that, the first found
 // that cannot, so that "Permission denied" is not hidden behind "not found".
-// name receives the candidate as it was written, for the emulator's argv[0].
-Location locate_emulator(const EmulatorCandidates& candidates, const char* search_path, const char*& name) {
+// candidates receives where it was looked for; name, the candidate as it was
+// written, for the emulator's argv[0].
+Location locate_emulator(const Plan& plan, EmulatorCandidates& candidates, const char*& name) {
+  static char suffixed[PATH_MAX];
   static char found[emulator_candidate_count][PATH_MAX];
+  emulator_candidates(plan.emulator, suffixed, candidates);
   Location first_found{ENOENT, nullptr, false};
   for (size_t i = 0; i < emulator_candidate_count; ++i) {
-    Location at = locate(candidates[i], search_path, found[i], true);
+    Location at = locate(candidates[i], plan.search_path, found[i], true);
     if (at.error == 0) {
       name = candidates[i];
       return at;
@@ -1100,11 +1109,9 @@ int run(const Plan& plan, char* const envp[]) {
   Role target_role = plan.emulator != nullptr ? Role::emulator : plan.lead_role;
   Location target;
   if (plan.emulator != nullptr) {
-    static char suffixed[PATH_MAX];
     EmulatorCandidates candidates;
-    emulator_candidates(plan.emulator, suffixed, candidates);
     const char* found_as = nullptr;
-    target = locate_emulator(candidates, plan.search_path, found_as);
+    target = locate_emulator(plan, candidates, found_as);
     if (target.path == nullptr) return emulator_not_found(candidates);
     if (found_as != nullptr) argv[0] = const_cast<char*>(found_as);
   } else {
@@ -1164,9 +1171,8 @@ int check_file(const char* name, Role role, const Plan& plan) {
     out << "\n";
   }
   if (head.kind != Head::script) return 0;
-  char interpreter[PATH_MAX];  // explain() has checked that it fits
-  std::memcpy(interpreter, head.interpreter.data(), head.interpreter.size());
-  interpreter[head.interpreter.size()] = '\0';
+  char interpreter[PATH_MAX];
+  c_path(head.interpreter, interpreter);  // explain() has found that it fits
   return check_file(interpreter, Role::interpreter, plan);
 }
 
@@ -1174,11 +1180,9 @@ int check_file(const char* name, Role role, const Plan& plan) {
 // execute, in either mode, judged for the cloud's non-root user. The exit
 // code is the one a run would get from the first that cannot start.
 int check(const Plan& plan) {
-  static char suffixed[PATH_MAX];
   EmulatorCandidates candidates;
-  emulator_candidates(plan.emulator, suffixed, candidates);
   const char* found_as = nullptr;
-  Location emulator = locate_emulator(candidates, plan.search_path, found_as);
+  Location emulator = locate_emulator(plan, candidates, found_as);
   int result = 0;
   if (emulator.path == nullptr) {
     Output out(STDOUT_FILENO);
