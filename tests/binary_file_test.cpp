@@ -1,7 +1,7 @@
 // The file itself: a static executable for the expected CPU, stripped, and
 // within the size budget.
 #include <elf.h>
-#include <catch2/catch.hpp>
+#include <catch2/catch_test_macros.hpp>
 #include <cstring>
 #include <map>
 

@@ -6,7 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <algorithm>
-#include <catch2/catch.hpp>
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
 #include <csignal>
 
 #include "elf_bytes.hpp"
@@ -329,8 +330,8 @@ TEST_CASE("found but not runnable exits 126 with the reason and a hint", "[black
     for (int i = 0; i < 30; ++i) env.push_back("FILL" + std::to_string(i) + "=" + std::string(64000, 'x'));
     Outcome outcome = scene.run({scene.handler}, env, limited);
     CHECK(outcome.status == 126);
-    CHECK_THAT(outcome.err, Catch::StartsWith(message(scene.emulator, "Argument list too long")));
-    CHECK_THAT(outcome.err, Catch::Contains("the arguments and environment together exceed the kernel's limit"));
+    CHECK_THAT(outcome.err, Catch::Matchers::StartsWith(message(scene.emulator, "Argument list too long")));
+    CHECK_THAT(outcome.err, Catch::Matchers::ContainsSubstring("the arguments and environment together exceed the kernel's limit"));
     CHECK(scene.all("emulator").empty());
   }
 }
@@ -432,8 +433,8 @@ TEST_CASE("a word in the emulator flags that is no emulator flag exits 142: it w
   for (const std::string& word : {scene.wrapper, std::string("--new-flag")}) {
     Outcome outcome = scene.run({scene.handler}, scene.env({"LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=" + word}));
     CHECK(outcome.status == 142);
-    CHECK_THAT(outcome.err, Catch::StartsWith(message(word, "not a flag aws-lambda-rie is known to take")));
-    CHECK_THAT(outcome.err, Catch::Contains("give any other flag as --name=value"));
+    CHECK_THAT(outcome.err, Catch::Matchers::StartsWith(message(word, "not a flag aws-lambda-rie is known to take")));
+    CHECK_THAT(outcome.err, Catch::Matchers::ContainsSubstring("give any other flag as --name=value"));
   }
   CHECK(scene.all("emulator").empty());
 }
@@ -558,7 +559,7 @@ TEST_CASE("silent on success, while LAMBDA_ENTRYPOINT_DEBUG prints the decision 
   CHECK(loud.out.empty());
   const std::string decision = "lambda-entrypoint: AWS_LAMBDA_RUNTIME_API is set: running directly (command form)\n";
   const std::string executing = "lambda-entrypoint: executing " + scene.handler + " as: ";
-  REQUIRE_THAT(loud.err, Catch::StartsWith(decision + executing));
+  REQUIRE_THAT(loud.err, Catch::Matchers::StartsWith(decision + executing));
   std::string command = loud.err.substr(decision.size() + executing.size());
   REQUIRE(command.back() == '\n');
   command.pop_back();

@@ -6,7 +6,8 @@
 // a non-root user. Without the parity rule, the same runs fail for the reason
 // the rule removes.
 #include <sys/stat.h>
-#include <catch2/catch.hpp>
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
 #include <chrono>
 
 #include "harness.hpp"
@@ -103,7 +104,7 @@ void check_stopped_without(const Invocation& invocation, const std::string& vari
   CHECK(invocation.event_requests == 0);
   CHECK(invocation.exit_code != "");
   CHECK(invocation.exit_code != "0");
-  CHECK_THAT(invocation.logs, Catch::Contains(variable + " environment variable is not set"));
+  CHECK_THAT(invocation.logs, Catch::Matchers::ContainsSubstring(variable + " environment variable is not set"));
 }
 
 Strings plus(Strings list, const Strings& more) {

@@ -5,7 +5,8 @@
 #include <elf.h>
 #include <sys/stat.h>
 #include <algorithm>
-#include <catch2/catch.hpp>
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
 #include <chrono>
 #include <cstring>
 #include <regex>
@@ -186,7 +187,7 @@ TEST_CASE("an image with no CMD and no program exits 142", "[container]") {
   Records records;
   Outcome run = docker({"run", "--rm", "-v", records.volume(), image.tag});
   CHECK(run.status == 142);
-  CHECK_THAT(run.err, Catch::StartsWith("lambda-entrypoint: no PROGRAM to run; usage: "));
+  CHECK_THAT(run.err, Catch::Matchers::StartsWith("lambda-entrypoint: no PROGRAM to run; usage: "));
   CHECK(records.of("handler").empty());
 }
 
@@ -412,7 +413,7 @@ TEST_CASE("a --check RUN line fails the build of a broken image, with the cause 
       Outcome built = build_checked(broken.name, broken.lines, broken.platform, broken.files);
       INFO(built.err);
       CHECK(built.status != 0);
-      CHECK_THAT(built.err, Catch::Contains("lambda-entrypoint: " + broken.cause));
+      CHECK_THAT(built.err, Catch::Matchers::ContainsSubstring("lambda-entrypoint: " + broken.cause));
     }
   }
 }
@@ -425,9 +426,9 @@ TEST_CASE("a --check RUN line passes a sound image without the emulator, with a 
                         "COPY --from=" + platform + "-binary /lambda-entrypoint /var/task/bootstrap\n", platform);
       INFO(built.err);
       CHECK(built.status == 0);
-      CHECK_THAT(built.err, Catch::Contains("lambda-entrypoint: /usr/local/bin/aws-lambda-rie: no emulator in the "
+      CHECK_THAT(built.err, Catch::Matchers::ContainsSubstring("lambda-entrypoint: /usr/local/bin/aws-lambda-rie: no emulator in the "
                                             "image, which an image for the cloud may leave out"));
-      CHECK_THAT(built.err, Catch::Contains("lambda-entrypoint: /var/task/bootstrap: ok, the program, a static " +
+      CHECK_THAT(built.err, Catch::Matchers::ContainsSubstring("lambda-entrypoint: /var/task/bootstrap: ok, the program, a static " +
                                             std::string(platform == "amd64" ? "x86_64" : "aarch64") + " program"));
     }
   }

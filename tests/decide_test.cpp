@@ -3,7 +3,8 @@
 #include "../entry.cpp"
 
 #include <algorithm>
-#include <catch2/catch.hpp>
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
 
 #include "decide_cases.hpp"
 #include "elf_bytes.hpp"
@@ -62,7 +63,7 @@ TEST_CASE("decide() over the table of cases", "[decide]") {
                               : complaint.subject.data() != nullptr ? std::string(complaint.subject)
                                                                     : std::string();
         CHECK(subject == expected.subject);
-        CHECK_THAT(complaint.reason, Catch::Contains(expected.reason));
+        CHECK_THAT(complaint.reason, Catch::Matchers::ContainsSubstring(expected.reason));
       }
       if (expected.action != Action::run) continue;
       const Plan& plan = decision.plan;

@@ -3,7 +3,8 @@
 // and under --check, which runs nothing.
 #include <sys/stat.h>
 #include <unistd.h>
-#include <catch2/catch.hpp>
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
 #include <functional>
 
 #include "elf_bytes.hpp"
@@ -175,17 +176,17 @@ TEST_CASE("a sound image passes --check: one ok line per file a run would execut
     Outcome outcome = harness::run_entrypoint({"--check", script}, files.env());
     CHECK(outcome.status == 0);
     CHECK_THAT(outcome.out,
-               Catch::EndsWith(message(script, "ok, the program, a script for " + bootstrap + "\n") +
+               Catch::Matchers::EndsWith(message(script, "ok, the program, a script for " + bootstrap + "\n") +
                                message(bootstrap, "ok, a '#!' interpreter, a static " + cpu + " program\n")));
   }
   SECTION("the AWS form checks its bootstrap, and AWS_LAMBDA_EXEC_WRAPPER is checked in the command form") {
     Outcome aws = harness::run_entrypoint({"--check", "--aws-form", "app.handler"},
                                           files.env({"LAMBDA_ENTRYPOINT_BOOTSTRAP=" + bootstrap}));
     CHECK(aws.status == 0);
-    CHECK_THAT(aws.out, Catch::EndsWith(message(bootstrap, "ok, the bootstrap, a static " + cpu + " program\n")));
+    CHECK_THAT(aws.out, Catch::Matchers::EndsWith(message(bootstrap, "ok, the bootstrap, a static " + cpu + " program\n")));
     Outcome wrapped = harness::run_entrypoint({"--check", bootstrap}, files.env({"AWS_LAMBDA_EXEC_WRAPPER=" + script}));
     CHECK(wrapped.status == 0);
-    CHECK_THAT(wrapped.out, Catch::Contains(message(script, "ok, AWS_LAMBDA_EXEC_WRAPPER, a script for ")));
+    CHECK_THAT(wrapped.out, Catch::Matchers::ContainsSubstring(message(script, "ok, AWS_LAMBDA_EXEC_WRAPPER, a script for ")));
   }
   SECTION("an image without the emulator passes, with a note on how a local run gets it") {
     unlink(files.emulator.c_str());
@@ -225,7 +226,7 @@ TEST_CASE("under --check, permissions are judged for Lambda's user, who is neith
     chmod(files.dir.path().c_str(), 0750);
     Outcome outcome = harness::run_entrypoint({"--check", bootstrap}, files.env());
     CHECK(outcome.status == 126);
-    CHECK_THAT(outcome.err, Catch::EndsWith(message(bootstrap, "the directory " + files.dir.path() +
+    CHECK_THAT(outcome.err, Catch::Matchers::EndsWith(message(bootstrap, "the directory " + files.dir.path() +
                                                                    " on its path cannot be searched by other users "
                                                                    "(mode 0750)" +
                                                                    others + ": chmod o+x\n")));
@@ -244,6 +245,6 @@ TEST_CASE("under --check, permissions are judged for Lambda's user, who is neith
   SECTION("a program not found in PATH exits 127, as a run would") {
     Outcome outcome = harness::run_entrypoint({"--check", "no-such-program"}, files.env({"PATH=/nonexistent"}));
     CHECK(outcome.status == 127);
-    CHECK_THAT(outcome.err, Catch::EndsWith(message("no-such-program", "not found in PATH=/nonexistent\n")));
+    CHECK_THAT(outcome.err, Catch::Matchers::EndsWith(message("no-such-program", "not found in PATH=/nonexistent\n")));
   }
 }

@@ -5,7 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <algorithm>
-#include <catch2/catch.hpp>
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
 #include <climits>
 
 #include "harness.hpp"
@@ -92,10 +93,10 @@ TEST_CASE("arguments and environment up to and past the kernel's limit: the prog
           continue;
         }
         if (outcome.status == 126) {
-          REQUIRE_THAT(outcome.err, Catch::StartsWith("lambda-entrypoint: "));
-          REQUIRE_THAT(outcome.err, Catch::Contains(": Argument list too long;"));
+          REQUIRE_THAT(outcome.err, Catch::Matchers::StartsWith("lambda-entrypoint: "));
+          REQUIRE_THAT(outcome.err, Catch::Matchers::ContainsSubstring(": Argument list too long;"));
           REQUIRE_THAT(outcome.err,
-                       Catch::EndsWith("the arguments and environment together exceed the kernel's limit\n"));
+                       Catch::Matchers::EndsWith("the arguments and environment together exceed the kernel's limit\n"));
           ++too_big;
           continue;
         }
@@ -145,7 +146,7 @@ TEST_CASE("names past NAME_MAX and paths past PATH_MAX are not found: 127", "[li
   for (const std::string& program : {long_name, "/tmp/" + long_name, long_path}) {
     Outcome outcome = scene.run({program}, scene.env({cloud, "PATH=" + scene.dir.path()}));
     CHECK(outcome.status == 127);
-    CHECK_THAT(outcome.err, Catch::EndsWith(": Filename too long\n"));  // musl's words for ENAMETOOLONG
+    CHECK_THAT(outcome.err, Catch::Matchers::EndsWith(": Filename too long\n"));  // musl's words for ENAMETOOLONG
   }
 }
 

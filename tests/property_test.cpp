@@ -4,7 +4,8 @@
 // again: PROPERTY_SEED=<seed> reruns from there, PROPERTY_CASES=<n> sets how
 // many cases each mode runs.
 #include <algorithm>
-#include <catch2/catch.hpp>
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -209,7 +210,7 @@ void run_cases(Mode mode) {
     bool refused = mode == Mode::local && std::any_of(args.begin(), args.end(), taken_by_emulator);
     if (refused) {
       REQUIRE(outcome.status == 142);
-      REQUIRE_THAT(outcome.err, Catch::Contains("aws-lambda-rie takes this argument as its own flag"));
+      REQUIRE_THAT(outcome.err, Catch::Matchers::ContainsSubstring("aws-lambda-rie takes this argument as its own flag"));
       REQUIRE(harness::records(records, "emulator").empty());
       continue;
     }

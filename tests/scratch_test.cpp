@@ -3,7 +3,8 @@
 // runs in every setting: as root on a writable root, and as a non-root uid
 // on a read-only root, as in the Lambda cloud.
 #include <sys/stat.h>
-#include <catch2/catch.hpp>
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
 
 #include "elf_bytes.hpp"
 #include "harness.hpp"
@@ -159,9 +160,9 @@ TEST_CASE("scratch: an image without the emulator, run locally, exits 127 and sa
       Image image(false);
       Outcome outcome = image.run(setting, {"/lambda-entrypoint", "handler"}, {"STANDIN_RECORD_DIR=/out"});
       CHECK(outcome.status == 127);
-      CHECK_THAT(outcome.err, Catch::StartsWith("lambda-entrypoint: /usr/local/bin/aws-lambda-rie: not found, and "
+      CHECK_THAT(outcome.err, Catch::Matchers::StartsWith("lambda-entrypoint: /usr/local/bin/aws-lambda-rie: not found, and "
                                                 "neither is /usr/local/bin/aws-lambda-rie-"));
-      CHECK_THAT(outcome.err, Catch::Contains("(docker run -v ~/.aws-lambda-rie:/aws-lambda -p 9000:8080 IMAGE)"));
+      CHECK_THAT(outcome.err, Catch::Matchers::ContainsSubstring("(docker run -v ~/.aws-lambda-rie:/aws-lambda -p 9000:8080 IMAGE)"));
       CHECK(harness::records(image.records.path(), "handler").empty());
     }
   }
