@@ -331,7 +331,8 @@ TEST_CASE("found but not runnable exits 126 with the reason and a hint", "[black
     Outcome outcome = scene.run({scene.handler}, env, limited);
     CHECK(outcome.status == 126);
     CHECK_THAT(outcome.err, Catch::Matchers::StartsWith(message(scene.emulator, "Argument list too long")));
-    CHECK_THAT(outcome.err, Catch::Matchers::ContainsSubstring("the arguments and environment together exceed the kernel's limit"));
+    CHECK_THAT(outcome.err,
+               Catch::Matchers::ContainsSubstring("the arguments and environment together exceed the kernel's limit"));
     CHECK(scene.all("emulator").empty());
   }
 }

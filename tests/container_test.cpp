@@ -426,10 +426,12 @@ TEST_CASE("a --check RUN line passes a sound image without the emulator, with a 
                         "COPY --from=" + platform + "-binary /lambda-entrypoint /var/task/bootstrap\n", platform);
       INFO(built.err);
       CHECK(built.status == 0);
-      CHECK_THAT(built.err, Catch::Matchers::ContainsSubstring("lambda-entrypoint: /usr/local/bin/aws-lambda-rie: no emulator in the "
-                                            "image, which an image for the cloud may leave out"));
-      CHECK_THAT(built.err, Catch::Matchers::ContainsSubstring("lambda-entrypoint: /var/task/bootstrap: ok, the program, a static " +
-                                            std::string(platform == "amd64" ? "x86_64" : "aarch64") + " program"));
+      CHECK_THAT(built.err, Catch::Matchers::ContainsSubstring(
+                                "lambda-entrypoint: /usr/local/bin/aws-lambda-rie: no emulator in the "
+                                "image, which an image for the cloud may leave out"));
+      CHECK_THAT(built.err, Catch::Matchers::ContainsSubstring(
+                                "lambda-entrypoint: /var/task/bootstrap: ok, the program, a static " +
+                                std::string(platform == "amd64" ? "x86_64" : "aarch64") + " program"));
     }
   }
 }

@@ -177,16 +177,18 @@ TEST_CASE("a sound image passes --check: one ok line per file a run would execut
     CHECK(outcome.status == 0);
     CHECK_THAT(outcome.out,
                Catch::Matchers::EndsWith(message(script, "ok, the program, a script for " + bootstrap + "\n") +
-                               message(bootstrap, "ok, a '#!' interpreter, a static " + cpu + " program\n")));
+                                         message(bootstrap, "ok, a '#!' interpreter, a static " + cpu + " program\n")));
   }
   SECTION("the AWS form checks its bootstrap, and AWS_LAMBDA_EXEC_WRAPPER is checked in the command form") {
     Outcome aws = harness::run_entrypoint({"--check", "--aws-form", "app.handler"},
                                           files.env({"LAMBDA_ENTRYPOINT_BOOTSTRAP=" + bootstrap}));
     CHECK(aws.status == 0);
-    CHECK_THAT(aws.out, Catch::Matchers::EndsWith(message(bootstrap, "ok, the bootstrap, a static " + cpu + " program\n")));
+    CHECK_THAT(aws.out,
+               Catch::Matchers::EndsWith(message(bootstrap, "ok, the bootstrap, a static " + cpu + " program\n")));
     Outcome wrapped = harness::run_entrypoint({"--check", bootstrap}, files.env({"AWS_LAMBDA_EXEC_WRAPPER=" + script}));
     CHECK(wrapped.status == 0);
-    CHECK_THAT(wrapped.out, Catch::Matchers::ContainsSubstring(message(script, "ok, AWS_LAMBDA_EXEC_WRAPPER, a script for ")));
+    CHECK_THAT(wrapped.out,
+               Catch::Matchers::ContainsSubstring(message(script, "ok, AWS_LAMBDA_EXEC_WRAPPER, a script for ")));
   }
   SECTION("an image without the emulator passes, with a note on how a local run gets it") {
     unlink(files.emulator.c_str());
@@ -226,10 +228,11 @@ TEST_CASE("under --check, permissions are judged for Lambda's user, who is neith
     chmod(files.dir.path().c_str(), 0750);
     Outcome outcome = harness::run_entrypoint({"--check", bootstrap}, files.env());
     CHECK(outcome.status == 126);
-    CHECK_THAT(outcome.err, Catch::Matchers::EndsWith(message(bootstrap, "the directory " + files.dir.path() +
-                                                                   " on its path cannot be searched by other users "
-                                                                   "(mode 0750)" +
-                                                                   others + ": chmod o+x\n")));
+    CHECK_THAT(outcome.err,
+               Catch::Matchers::EndsWith(message(bootstrap, "the directory " + files.dir.path() +
+                                                                " on its path cannot be searched by other users "
+                                                                "(mode 0750)" +
+                                                                others + ": chmod o+x\n")));
     chmod(files.dir.path().c_str(), 0755);
   }
   SECTION("an emulator for the other CPU fails the check") {

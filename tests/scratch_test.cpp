@@ -160,9 +160,11 @@ TEST_CASE("scratch: an image without the emulator, run locally, exits 127 and sa
       Image image(false);
       Outcome outcome = image.run(setting, {"/lambda-entrypoint", "handler"}, {"STANDIN_RECORD_DIR=/out"});
       CHECK(outcome.status == 127);
-      CHECK_THAT(outcome.err, Catch::Matchers::StartsWith("lambda-entrypoint: /usr/local/bin/aws-lambda-rie: not found, and "
-                                                "neither is /usr/local/bin/aws-lambda-rie-"));
-      CHECK_THAT(outcome.err, Catch::Matchers::ContainsSubstring("(docker run -v ~/.aws-lambda-rie:/aws-lambda -p 9000:8080 IMAGE)"));
+      CHECK_THAT(outcome.err,
+                 Catch::Matchers::StartsWith("lambda-entrypoint: /usr/local/bin/aws-lambda-rie: not found, and "
+                                             "neither is /usr/local/bin/aws-lambda-rie-"));
+      CHECK_THAT(outcome.err, Catch::Matchers::ContainsSubstring(
+                                  "(docker run -v ~/.aws-lambda-rie:/aws-lambda -p 9000:8080 IMAGE)"));
       CHECK(harness::records(image.records.path(), "handler").empty());
     }
   }
