@@ -1,6 +1,6 @@
 // The decision's table of cases: arguments and environment, and what must
 // come of them, with a case for every rule of the contract. decide_test runs
-// it; the fuzzer starts its corpus from it. Include after entry.cpp.
+// it; the fuzzer starts its corpus from it. Include after src/decide.hpp.
 #pragma once
 
 #include <optional>

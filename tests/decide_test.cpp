@@ -1,6 +1,8 @@
 // The decision, driven directly: arguments and environment in, a plan or a
 // complaint out, over a table with a case for every rule of the contract.
-#include "../entry.cpp"
+#include "../src/decide.hpp"
+#include "../src/command.hpp"
+#include "../src/inspect.hpp"
 
 #include <algorithm>
 #include <catch2/catch_test_macros.hpp>

@@ -1,6 +1,6 @@
 // inspect()'s table of cases: a file's first bytes, and the facts that must
 // come of them. decide_test runs it; the fuzzer starts its corpus from it.
-// Include after entry.cpp.
+// Include after src/inspect.hpp.
 #pragma once
 
 #include <string>

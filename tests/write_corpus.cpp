@@ -2,7 +2,8 @@
 // one file per case in directories made afresh: for fuzz_decide, the first
 // byte is how many of the NUL-separated fields that follow are arguments, the
 // rest the environment; for fuzz_inspect, a file's bytes as they are.
-#include "../entry.cpp"
+#include "../src/decide.hpp"
+#include "../src/inspect.hpp"
 
 #include <cstdio>
 #include <filesystem>

@@ -4,7 +4,9 @@
 //
 // Input: the first byte is how many of the NUL-separated fields that follow
 // are arguments; the rest is the environment.
-#include "../../entry.cpp"
+#include "../../src/command.hpp"
+#include "../../src/decide.hpp"
+#include "../../src/output.hpp"
 
 #include <fcntl.h>
 #include <algorithm>

@@ -1,7 +1,7 @@
 // libFuzzer target, under ASan and UBSan: inspect() over any bytes, with its
 // promises checked: every fact it gives points inside the bytes, and a '#!'
 // line's facts stay within what Linux reads of it.
-#include "../../entry.cpp"
+#include "../../src/inspect.hpp"
 
 #include <cstdint>
 

@@ -1,0 +1,84 @@
+// --check: every file a run would execute, in either mode, judged as
+// Lambda's non-root user meets it, with a line each. It runs nothing; its
+// system calls are those of locate.hpp and diagnose.hpp.
+#pragma once
+
+#include <limits.h>
+#include <string_view>
+
+#include "diagnose.hpp"
+#include "inspect.hpp"
+#include "locate.hpp"
+#include "names.hpp"
+#include "output.hpp"
+#include "plan.hpp"
+
+namespace {
+
+const char* role_name(Role role) {
+  switch (role) {
+    case Role::program: return "the program";
+    case Role::wrapper: return "AWS_LAMBDA_EXEC_WRAPPER";
+    case Role::bootstrap: return "the bootstrap";
+    case Role::emulator: return "the emulator";
+    case Role::interpreter: break;
+  }
+  return "a '#!' interpreter";
+}
+
+// --check of one file and, for a script, its interpreters: a line each.
+int check_file(const char* name, Role role, const Plan& plan) {
+  static char found[PATH_MAX];
+  Location where = locate(name, plan.search_path, found, false);
+  Output discard(-1);
+  if (where.searched_in_vain || explain(discard, where.path, Judge::lambda, 0) != 0)
+    return cannot_run(where, role, plan, false, Judge::lambda);
+  char buffer[head_size];
+  string_view bytes;
+  Head head = read_head(where.path, buffer, bytes) ? inspect(bytes) : Head{};
+  {
+    Output out(STDOUT_FILENO);
+    out << program_name << ": ";
+    out.quoted(where.path) << ": ok, " << role_name(role) << ", ";
+    if (head.kind == Head::script) {
+      out << "a script for ";
+      out.quoted(head.interpreter);
+    } else if (head.kind == Head::elf) {
+      out << (head.interpreter.empty() ? "a static " : "a dynamically linked ") << LAMBDA_ENTRYPOINT_CPU " program";
+      if (!head.interpreter.empty()) out << " (its ELF interpreter is there)";
+    } else {
+      out << "executable, unreadable here";
+    }
+    out << "\n";
+  }
+  if (head.kind != Head::script) return 0;
+  char interpreter[PATH_MAX];
+  c_path(head.interpreter, interpreter);  // explain() has found that it fits
+  return check_file(interpreter, Role::interpreter, plan);
+}
+
+// --check: every file a run with these arguments and this environment would
+// execute, in either mode, judged for the cloud's non-root user. The exit
+// code is the one a run would get from the first that cannot start.
+int check(const Plan& plan) {
+  EmulatorCandidates candidates;
+  const char* found_as = nullptr;
+  Location emulator = locate_emulator(plan, candidates, found_as);
+  int result = 0;
+  if (emulator.path == nullptr) {
+    Output out(STDOUT_FILENO);
+    out << program_name << ": ";
+    out.quoted(candidates[0]) << ": no emulator in the image, which an image for the cloud may leave out; a local "
+                                 "run can mount it (docker run -v ~/.aws-lambda-rie:/aws-lambda -p 9000:8080 IMAGE)\n";
+  } else {
+    result = check_file(emulator.path, Role::emulator, plan);
+  }
+  for (const char* program : {plan.lead, plan.tail_size != 0 ? static_cast<const char*>(plan.tail[0]) : nullptr}) {
+    if (program == nullptr) continue;
+    int code = check_file(program, program == plan.lead ? plan.lead_role : Role::program, plan);
+    if (result == 0) result = code;
+  }
+  return result;
+}
+
+}  // namespace

@@ -1,0 +1,267 @@
+// The decision: arguments and environment in, a Plan or a Complaint out.
+// Pure: no system call and no allocation; the plan only points into the
+// arguments and environment it was made from.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+#include <utility>
+
+#include "names.hpp"
+#include "plan.hpp"
+#include "text.hpp"
+
+namespace {
+
+const EmulatorFlag* emulator_flag_in(string_view argument) {
+  for (const EmulatorFlag& flag : emulator_flags) {
+    if (!starts_with(argument, flag.name)) continue;
+    if (argument.size() == flag.name.size() || argument[flag.name.size()] == '=') return &flag;
+  }
+  return nullptr;
+}
+
+// Every variable decide() reads, found in one pass (the first entry of a name
+// wins, as for getenv). This runs over the whole environment at every cold
+// start, so each entry is told apart by its first bytes and compared with at
+// most one name (the settings aside, which share a prefix of their own).
+struct Variables {
+  const char* runtime_api = nullptr;
+  const char* exec_wrapper = nullptr;
+  const char* function_handler = nullptr;
+  const char* task_root = nullptr;
+  const char* runtime_dir = nullptr;
+  const char* handler = nullptr;
+  const char* path = nullptr;
+  const char* settings[setting_count] = {};
+};
+
+// Takes an entry's value for a variable not found yet. rest is the entry
+// past the prefix it was found to have; name_rest, the name past it too.
+void take(const char*& slot, const char* rest, string_view name_rest) {
+  if (slot == nullptr) slot = value_if_named(rest, name_rest);
+}
+
+Variables read_variables(char* const envp[]) {
+  constexpr string_view runtime_api = runtime_api_variable.substr(aws_lambda_prefix.size());
+  constexpr string_view exec_wrapper = exec_wrapper_variable.substr(aws_lambda_prefix.size());
+  constexpr string_view function_handler = function_handler_variable.substr(aws_lambda_prefix.size());
+  constexpr string_view own_rest = own_prefix.substr(lambda_prefix.size());
+  constexpr string_view task_root = task_root_variable.substr(lambda_prefix.size());
+  constexpr string_view runtime_dir = runtime_dir_variable.substr(lambda_prefix.size());
+  Variables found;
+  for (char* const* entry = envp; entry != nullptr && *entry != nullptr; ++entry) {
+    const char* rest = nullptr;
+    switch (**entry) {
+      case aws_lambda_prefix[0]:
+        if ((rest = after(*entry, aws_lambda_prefix)) == nullptr) break;
+        switch (*rest) {
+          case runtime_api[0]: take(found.runtime_api, rest, runtime_api); break;
+          case exec_wrapper[0]: take(found.exec_wrapper, rest, exec_wrapper); break;
+          case function_handler[0]: take(found.function_handler, rest, function_handler); break;
+        }
+        break;
+      case lambda_prefix[0]:
+        if ((rest = after(*entry, lambda_prefix)) == nullptr) break;
+        switch (*rest) {
+          case own_rest[0]:
+            if ((rest = after(rest, own_rest)) == nullptr) break;
+            for (int s = 0; s < setting_count; ++s) {
+              string_view name_rest = settings[s].variable;
+              name_rest.remove_prefix(own_prefix.size());
+              take(found.settings[s], rest, name_rest);
+            }
+            break;
+          case task_root[0]: take(found.task_root, rest, task_root); break;
+          case runtime_dir[0]: take(found.runtime_dir, rest, runtime_dir); break;
+        }
+        break;
+      case path_variable[0]: take(found.path, *entry, path_variable); break;
+      case handler_variable[0]: take(found.handler, *entry, handler_variable); break;
+    }
+  }
+  return found;
+}
+
+// A flag a newer emulator may take: --name=value, whose value is part of
+// the word, so that no separate word is left to become the program.
+bool is_named_flag(string_view word) {
+  size_t equals = word.find('=');
+  return starts_with(word, "--") && equals != string_view::npos && equals > 2;
+}
+
+// Each word of the emulator flags must be a flag the emulator takes, the
+// value of one, or a --name=value flag: any other word would become the
+// program the emulator runs. Counts the words; on a fault, returns why and
+// names the word.
+const char* check_emulator_flags(string_view flags, size_t& word_count, string_view& culprit) {
+  word_count = 0;
+  const EmulatorFlag* awaiting_value = nullptr;
+  for (string_view word; next_word(flags, word); ++word_count) {
+    if (awaiting_value != nullptr) {
+      if (word[0] == '-') return "needs a value";
+      awaiting_value = nullptr;
+      continue;
+    }
+    culprit = word;
+    const EmulatorFlag* flag = emulator_flag_in(word);
+    if (flag == nullptr && is_named_flag(word)) continue;
+    if (flag == nullptr)
+      return "not a flag aws-lambda-rie is known to take, nor a flag's value, so the emulator would run it as the "
+             "program (known: --log-level, --runtime-interface-emulator-address, --runtime-api-address, "
+             "--enable-init-caching); give any other flag as --name=value";
+    bool inline_value = word.size() > flag->name.size();
+    if (inline_value && !flag->takes_value) return "takes no value";
+    if (flag->takes_value && !inline_value) awaiting_value = flag;
+  }
+  return awaiting_value != nullptr ? "needs a value" : nullptr;
+}
+
+// A switch is on with 1 or true, off with 0 or false.
+bool parse_switch(string_view value, bool& on) {
+  if (value == "1" || value == "true") return on = true, true;
+  if (value == "0" || value == "false") return on = false, true;
+  return false;
+}
+
+// A long option by its name or by an unambiguous prefix of it, as
+// getopt_long finds it: the settings first, then the commands; -1 for none.
+int find_option(string_view name) {
+  int found = -1;
+  for (int i = 0; i < setting_count + command_count; ++i) {
+    string_view option = i < setting_count ? settings[i].option : command_options[i - setting_count];
+    if (option == name) return i;
+    if (!name.empty() && starts_with(option, name)) found = found == -1 ? i : -2;  // -2: ambiguous
+  }
+  return found < 0 ? -1 : found;
+}
+
+// The decision: arguments and environment in, a plan (or a complaint) out.
+//
+// The options are parsed as getopt_long("+:h") parses them: long options by
+// unambiguous prefix, as --name=value or --name value, options ending at the
+// first operand (the program, whose arguments are its own) or at "--". Not
+// getopt_long itself: musl's brings its error printing, and with it stdio,
+// some 4 KB of a binary that must stay under 32 KiB.
+Decision decide(int argc, char* const argv[], char* const envp[]) {
+  if (argc == 2 && string_view(argv[1]) == "--version") return {Action::version, {}, {}};
+
+  const char* from_options[setting_count] = {};
+  bool check = false;
+  int first_operand = argc > 0 ? 1 : 0;
+  for (; first_operand < argc; ++first_operand) {
+    string_view argument = argv[first_operand];
+    if (argument == "--") {
+      ++first_operand;
+      break;
+    }
+    if (argument.size() < 2 || argument[0] != '-') break;
+    if (argument[1] != '-') {
+      if (argument[1] == 'h') return {Action::help, {}, {}};
+      Decision unknown = misuse({}, "unknown option");
+      unknown.complaint.short_option[0] = '-';
+      unknown.complaint.short_option[1] = argument[1];
+      return unknown;
+    }
+    argument.remove_prefix(2);
+    size_t equals = argument.find('=');
+    int option = find_option(first(argument, equals));
+    if (option < 0) return misuse(argv[first_operand], "unknown option");
+    bool takes_value = option < setting_count && settings[option].value_name != nullptr;
+    if (equals != string_view::npos && !takes_value) return misuse(argv[first_operand], "takes no value");
+    if (option == setting_count + help_command) return {Action::help, {}, {}};
+    if (option == setting_count + version_command) return misuse("--version", "only accepted as the sole argument");
+    if (option == setting_count + check_command) {
+      check = true;
+    } else if (!takes_value) {
+      from_options[option] = "1";
+    } else if (equals != string_view::npos) {
+      from_options[option] = argv[first_operand] + 2 + equals + 1;
+    } else if (first_operand + 1 < argc) {
+      from_options[option] = argv[++first_operand];
+    } else {
+      return misuse(argv[first_operand], "needs a value");
+    }
+  }
+
+  // An option wins over its variable, which wins over the default; an empty
+  // value counts as unset.
+  const Variables variables = read_variables(envp);
+  auto value_of = [&](Setting s) -> const char* {
+    if (non_empty(from_options[s])) return from_options[s];
+    if (non_empty(variables.settings[s])) return variables.settings[s];
+    return settings[s].default_value;
+  };
+
+  // --check looks at what runs in either mode, so it takes the local plan,
+  // which holds the emulator too.
+  Decision decision{check ? Action::check : Action::run, {}, {}};
+  Plan& plan = decision.plan;
+  plan.aws_form = argc > 0 && base_name(argv[0]) == aws_script_name;
+  bool no_parity = false;
+  const std::pair<Setting, bool*> switches[] = {
+      {aws_form_setting, &plan.aws_form}, {no_parity_setting, &no_parity}, {debug_setting, &plan.debug}};
+  for (const auto& [s, on] : switches) {
+    const char* value = value_of(s);
+    if (value != nullptr && !parse_switch(value, *on))
+      return misuse(settings[s].variable, "expected 1, 0, true or false");
+  }
+  plan.cloud = !check && non_empty(variables.runtime_api);
+  if (non_empty(variables.path)) {
+    plan.search_path = variables.path;
+    plan.search_path_is_default = false;
+  }
+
+  char* const* operands = argv + first_operand;
+  size_t operand_count = static_cast<size_t>(argc - first_operand);
+  if (plan.aws_form) {
+    if (operand_count != 1) return complaint({exit_misuse, {}, aws_count_message, nullptr, true});
+    assign(plan, handler_variable, operands[0]);
+    plan.lead = value_of(bootstrap_setting);
+    plan.lead_role = Role::bootstrap;
+  } else {
+    if (operand_count == 0) return misuse({}, "no PROGRAM to run");
+    plan.tail = operands;
+    plan.tail_size = operand_count;
+    // AWS's managed runtimes run AWS_LAMBDA_EXEC_WRAPPER around the runtime.
+    // In the AWS form their bootstrap does that itself, so only here.
+    if (non_empty(variables.exec_wrapper)) {
+      plan.lead = variables.exec_wrapper;
+      plan.lead_role = Role::wrapper;
+    }
+  }
+
+  // Parity: what the Lambda cloud gives every container function and the
+  // emulator does not, and the _HANDLER the emulator derives from its command
+  // (the last word of two or more, unless AWS_LAMBDA_FUNCTION_HANDLER says
+  // otherwise), which the cloud may not give. Runtime clients read them from
+  // the environment alone. Only where unset or empty: a value is never
+  // overridden, and when all are there the environment passes untouched.
+  if (!no_parity) {
+    size_t command_words = (plan.lead != nullptr ? 1 : 0) + plan.tail_size;
+    if (!plan.aws_form && command_words >= 2 && !non_empty(variables.handler))
+      assign(plan, handler_variable,
+             non_empty(variables.function_handler) ? variables.function_handler : plan.tail[plan.tail_size - 1]);
+    if (!non_empty(variables.task_root)) assign(plan, task_root_variable, task_root_value);
+    if (!non_empty(variables.runtime_dir)) assign(plan, runtime_dir_variable, runtime_dir_value);
+  }
+
+  if (!plan.cloud) {
+    plan.emulator = value_of(emulator_setting);
+    if (const char* flags = value_of(emulator_flags_setting)) plan.emulator_flags = flags;
+    string_view culprit;
+    if (const char* reason = check_emulator_flags(plan.emulator_flags, plan.emulator_flag_count, culprit))
+      return misuse(culprit, reason);
+    if (plan.lead != nullptr && emulator_flag_in(plan.lead) != nullptr)
+      return misuse(plan.lead, "aws-lambda-rie would take this as its own flag");
+    for (size_t i = 0; i < plan.tail_size; ++i)
+      if (emulator_flag_in(plan.tail[i]) != nullptr)
+        return complaint({exit_misuse, plan.tail[i],
+                          "aws-lambda-rie takes this argument as its own flag wherever it stands (it has no '--'), "
+                          "so the program would never see it",
+                          "pass it another way, e.g. in an environment variable"});
+  }
+  return decision;
+}
+
+}  // namespace

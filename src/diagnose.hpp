@@ -1,0 +1,220 @@
+// Diagnosis: why a file cannot start, from its mode, its directories and
+// its first bytes (judged by inspect.hpp), and the message that says so. It
+// runs after a failure, in the local pre-check and under --check: never on
+// the cloud's way to execve. System calls: stat(), access(), open(), read().
+#pragma once
+
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cerrno>
+#include <cstddef>
+#include <cstring>
+#include <string_view>
+
+#include "command.hpp"
+#include "inspect.hpp"
+#include "locate.hpp"
+#include "names.hpp"
+#include "output.hpp"
+#include "plan.hpp"
+
+namespace {
+
+const char* role_hint(Role role, int error) {
+  switch (role) {
+    case Role::emulator:
+      if (exit_code_for(error) == exit_not_found)
+        return "AWS_LAMBDA_RUNTIME_API is unset or empty, so this runs locally under the Runtime Interface "
+               "Emulator: mount the directory that holds aws-lambda-rie at /aws-lambda (docker run -v "
+               "~/.aws-lambda-rie:/aws-lambda -p 9000:8080 IMAGE), add it to the image, point "
+               "LAMBDA_ENTRYPOINT_EMULATOR at it, or set AWS_LAMBDA_RUNTIME_API to run the program directly";
+      return "it is the Runtime Interface Emulator (LAMBDA_ENTRYPOINT_EMULATOR)";
+    case Role::wrapper: return "it is named by AWS_LAMBDA_EXEC_WRAPPER";
+    case Role::bootstrap: return "it is the AWS form's bootstrap (LAMBDA_ENTRYPOINT_BOOTSTRAP)";
+    case Role::program:
+    case Role::interpreter: break;
+  }
+  return nullptr;
+}
+
+const char* error_hint(int error) {
+  switch (error) {
+    case ENOEXEC:
+      return "not a program this machine can run: a binary for another CPU architecture, or a script without a "
+             "'#!' line";
+    case E2BIG: return "the arguments and environment together exceed the kernel's limit";
+    case EACCES: return "check its mode bits, and that its file system allows executing it";
+    default: return nullptr;
+  }
+}
+
+constexpr int max_interpreter_depth = 4;  // how deep Linux follows '#!' lines
+
+// A path from a file's bytes as a C string; false when it does not fit.
+bool c_path(string_view path, char (&out)[PATH_MAX]) {
+  if (path.size() >= sizeof out) return false;
+  if (!path.empty()) std::memcpy(out, path.data(), path.size());
+  out[path.size()] = '\0';
+  return true;
+}
+
+// The first bytes of a file, as many as can be read; false when it cannot be opened.
+bool read_head(const char* path, char (&buffer)[head_size], string_view& head) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  size_t used = 0;
+  for (ssize_t got; used < sizeof buffer && (got = read(fd, buffer + used, sizeof buffer - used)) != 0;) {
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) break;
+    used += static_cast<size_t>(got);
+  }
+  close(fd);
+  head = string_view(buffer, used);
+  return true;
+}
+
+Output& mode_of(Output& out, mode_t mode) {
+  char digits[] = " (mode 0000)";
+  for (int i = 0; i < 4; ++i) digits[10 - i] = static_cast<char>('0' + ((mode >> (3 * i)) & 7));
+  return out << digits;
+}
+
+constexpr const char* other_user_hint =
+    "; Lambda runs the function as a user who is neither its owner nor in its group";
+
+// A directory on the way to path that the user (or, as_other_user, a user
+// neither its owner nor in its group) cannot search: written, with 126.
+int unsearchable_directory(Output& out, const char* path, bool as_other_user) {
+  char directory[PATH_MAX];
+  size_t length = std::strlen(path);
+  if (length >= sizeof directory) return 0;
+  std::memcpy(directory, path, length + 1);
+  for (char* slash = std::strchr(directory + 1, '/'); slash != nullptr; slash = std::strchr(slash + 1, '/')) {
+    *slash = '\0';
+    struct stat status;
+    bool searchable = as_other_user ? stat(directory, &status) != 0 || (status.st_mode & S_IXOTH) != 0
+                                    : access(directory, X_OK) == 0 || errno != EACCES;
+    if (!searchable) {
+      out << "the directory ";
+      out.quoted(directory) << " on its path cannot be searched";
+      if (as_other_user) mode_of(out << " by other users", status.st_mode) << other_user_hint << ": chmod o+x";
+      return exit_cannot_run;
+    }
+    *slash = '/';
+  }
+  return 0;
+}
+
+// Whose eyes a file is judged with: this process's, after a failure; the
+// same, but leaving a program for another CPU to the kernel, which may run it
+// through qemu (binfmt_misc), in the local pre-check; Lambda's non-root user's
+// under --check.
+enum class Judge { here, here_any_cpu, lambda };
+
+// Why path cannot start, written after "PATH: ", with the exit code a run
+// gets; 0, with nothing written, when nothing wrong can be seen.
+int explain(Output& out, const char* path, Judge judge, int depth) {
+  bool as_other_user = judge == Judge::lambda;
+  struct stat status;
+  if (stat(path, &status) != 0) {
+    int error = errno;
+    if (error == EACCES) return unsearchable_directory(out, path, false);
+    out << std::strerror(error);
+    return exit_code_for(error);
+  }
+  if (S_ISDIR(status.st_mode)) return out << std::strerror(EISDIR), exit_cannot_run;
+  if (!S_ISREG(status.st_mode)) return out << "not a regular file", exit_cannot_run;
+  if (int code = unsearchable_directory(out, path, as_other_user)) return code;
+  if (as_other_user ? (status.st_mode & S_IXOTH) == 0 : access(path, X_OK) != 0) {
+    out << "no execute permission for " << (as_other_user ? "other users" : "this user");
+    mode_of(out, status.st_mode);
+    if (as_other_user) out << other_user_hint << ": chmod o+rx";
+    return exit_cannot_run;
+  }
+  char buffer[head_size];
+  string_view bytes;
+  if (!read_head(path, buffer, bytes)) return 0;  // runnable without being readable: a binary, then
+  Head head = inspect(bytes);
+  char interpreter[PATH_MAX];
+  if (!c_path(head.interpreter, interpreter)) return out << "its interpreter's path is too long", exit_not_found;
+  switch (head.kind) {
+    case Head::unreadable:
+      return out << "an ELF file whose headers are cut short or point past its end", exit_cannot_run;
+    case Head::other: return out << "neither a program (ELF) nor a script starting with '#!'", exit_cannot_run;
+    case Head::elf:
+      if (head.machine != this_machine && judge != Judge::here_any_cpu) {
+        if (const char* program = program_for(head.machine)) out << program;
+        else out << "a program for another CPU (ELF machine ", out.number(head.machine) << ")";
+        return out << "; this is an " LAMBDA_ENTRYPOINT_CPU " machine", exit_cannot_run;
+      }
+      if (!head.interpreter.empty() && access(interpreter, F_OK) != 0) {
+        out << "a dynamically linked program whose ELF interpreter ";
+        return out.quoted(interpreter) << " is missing: link it statically, or add its loader and libraries",
+               exit_not_found;
+      }
+      return 0;
+    case Head::script: break;
+  }
+  if (head.carriage_return)
+    return out << "its '#!' line ends in a carriage return: the file has Windows line endings (CRLF); convert "
+                  "them to LF",
+           exit_not_found;
+  if (head.line_too_long) return out << "its '#!' line is longer than the 256 bytes Linux reads", exit_cannot_run;
+  if (head.interpreter.empty()) return out << "its '#!' line names no interpreter", exit_cannot_run;
+  if (as_other_user && (status.st_mode & S_IROTH) == 0)
+    return mode_of(out << "a script other users cannot read", status.st_mode) << other_user_hint << ": chmod o+r",
+           exit_cannot_run;
+  if (depth == max_interpreter_depth)
+    return out << "its '#!' interpreters nest deeper than Linux follows", exit_cannot_run;
+  Output discard(-1);
+  if (explain(discard, interpreter, judge, depth + 1) == 0) return 0;
+  out << "its '#!' interpreter ";
+  out.quoted(interpreter) << ": ";
+  return explain(out, interpreter, judge, depth + 1);
+}
+
+// Whether reading the file can tell more than the kernel's error: not for
+// E2BIG, ETXTBSY, ENOMEM and the like, which are about the call, not the file.
+bool file_may_say_why(int error) {
+  return error == 0 || error == ENOENT || error == ENOEXEC || error == EACCES || error == ELOOP;
+}
+
+// Reports a program that cannot run: what the file shows, or else the
+// kernel's reason, and the hints for its role.
+int cannot_run(const Location& where, Role role, const Plan& plan, bool for_emulator, Judge judge = Judge::here) {
+  Output err(STDERR_FILENO);
+  err << program_name << ": ";
+  err.quoted(where.path) << ": ";
+  int code = exit_code_for(where.error);
+  const char* kernel_hint = nullptr;
+  if (where.searched_in_vain) {
+    err << "not found in " << (plan.search_path_is_default ? "the default PATH (PATH is unset): " : "PATH=");
+    err.quoted(plan.search_path);
+  } else if (int explained = file_may_say_why(where.error) ? explain(err, where.path, judge, 0) : 0) {
+    code = explained;
+  } else {
+    err << std::strerror(where.error);
+    kernel_hint = error_hint(where.error);
+  }
+  if (for_emulator) err << "; the emulator was to run it";
+  if (const char* hint = role_hint(role, code == exit_not_found ? ENOENT : EACCES)) err << "; " << hint;
+  if (kernel_hint != nullptr) err << "; " << kernel_hint;
+  err << "\n";
+  return code;
+}
+
+int emulator_not_found(const EmulatorCandidates& candidates) {
+  Output err(STDERR_FILENO);
+  err << program_name << ": ";
+  err.quoted(candidates[0]) << ": not found, and neither is ";
+  for (size_t i = 1; i < emulator_candidate_count; ++i) {
+    err.quoted(candidates[i]);
+    err << (i + 2 < emulator_candidate_count ? ", " : i + 1 < emulator_candidate_count ? " or " : "; ");
+  }
+  err << role_hint(Role::emulator, ENOENT) << "\n";
+  return exit_not_found;
+}
+
+}  // namespace

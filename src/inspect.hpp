@@ -1,0 +1,102 @@
+// What the first bytes of a file say about starting it: ELF class, byte
+// order, CPU and PT_INTERP; a '#!' line's interpreter, argument, carriage
+// return and length. Pure: bytes in, facts out; it trusts no offset or length
+// in them. Reading the file is diagnose.hpp's business.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "text.hpp"
+
+namespace {
+
+constexpr size_t head_size = 1024;     // holds an ordinary program's headers and its PT_INTERP
+constexpr size_t shebang_limit = 256;  // what Linux (5.1 on) reads of a '#!' line: BINPRM_BUF_SIZE
+
+struct Head {
+  // unreadable: an ELF file whose headers lie or are cut short
+  enum Kind { other, elf, script, unreadable } kind = other;
+  unsigned machine = 0;          // ELF e_machine
+  string_view interpreter;       // ELF PT_INTERP, or the '#!' line's program; empty when none
+  string_view argument;          // the '#!' line's one argument
+  bool carriage_return = false;  // the '#!' line ends in '\r': Windows line endings
+  bool line_too_long = false;    // no end of the '#!' line within what Linux reads
+};
+
+// An unsigned field of an ELF file, or false when it lies past the bytes.
+bool elf_field(string_view bytes, uint64_t offset, size_t size, bool big_endian, uint64_t& value) {
+  if (offset > bytes.size() || bytes.size() - offset < size) return false;
+  value = 0;
+  for (size_t i = 0; i < size; ++i)
+    value |= uint64_t(static_cast<unsigned char>(bytes[offset + i])) << 8 * (big_endian ? size - 1 - i : i);
+  return true;
+}
+
+Head inspect_elf(string_view bytes) {
+  Head head, lying;
+  head.kind = Head::elf;
+  lying.kind = Head::unreadable;
+  bool wide = bytes.size() > 4 && bytes[4] == 2;  // ELFCLASS64
+  bool big = bytes.size() > 5 && bytes[5] == 2;   // ELFDATA2MSB
+  size_t word = wide ? 8 : 4;
+  uint64_t machine, table, entry_size, count;
+  if (!elf_field(bytes, 18, 2, big, machine) || !elf_field(bytes, wide ? 32 : 28, word, big, table) ||
+      !elf_field(bytes, wide ? 54 : 42, 2, big, entry_size) || !elf_field(bytes, wide ? 56 : 44, 2, big, count))
+    return lying;
+  head.machine = static_cast<unsigned>(machine);
+  for (uint64_t i = 0; i < count; ++i) {
+    uint64_t at = table + i * entry_size, type, offset, size;  // no overflow: each factor is below 2^16 or checked
+    if (table > bytes.size() || !elf_field(bytes, at, 4, big, type)) return lying;
+    if (type != 3) continue;  // PT_INTERP
+    if (!elf_field(bytes, at + word, word, big, offset) || !elf_field(bytes, at + 4 * word, word, big, size) ||
+        offset > bytes.size() || size > bytes.size() - offset || size == 0)
+      return lying;
+    head.interpreter = string_view(bytes.data() + offset, size);
+    head.interpreter = first(head.interpreter, head.interpreter.find('\0'));
+    break;
+  }
+  return head;
+}
+
+// A '#!' line as Linux reads it: the interpreter is the first word, the one
+// argument the rest with its outer blanks removed; '\r' is no blank.
+Head inspect_script(string_view bytes) {
+  Head head;
+  head.kind = Head::script;
+  string_view line = first(bytes, shebang_limit);
+  size_t end = line.find('\n');
+  head.line_too_long = end == string_view::npos && bytes.size() >= shebang_limit;
+  line = string_view(line.data() + 2, (end == string_view::npos ? line.size() : end) - 2);
+  head.carriage_return = !line.empty() && line.back() == '\r';
+  auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  while (!line.empty() && blank(line.front())) line.remove_prefix(1);
+  while (!line.empty() && blank(line.back())) line.remove_suffix(1);
+  size_t word = 0;
+  while (word < line.size() && !blank(line[word])) ++word;
+  head.interpreter = first(line, word);
+  line.remove_prefix(word);
+  while (!line.empty() && blank(line.front())) line.remove_prefix(1);
+  head.argument = line;
+  return head;
+}
+
+Head inspect(string_view bytes) {
+  if (starts_with(bytes, "\177ELF")) return inspect_elf(bytes);
+  if (starts_with(bytes, "#!")) return inspect_script(bytes);
+  return {};
+}
+
+// "A program for" the CPU an ELF machine number stands for, as people say it.
+const char* program_for(unsigned machine) {
+  switch (machine) {
+    case 62: return "an x86_64 program";
+    case 183: return "an aarch64 program";
+    case 3: return "a 32-bit x86 program";
+    case 40: return "a 32-bit ARM program";
+    default: return nullptr;
+  }
+}
+
+}  // namespace

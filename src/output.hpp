@@ -1,0 +1,147 @@
+// Output: messages written whole to a file descriptor, words quoted for a
+// shell, the complaint line, --help (printed from the settings table) and
+// --debug's description. Its one system call is write(); no stdio.
+#pragma once
+
+#include <unistd.h>
+#include <cerrno>
+#include <cstddef>
+#include <string_view>
+
+#include "names.hpp"
+#include "plan.hpp"
+
+namespace {
+
+// Collects output and writes it in whole lines, so a message from this
+// program is not interleaved with another process's output. No stdio: it
+// would cost more than the rest of the program. Its members stay out of line:
+// inlined into every message, they would cost kilobytes of the binary.
+class Output {
+ public:
+  explicit Output(int fd) : fd_(fd) {}
+  Output(const Output&) = delete;
+  Output& operator=(const Output&) = delete;
+  ~Output() { flush(); }
+
+  [[gnu::noinline]] Output& operator<<(string_view text) {
+    for (char c : text) put(c);
+    return *this;
+  }
+
+  // Quoted for a POSIX shell (bash's $'...' where a control byte needs it),
+  // so the line can be pasted into a shell and means the same bytes.
+  [[gnu::noinline]] Output& quoted(string_view word) {
+    constexpr string_view plain = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_@%+=:,./-";
+    if (!word.empty() && word.find_first_not_of(plain) == string_view::npos) return *this << word;
+    bool has_control = false;
+    for (unsigned char c : word) has_control |= c < 0x20 || c == 0x7f;
+    if (!has_control) {
+      put('\'');
+      for (char c : word) {
+        if (c == '\'') *this << "'\\''";
+        else put(c);
+      }
+      put('\'');
+      return *this;
+    }
+    *this << "$'";
+    for (unsigned char c : word) {
+      if (c == '\n') *this << "\\n";
+      else if (c == '\t') *this << "\\t";
+      else if (c == '\\' || c == '\'') put('\\'), put(static_cast<char>(c));
+      else if (c < 0x20 || c >= 0x7f)
+        put('\\'), put('x'), put("0123456789abcdef"[c >> 4]), put("0123456789abcdef"[c & 15]);
+      else put(static_cast<char>(c));
+    }
+    put('\'');
+    return *this;
+  }
+
+  [[gnu::noinline]] Output& number(unsigned value) {
+    char digits[10];
+    size_t used = 0;
+    do digits[used++] = static_cast<char>('0' + value % 10);
+    while ((value /= 10) != 0);
+    while (used > 0) put(digits[--used]);
+    return *this;
+  }
+
+  void flush() {
+    for (size_t done = 0; done < used_;) {
+      ssize_t written = write(fd_, buffer_ + done, used_ - done);
+      if (written < 0 && errno == EINTR) continue;
+      if (written <= 0) break;  // nowhere left to report to
+      done += static_cast<size_t>(written);
+    }
+    used_ = 0;
+  }
+
+ private:
+  [[gnu::noinline]] void put(char c) {
+    if (used_ == sizeof buffer_) flush();
+    buffer_[used_++] = c;
+  }
+
+  int fd_;
+  size_t used_ = 0;
+  char buffer_[4096];
+};
+
+const Complaint out_of_memory = {exit_cannot_run, {}, "out of memory"};
+
+int complain(const Complaint& complaint) {
+  Output err(STDERR_FILENO);
+  if (complaint.verbatim) {
+    err << complaint.reason << "\n";
+    return complaint.exit_code;
+  }
+  string_view subject = complaint.short_option[0] != '\0' ? complaint.short_option : complaint.subject;
+  err << program_name << ": ";
+  if (subject.data() != nullptr) err.quoted(subject) << ": ";
+  err << complaint.reason;
+  if (complaint.hint != nullptr) err << "; " << complaint.hint;
+  err << "\n";
+  return complaint.exit_code;
+}
+
+void print_help() {
+  Output out(STDOUT_FILENO);
+  out << "Usage: lambda-entrypoint [OPTION...] [--] PROGRAM [ARG...]\n"
+         "       lambda-entrypoint --aws-form [OPTION...] HANDLER\n"
+         "       lambda-entrypoint --check [OPTION...] PROGRAM [ARG...]   (or HANDLER)\n\n"
+         "Runs PROGRAM ARG... (in the AWS form: the bootstrap, with _HANDLER=HANDLER) directly when\n"
+         "AWS_LAMBDA_RUNTIME_API is set, as in the Lambda cloud, and under the Runtime Interface Emulator\n"
+         "when it is unset or empty, as on a local machine. In the command form, AWS_LAMBDA_EXEC_WRAPPER,\n"
+         "when set, runs around PROGRAM.\n\n"
+         "Options, each also set by its environment variable (an option wins; an empty value counts as unset):\n";
+  for (const SettingInfo& setting : settings) {
+    out << "  --" << setting.option;
+    if (setting.value_name != nullptr) out << "=" << setting.value_name;
+    out << ", " << setting.variable << "=" << (setting.value_name != nullptr ? setting.value_name : "1") << "\n      "
+        << setting.help;
+    if (setting.default_value != nullptr) out << "\n      (default: " << setting.default_value << ")";
+    out << "\n";
+  }
+  out << "  --check\n      run nothing: check every file a run would execute, in either mode, as\n"
+         "      Lambda's non-root user would meet it; exit 0 when a cold start would work\n"
+         "  -h, --help\n      print this help\n"
+         "  --version\n      print the version and the CPU; only as the sole argument\n\n"
+         "Exit status: the program's own once it runs; 142 for a wrong call; 127 when what must run\n"
+         "is not found; 126 when it is found but cannot run.\n";
+}
+
+void describe(const Plan& plan, const char* target, char* const argv[]) {
+  Output err(STDERR_FILENO);
+  err << program_name << ": " << runtime_api_variable
+      << (plan.cloud ? " is set: running directly" : " is unset or empty: running under the emulator")
+      << (plan.aws_form ? " (AWS form)\n" : " (command form)\n");
+  err << program_name << ": executing ";
+  err.quoted(target) << " as:";
+  for (size_t a = 0; a < plan.assignment_count; ++a)
+    err << " " << plan.assignments[a].name << "=", err.quoted(plan.assignments[a].value);
+  for (char* const* argument = argv; *argument != nullptr; ++argument) err << " ", err.quoted(*argument);
+  err << "\n";
+}
+
+}  // namespace
