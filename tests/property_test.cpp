@@ -1,8 +1,10 @@
 // Round trips: seeded random arguments and environments, sent through the real
 // binary into the recording stand-ins in every mode, arrive exactly as sent,
-// plus only the documented changes. A failure names the seed that makes it
-// again: PROPERTY_SEED=<seed> reruns from there, PROPERTY_CASES=<n> sets how
-// many cases each mode runs.
+// plus only the documented changes. Each run draws a new seed, so that every
+// CI run explores cases none before it tried; the seed is printed before the
+// first case, and a failure names the seed that makes it again:
+// PROPERTY_SEED=<seed> reruns from there, PROPERTY_CASES=<n> sets how many
+// cases each mode runs.
 #include <algorithm>
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
@@ -19,7 +21,6 @@ using harness::Strings;
 namespace {
 
 constexpr const char* cloud = "AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001";
-constexpr std::uint64_t default_seed = 20261121;
 
 std::uint64_t number_setting(const char* name, std::uint64_t fallback) {
   const char* value = std::getenv(name);
@@ -180,8 +181,11 @@ void run_cases(Mode mode) {
   harness::copy_file(harness::standin("handler"), handler, 0755);
   harness::copy_file(harness::standin("emulator"), emulator, 0755);
   bool native = harness::cpu_emulator(harness::entrypoint()).empty();
-  std::uint64_t seed = number_setting("PROPERTY_SEED", default_seed + static_cast<std::uint64_t>(mode) * 1000003);
+  std::uint64_t seed = number_setting("PROPERTY_SEED", std::random_device{}());
   std::uint64_t cases = number_setting("PROPERTY_CASES", native ? 1000 : 500);
+  std::printf("property: seed %llu (PROPERTY_SEED=%llu replays this run)\n", static_cast<unsigned long long>(seed),
+              static_cast<unsigned long long>(seed));
+  std::fflush(stdout);
 
   for (std::uint64_t i = 0; i < cases; ++i) {
     std::string records = dir / ("records-" + std::to_string(i));
@@ -210,7 +214,8 @@ void run_cases(Mode mode) {
     bool refused = mode == Mode::local && std::any_of(args.begin(), args.end(), taken_by_emulator);
     if (refused) {
       REQUIRE(outcome.status == 142);
-      REQUIRE_THAT(outcome.err, Catch::Matchers::ContainsSubstring("aws-lambda-rie takes this argument as its own flag"));
+      REQUIRE_THAT(outcome.err,
+                   Catch::Matchers::ContainsSubstring("aws-lambda-rie takes this argument as its own flag"));
       REQUIRE(harness::records(records, "emulator").empty());
       continue;
     }
