@@ -4,6 +4,8 @@
 #pragma once
 
 #include <limits.h>
+#include <unistd.h>
+#include <cstddef>
 #include <string_view>
 
 #include "diagnose.hpp"
@@ -24,6 +26,40 @@ const char* role_name(Role role) {
     case Role::interpreter: break;
   }
   return "a '#!' interpreter";
+}
+
+constexpr const char* npm_instead =
+    "; start the runtime client with node directly, e.g. node node_modules/.bin/aws-lambda-ric HANDLER";
+
+// Whether a program is npm's npx or npm: by the name it was given (found in
+// PATH, it has the same last part), or by the file it links to.
+bool runs_npm(const char* name, const char* path) {
+  if (is_npm_command(name)) return true;
+  char target[PATH_MAX];
+  ssize_t length = readlink(path, target, sizeof target);
+  return length > 0 && is_npm_command(string_view(target, static_cast<size_t>(length)));
+}
+
+// npm runs the runtime as its child, through /bin/sh -c: a note of what that
+// costs every cold start, or, where the image has no shell for it, the
+// failure the function would meet (with the exit code a run would get).
+[[gnu::noinline]] int judge_npm(const char* path) {
+  Output discard(-1);
+  if (int code = explain(discard, shell_path, Judge::lambda, 0)) {
+    Output err(STDERR_FILENO);
+    err << program_name << ": ";
+    err.quoted(path) << ": npm starts the program it runs with " << shell_path << " -c, and " << shell_path << ": ";
+    explain(err, shell_path, Judge::lambda, 0);
+    err << npm_instead << "\n";
+    return code;
+  }
+  Output out(STDOUT_FILENO);
+  out << program_name << ": ";
+  out.quoted(path) << ": note: npm stays resident as the runtime's parent and starts it with " << shell_path
+                   << " -c: an npm process (about 76 MB) and a shell under the runtime, and about half a second of "
+                      "every cold start"
+                   << npm_instead << "\n";
+  return 0;
 }
 
 // --check of one file and, for a script, its interpreters: a line each.
@@ -51,6 +87,8 @@ int check_file(const char* name, Role role, const Plan& plan) {
     }
     out << "\n";
   }
+  if (role == Role::program && runs_npm(name, where.path))
+    if (int code = judge_npm(where.path)) return code;
   if (head.kind != Head::script) return 0;
   char interpreter[PATH_MAX];
   c_path(head.interpreter, interpreter);  // explain() has found that it fits

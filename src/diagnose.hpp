@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "command.hpp"
+#include "errors.hpp"
 #include "inspect.hpp"
 #include "locate.hpp"
 #include "names.hpp"
@@ -121,10 +122,10 @@ int explain(Output& out, const char* path, Judge judge, int depth) {
   if (stat(path, &status) != 0) {
     int error = errno;
     if (error == EACCES) return unsearchable_directory(out, path, false);
-    out << std::strerror(error);
+    out << error_text(error);
     return exit_code_for(error);
   }
-  if (S_ISDIR(status.st_mode)) return out << std::strerror(EISDIR), exit_cannot_run;
+  if (S_ISDIR(status.st_mode)) return out << error_text(EISDIR), exit_cannot_run;
   if (!S_ISREG(status.st_mode)) return out << "not a regular file", exit_cannot_run;
   if (int code = unsearchable_directory(out, path, as_other_user)) return code;
   if (as_other_user ? (status.st_mode & S_IXOTH) == 0 : access(path, X_OK) != 0) {
@@ -195,7 +196,7 @@ int cannot_run(const Location& where, Role role, const Plan& plan, bool for_emul
   } else if (int explained = file_may_say_why(where.error) ? explain(err, where.path, judge, 0) : 0) {
     code = explained;
   } else {
-    err << std::strerror(where.error);
+    err << error_text(where.error);
     kernel_hint = error_hint(where.error);
   }
   if (for_emulator) err << "; the emulator was to run it";

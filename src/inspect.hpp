@@ -88,6 +88,16 @@ Head inspect(string_view bytes) {
   return {};
 }
 
+// npm's own commands, told by a path's last part: npx and npm, and the CLI
+// files their links point to (npm/bin/npx-cli.js). Started as the runtime,
+// npm stays resident as its parent and starts it with /bin/sh -c.
+[[gnu::noinline]] bool is_npm_command(string_view path) {
+  string_view name = base_name(path);
+  for (string_view command : {"npx", "npm", "npx-cli.js", "npm-cli.js"})
+    if (name == command) return true;
+  return false;
+}
+
 // "A program for" the CPU an ELF machine number stands for, as people say it.
 const char* program_for(unsigned machine) {
   switch (machine) {

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "command.hpp"
+#include "errors.hpp"
 #include "names.hpp"
 #include "plan.hpp"
 

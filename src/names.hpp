@@ -1,10 +1,8 @@
 // Every name the program knows, once: exit codes, the variables it reads,
 // the paths it uses, the CPU it is built for, the settings table that --help
-// and the README follow, and the emulator's flags. Pure: constants and one
-// mapping from errno to exit code; no system call, no allocation.
+// and the README follow, and the emulator's flags. Pure: constants only.
 #pragma once
 
-#include <cerrno>
 #include <cstddef>
 #include <string_view>
 
@@ -35,6 +33,8 @@ constexpr string_view path_variable = "PATH";
 constexpr string_view lambda_prefix = "LAMBDA_";
 constexpr string_view task_root_variable = "LAMBDA_TASK_ROOT";
 constexpr string_view runtime_dir_variable = "LAMBDA_RUNTIME_DIR";
+// The shell npm starts the programs it runs with (sh -c).
+constexpr const char* shell_path = "/bin/sh";
 // What Lambda sets them to for every container image.
 constexpr const char* task_root_value = "/var/task";
 constexpr const char* runtime_dir_value = "/var/runtime";
@@ -113,9 +113,5 @@ constexpr EmulatorFlag emulator_flags[] = {
     {"--runtime-api-address", true},
     {"--enable-init-caching", false},
 };
-
-int exit_code_for(int error) {
-  return error == ENOENT || error == ENOTDIR || error == ENAMETOOLONG ? exit_not_found : exit_cannot_run;
-}
 
 }  // namespace

@@ -171,11 +171,12 @@ TEST_CASE(
   EmulatorDirectory emulator;
   harness::TempDir records;
   chmod(records.path().c_str(), 0777);
-  Invocation invocation = invoke(api,
-                                 {"-v", emulator.dir.path() + ":/var/rapid:ro", "-v", records.path() + ":/out", "-e",
-                                  "STANDIN_RECORD_DIR=/out", "--entrypoint", "/var/rapid/aws-lambda-rie"},
-                                 {"--log-level", "error", "--runtime-api-address=" + api.address(),
-                                  "/lambda-entrypoint", "npx", "aws-lambda-ric", "index.handler"});
+  Invocation invocation =
+      invoke(api,
+             {"-v", emulator.dir.path() + ":/var/rapid:ro", "-v", records.path() + ":/out", "-e",
+              "STANDIN_RECORD_DIR=/out", "--entrypoint", "/var/rapid/aws-lambda-rie"},
+             {"--log-level", "error", "--runtime-api-address=" + api.address(), "/lambda-entrypoint", "node",
+              "/var/task/node_modules/.bin/aws-lambda-ric", "index.handler"});
   check_answered(invocation);
   // lambda-entrypoint saw AWS_LAMBDA_RUNTIME_API and ran the client directly: one emulator, not two.
   CHECK(harness::records(records.path(), "emulator").size() == 1);

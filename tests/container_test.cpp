@@ -341,7 +341,8 @@ namespace {
 // RUN line: the build's outcome, its log in err. files go into the context;
 // the stages amd64-binary and arm64-binary hold the binary for each CPU.
 Outcome build_checked(const std::string& name, const std::string& lines, const std::string& platform,
-                      const std::vector<std::pair<std::string, std::string>>& files = {}) {
+                      const std::vector<std::pair<std::string, std::string>>& files = {},
+                      const std::string& checked = "\"/var/task/bootstrap\", \"app.handler\"") {
   harness::TempDir context;
   for (const auto& [file, content] : files) harness::write_file(context / file, content, 0755);
   harness::write_file(context / "Dockerfile",
@@ -350,7 +351,7 @@ Outcome build_checked(const std::string& name, const std::string& lines, const s
                       "FROM scratch\n"
                       "COPY --from=" +
                           platform + "-binary /lambda-entrypoint /lambda-entrypoint\n" + lines +
-                          "RUN [\"/lambda-entrypoint\", \"--check\", \"/var/task/bootstrap\", \"app.handler\"]\n",
+                          "RUN [\"/lambda-entrypoint\", \"--check\", " + checked + "]\n",
                       0644);
   // --no-cache: the log must show the check itself, not a cached result.
   return docker({"build", "--progress=plain", "--no-cache", "--platform", "linux/" + platform, "-t",
@@ -434,4 +435,23 @@ TEST_CASE("a --check RUN line passes a sound image without the emulator, with a 
                                 std::string(platform == "amd64" ? "x86_64" : "aarch64") + " program"));
     }
   }
+}
+
+TEST_CASE("a --check RUN line fails the build of a shell-less image that starts its runtime with npx, naming why",
+          "[container]") {
+  const std::string npx = "COPY --from=amd64-binary /lambda-entrypoint /usr/local/bin/npx\n";
+  const std::string checked = "\"npx\", \"aws-lambda-ric\", \"index.handler\"";
+  Outcome built = build_checked("npx-without-shell", npx, "amd64", {}, checked);
+  INFO(built.err);
+  CHECK(built.status != 0);
+  CHECK_THAT(built.err, Catch::Matchers::ContainsSubstring(
+                            "lambda-entrypoint: /usr/local/bin/npx: npm starts the program it runs with /bin/sh -c, "
+                            "and /bin/sh: No such file or directory; start the runtime client with node directly"));
+  // The same image with a shell builds, and the build log carries the note.
+  Outcome with_shell = build_checked("npx-with-shell", npx + "COPY --from=amd64-binary /lambda-entrypoint /bin/sh\n",
+                                     "amd64", {}, checked);
+  INFO(with_shell.err);
+  CHECK(with_shell.status == 0);
+  CHECK_THAT(with_shell.err, Catch::Matchers::ContainsSubstring("lambda-entrypoint: /usr/local/bin/npx: note: npm "
+                                                                "stays resident as the runtime's parent"));
 }

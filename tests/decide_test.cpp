@@ -2,11 +2,14 @@
 // complaint out, over a table with a case for every rule of the contract.
 #include "../src/decide.hpp"
 #include "../src/command.hpp"
+#include "../src/errors.hpp"
 #include "../src/inspect.hpp"
 
 #include <algorithm>
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
+#include <fstream>
+#include <iterator>
 
 #include "decide_cases.hpp"
 #include "elf_bytes.hpp"
@@ -91,7 +94,7 @@ TEST_CASE("every setting's option and variable share the LAMBDA_ENTRYPOINT_ pref
 }
 
 TEST_CASE("with every variable already set, the cloud's command form assigns nothing and builds no argv", "[decide]") {
-  Input input({"le", "npx", "aws-lambda-ric", "index.handler"},
+  Input input({"le", "node", "node_modules/.bin/aws-lambda-ric", "index.handler"},
               {"_HANDLER=index.handler", cloud, "LAMBDA_TASK_ROOT=/var/task", "LAMBDA_RUNTIME_DIR=/var/runtime"});
   Decision decision = input.decide();
   REQUIRE(decision.action == Action::run);
@@ -159,4 +162,50 @@ TEST_CASE("the CPUs Lambda runs are named, others are not", "[inspect]") {
   CHECK(std::string(program_for(elf_bytes::x86_64)) == "an x86_64 program");
   CHECK(std::string(program_for(elf_bytes::aarch64)) == "an aarch64 program");
   CHECK(program_for(elf_bytes::riscv) == nullptr);
+}
+
+TEST_CASE("npm's own commands are told by their name or the CLI file their link names, nothing else", "[inspect]") {
+  struct NpmCase {
+    const char* path;
+    bool npm;
+  };
+  const NpmCase cases[] = {
+      {"npx", true},
+      {"npm", true},
+      {"/usr/local/bin/npx", true},
+      {"/usr/bin/npm", true},
+      {"../lib/node_modules/npm/bin/npx-cli.js", true},
+      {"../share/nodejs/npm/bin/npm-cli.js", true},
+      {"node", false},
+      {"/var/task/node_modules/.bin/aws-lambda-ric", false},
+      {"/usr/local/bin/npxx", false},
+      {"/usr/local/bin/xnpm", false},
+      {"/opt/npx/node", false},
+      {"npx-cli.jsx", false},
+      {"", false},
+  };
+  for (const NpmCase& c : cases) {
+    INFO(c.path);
+    CHECK(is_npm_command(c.path) == c.npm);
+  }
+}
+
+TEST_CASE("the errors the program can print have musl's own words, and any other musl's words for the unknown",
+          "[errors]") {
+  // musl's libc.a holds its strerror() table: each of our words must be one
+  // of its entries, whole.
+  std::ifstream archive(MUSL_LIBC, std::ios::binary);
+  REQUIRE(archive);
+  std::string libc{std::istreambuf_iterator<char>(archive), std::istreambuf_iterator<char>()};
+  for (const ErrorText& known : error_texts) {
+    INFO(known.text);
+    CHECK(libc.find(std::string(1, '\0') + known.text + '\0') != std::string::npos);
+  }
+  CHECK(std::string(error_text(ENOENT)) == "No such file or directory");
+  CHECK(std::string(error_text(ENAMETOOLONG)) == "Filename too long");
+  CHECK(std::string(error_text(ELOOP)) == "Symbolic link loop");
+  CHECK(std::string(error_text(E2BIG)) == "Argument list too long");
+  CHECK(std::string(error_text(EISDIR)) == "Is a directory");
+  CHECK(std::string(error_text(-1)) == "No error information");
+  CHECK(std::string(error_text(9999)) == "No error information");
 }

@@ -251,3 +251,59 @@ TEST_CASE("under --check, permissions are judged for Lambda's user, who is neith
     CHECK_THAT(outcome.err, Catch::Matchers::EndsWith(message("no-such-program", "not found in PATH=/nonexistent\n")));
   }
 }
+
+TEST_CASE("--check notes what npm's npx and npm cost as the runtime's parent, or fails them without a shell",
+          "[diagnosis]") {
+  const std::string instead =
+      "; start the runtime client with node directly, e.g. node node_modules/.bin/aws-lambda-ric HANDLER\n";
+  const std::string note =
+      ": note: npm stays resident as the runtime's parent and starts it with /bin/sh -c: an npm process (about 76 "
+      "MB) and a shell under the runtime, and about half a second of every cold start" +
+      instead;
+  // npm starts the program it runs with this machine's /bin/sh: sound for a
+  // binary built for this machine's CPU, a program for another CPU to one
+  // built for that other CPU, which --check fails as a run would.
+  const bool native = harness::cpu_emulator(harness::entrypoint()).empty();
+  const std::string cpu = harness::entrypoint_arch();
+  auto judged = [&](const Outcome& outcome, const std::string& path) {
+    if (native) {
+      CHECK(outcome.status == 0);
+      CHECK(outcome.err.empty());
+      CHECK_THAT(outcome.out,
+                 Catch::Matchers::EndsWith(message(path, "ok, the program, a static " + cpu + " program\n") +
+                                           "lambda-entrypoint: " + path + note));
+    } else {
+      CHECK(outcome.status == 126);
+      CHECK(outcome.err == message(path, "npm starts the program it runs with /bin/sh -c, and /bin/sh: an " +
+                                             other_cpu() + " program; this is an " + cpu + " machine" + instead));
+    }
+  };
+  Files files;
+  std::string bin = files.dir / "bin";
+  harness::make_dirs(bin);
+  harness::copy_file(harness::entrypoint(), files.emulator, 0755);
+  for (const char* name : {"npx", "npm"}) {
+    DYNAMIC_SECTION(name << ", found in PATH") {
+      std::string path = bin + "/" + name;
+      harness::copy_file(harness::entrypoint(), path, 0755);
+      judged(harness::run_entrypoint({"--check", name, "aws-lambda-ric", "index.handler"}, files.env({"PATH=" + bin})),
+             path);
+    }
+  }
+  SECTION("a link under another name to npm's npx-cli.js") {
+    std::string cli_dir = files.dir / "lib/node_modules/npm/bin";
+    harness::make_dirs(cli_dir);
+    harness::copy_file(harness::entrypoint(), cli_dir + "/npx-cli.js", 0755);
+    std::string link = bin + "/start-runtime";
+    REQUIRE(symlink("../lib/node_modules/npm/bin/npx-cli.js", link.c_str()) == 0);
+    judged(harness::run_entrypoint({"--check", link, "aws-lambda-ric"}, files.env()), link);
+  }
+  SECTION("the same program under another name gets no note and passes") {
+    std::string path = bin + "/node";
+    harness::copy_file(harness::entrypoint(), path, 0755);
+    Outcome outcome = harness::run_entrypoint({"--check", path, "index.mjs"}, files.env());
+    CHECK(outcome.status == 0);
+    CHECK(outcome.err.empty());
+    CHECK(outcome.out.find("note:") == std::string::npos);
+  }
+}

@@ -15,8 +15,8 @@ struct InspectCase {
   std::string bytes;
   Head::Kind kind;
   unsigned machine = 0;
-  std::string interpreter;
-  std::string argument;
+  std::string interpreter = {};
+  std::string argument = {};
   bool carriage_return = false;
   bool line_too_long = false;
 };
