@@ -11,12 +11,24 @@
 #include <chrono>
 
 #include "harness.hpp"
+#include "node_example.hpp"
 #include "runtime_api.hpp"
 
 using harness::docker;
 using harness::Outcome;
 using harness::RuntimeApi;
 using harness::Strings;
+
+const std::string& node_example() {
+  static const std::string tag = [] {
+    std::string name = "lambda-entrypoint-test:node-example";
+    Outcome built = docker({"build", "--network", "host", "-q", "-t", name, SOURCE_DIR "/docker/examples/node"});
+    INFO(built.err);
+    REQUIRE(built.status == 0);
+    return name;
+  }();
+  return tag;
+}
 
 namespace {
 
@@ -32,18 +44,6 @@ const Strings lambda_environment = {"-e", "LAMBDA_TASK_ROOT=/var/task",
                                     "-e", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=1024",
                                     "-e", "AWS_LAMBDA_LOG_GROUP_NAME=/aws/lambda/example",
                                     "-e", "AWS_LAMBDA_LOG_STREAM_NAME=2026/11/21/[$LATEST]0123456789abcdef"};
-
-// The README's Node example, built once per run (the engine keeps its layers).
-const std::string& node_example() {
-  static const std::string tag = [] {
-    std::string name = "lambda-entrypoint-test:node-example";
-    Outcome built = docker({"build", "--network", "host", "-q", "-t", name, SOURCE_DIR "/docker/examples/node"});
-    INFO(built.err);
-    REQUIRE(built.status == 0);
-    return name;
-  }();
-  return tag;
-}
 
 // The emulator stand-in as aws-lambda-rie in a directory of its own, for a
 // volume, as AWS's documentation has users keep the real one.

@@ -252,8 +252,9 @@ TEST_CASE("under --check, permissions are judged for Lambda's user, who is neith
   }
 }
 
-TEST_CASE("--check notes what npm's npx and npm cost as the runtime's parent, or fails them without a shell",
-          "[diagnosis]") {
+TEST_CASE(
+    "under --check, npm's npx and npm get a note of what they cost as the runtime's parent, or fail without a shell",
+    "[diagnosis]") {
   const std::string instead =
       "; start the runtime client with node directly, e.g. node node_modules/.bin/aws-lambda-ric HANDLER\n";
   const std::string note =

@@ -10,8 +10,8 @@
 //             flags wherever they stand (and those a newer release would
 //             know, listed in $STANDIN_EMULATOR_KNOWS, comma-separated), runs
 //             the rest as the runtime with AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001
-//             (or --runtime-api-address) and the function's variables
-//             (emulator_env.hpp) set and, when two or more words
+//             (or --runtime-api-address) and, where unset or empty, the
+//             function's variables (emulator_env.hpp) set and, when two or more words
 //             remain, _HANDLER set by its rule: AWS_LAMBDA_FUNCTION_HANDLER,
 //             else the container's _HANDLER, else the last word. Where the
 //             real one would serve invocations, it runs the runtime once and
@@ -159,7 +159,8 @@ int emulate(int argc, char** argv) {
   std::vector<std::string> env;
   for (char** entry = environ; *entry != nullptr; ++entry) env.emplace_back(*entry);
   set_env(env, "AWS_LAMBDA_RUNTIME_API", runtime_api);
-  for (const auto& [name, value] : emulator_env::function_variables) set_env(env, name, value);
+  for (const auto& [name, value] : emulator_env::function_variables)
+    if (env_value(env, name).empty()) set_env(env, name, value);
   if (command.size() >= 2) {
     std::string handler = env_value(env, "AWS_LAMBDA_FUNCTION_HANDLER");
     if (handler.empty()) handler = env_value(env, "_HANDLER");
