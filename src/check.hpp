@@ -14,6 +14,7 @@
 #include "names.hpp"
 #include "output.hpp"
 #include "plan.hpp"
+#include "walk.hpp"
 
 namespace {
 
@@ -47,18 +48,16 @@ bool runs_npm(const char* name, const char* path) {
   Output discard(-1);
   if (int code = explain(discard, shell_path, Judge::lambda, 0)) {
     Output err(STDERR_FILENO);
-    err << program_name << ": ";
-    err.quoted(path) << ": npm starts the program it runs with " << shell_path << " -c, and " << shell_path << ": ";
+    err.about(path) << "npm starts the program it runs with " << shell_path << " -c, and " << shell_path << ": ";
     explain(err, shell_path, Judge::lambda, 0);
     err << npm_instead << "\n";
     return code;
   }
   Output out(STDOUT_FILENO);
-  out << program_name << ": ";
-  out.quoted(path) << ": note: npm stays resident as the runtime's parent and starts it with " << shell_path
-                   << " -c: an npm process (about 76 MB) and a shell under the runtime, and about half a second of "
-                      "every cold start"
-                   << npm_instead << "\n";
+  out.about(path) << "note: npm stays resident as the runtime's parent and starts it with " << shell_path
+                  << " -c: an npm process (about 76 MB) and a shell under the runtime, and about half a second of "
+                     "every cold start"
+                  << npm_instead << "\n";
   return 0;
 }
 
@@ -74,8 +73,7 @@ int check_file(const char* name, Role role, const Plan& plan) {
   Head head = read_head(where.path, buffer, bytes) ? inspect(bytes) : Head{};
   {
     Output out(STDOUT_FILENO);
-    out << program_name << ": ";
-    out.quoted(where.path) << ": ok, " << role_name(role) << ", ";
+    out.about(where.path) << "ok, " << role_name(role) << ", ";
     if (head.kind == Head::script) {
       out << "a script for ";
       out.quoted(head.interpreter);
@@ -105,9 +103,8 @@ int check(const Plan& plan) {
   int result = 0;
   if (emulator.path == nullptr) {
     Output out(STDOUT_FILENO);
-    out << program_name << ": ";
-    out.quoted(candidates[0]) << ": no emulator in the image, which an image for the cloud may leave out; a local "
-                                 "run can mount it (docker run -v ~/.aws-lambda-rie:/aws-lambda -p 9000:8080 IMAGE)\n";
+    out.about(candidates[0]) << "no emulator in the image, which an image for the cloud may leave out; a local "
+                                "run can mount it (docker run -v ~/.aws-lambda-rie:/aws-lambda -p 9000:8080 IMAGE)\n";
   } else {
     result = check_file(emulator.path, Role::emulator, plan);
   }
@@ -116,7 +113,9 @@ int check(const Plan& plan) {
     int code = check_file(program, program == plan.lead ? plan.lead_role : Role::program, plan);
     if (result == 0) result = code;
   }
-  return result;
+  Telling telling{20, false};
+  int code = judge_code(plan.task_root, telling);
+  return result != 0 ? result : code;
 }
 
 }  // namespace

@@ -248,6 +248,7 @@ Decision decide(int argc, char* const argv[], char* const envp[]) {
 
   if (!plan.cloud) {
     plan.emulator = value_of(emulator_setting);
+    plan.task_root = non_empty(variables.task_root) ? variables.task_root : task_root_value;
     if (const char* flags = value_of(emulator_flags_setting)) plan.emulator_flags = flags;
     string_view culprit;
     if (const char* reason = check_emulator_flags(plan.emulator_flags, plan.emulator_flag_count, culprit))

@@ -186,8 +186,7 @@ bool file_may_say_why(int error) {
 // kernel's reason, and the hints for its role.
 int cannot_run(const Location& where, Role role, const Plan& plan, bool for_emulator, Judge judge = Judge::here) {
   Output err(STDERR_FILENO);
-  err << program_name << ": ";
-  err.quoted(where.path) << ": ";
+  err.about(where.path);
   int code = exit_code_for(where.error);
   const char* kernel_hint = nullptr;
   if (where.searched_in_vain) {
@@ -208,8 +207,7 @@ int cannot_run(const Location& where, Role role, const Plan& plan, bool for_emul
 
 int emulator_not_found(const EmulatorCandidates& candidates) {
   Output err(STDERR_FILENO);
-  err << program_name << ": ";
-  err.quoted(candidates[0]) << ": not found, and neither is ";
+  err.about(candidates[0]) << "not found, and neither is ";
   for (size_t i = 1; i < emulator_candidate_count; ++i) {
     err.quoted(candidates[i]);
     err << (i + 2 < emulator_candidate_count ? ", " : i + 1 < emulator_candidate_count ? " or " : "; ");

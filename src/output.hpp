@@ -29,6 +29,20 @@ class Output {
     return *this;
   }
 
+  // C strings (every literal) are written up to their NUL: measuring each
+  // where it is written would cost a call at every one of them.
+  [[gnu::noinline]] Output& operator<<(const char* text) {
+    while (*text != '\0') put(*text++);
+    return *this;
+  }
+
+  // How every line about a file or an argument begins: "lambda-entrypoint:
+  // [KIND]SUBJECT: ", the subject quoted.
+  [[gnu::noinline]] Output& about(string_view subject, const char* kind = "") {
+    *this << program_name << ": " << kind;
+    return quoted(subject) << ": ";
+  }
+
   // Quoted for a POSIX shell (bash's $'...' where a control byte needs it),
   // so the line can be pasted into a shell and means the same bytes.
   [[gnu::noinline]] Output& quoted(string_view word) {
@@ -67,7 +81,7 @@ class Output {
     return *this;
   }
 
-  void flush() {
+  [[gnu::noinline]] void flush() {
     for (size_t done = 0; done < used_;) {
       ssize_t written = write(fd_, buffer_ + done, used_ - done);
       if (written < 0 && errno == EINTR) continue;
@@ -123,8 +137,9 @@ void print_help() {
     if (setting.default_value != nullptr) out << "\n      (default: " << setting.default_value << ")";
     out << "\n";
   }
-  out << "  --check\n      run nothing: check every file a run would execute, in either mode, as\n"
-         "      Lambda's non-root user would meet it; exit 0 when a cold start would work\n"
+  out << "  --check\n      run nothing: check every file a run would execute, in either mode, and\n"
+         "      walk the function's code (the task root, /opt, the working directory), as\n"
+         "      Lambda's non-root user would meet them; exit 0 when a cold start would work\n"
          "  -h, --help\n      print this help\n"
          "  --version\n      print the version and the CPU; only as the sole argument\n\n"
          "Exit status: the program's own once it runs; 142 for a wrong call; 127 when what must run\n"

@@ -32,8 +32,9 @@ struct Plan {
   bool debug = false;
   const char* search_path = default_search_path;  // where names without a slash are looked up
   bool search_path_is_default = true;
-  const char* emulator = nullptr;  // set when running locally
-  string_view emulator_flags;      // checked: only the emulator's own flags, blank-separated
+  const char* emulator = nullptr;   // set when running locally
+  const char* task_root = nullptr;  // the function's code, set when running locally or checking
+  string_view emulator_flags;       // checked: only the emulator's own flags, blank-separated
   size_t emulator_flag_count = 0;
   const char* lead = nullptr;
   Role lead_role = Role::program;

@@ -37,6 +37,15 @@ string_view base_name(string_view path) {
   return path;
 }
 
+// Whether path is top or a path inside it ("/var/task/x" is, "/var/taskx" is
+// not); a trailing '/' on either does not count.
+bool is_within(string_view path, string_view top) {
+  while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  while (top.size() > 1 && top.back() == '/') top.remove_suffix(1);
+  if (!starts_with(path, top)) return false;
+  return path.size() == top.size() || path[top.size()] == '/' || top == "/";
+}
+
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n'; }
 
 // Takes the next blank-separated word off the front of text; false when none is left.

@@ -67,6 +67,17 @@ void enter(const Sandbox& sandbox) {
   if (setgroups(0, nullptr) != 0 || setgid(sandbox.gid) != 0 || setuid(sandbox.uid) != 0) die("drop to uid");
 }
 
+// lambda-entrypoint walks the function's code (the task root, /opt and the
+// working directory) under --check and, as root, before a local start. Run on
+// the host, it would walk the host's /opt and the test runner's directory:
+// here /opt is an empty file system of the process's own, and the working
+// directory is / (which the walk passes over) unless the test chose one.
+void keep_host_code_out() {
+  if (unshare(CLONE_NEWNS) != 0) die("unshare (the tests need root)");
+  if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) die("mount --make-rprivate /");
+  if (mount("tmpfs", "/opt", "tmpfs", 0, "mode=0755") != 0) die("mount tmpfs on /opt");
+}
+
 void drain(int out_fd, int err_fd, Outcome& outcome) {
   pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
   std::string* sinks[2] = {&outcome.out, &outcome.err};
@@ -129,7 +140,8 @@ Outcome launch(const Launch& launch) {
     sigprocmask(SIG_SETMASK, &none, nullptr);
     for (int number = 1; number < NSIG; ++number) signal(number, SIG_DFL);
     if (launch.sandbox != nullptr) enter(*launch.sandbox);
-    if (!launch.cwd.empty() && chdir(launch.cwd.c_str()) != 0) die("chdir");
+    else keep_host_code_out();
+    if (chdir(launch.cwd.empty() ? "/" : launch.cwd.c_str()) != 0) die("chdir");
     if (launch.before_exec) launch.before_exec();
     execve(program.c_str(), argv.data(), envp.data());
     die(program.c_str());

@@ -93,10 +93,13 @@ class Generator {
       names.push_back(name);
       result.push_back(name + "=" + text(one_in(40) ? 60000 : 40));
     }
-    // The variables the parity rule fills in: absent, empty or set.
-    for (const char* name : {"_HANDLER", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR"}) {
+    // The variables the parity rule fills in: absent, empty or set. A local
+    // run as root walks LAMBDA_TASK_ROOT: its value lies under a directory
+    // that does not exist, so that a random "/" or "." cannot make a case
+    // walk this machine's whole file system.
+    for (std::string name : {"_HANDLER", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR"}) {
       if (one_in(3)) continue;
-      std::string value = one_in(2) ? "" : text(20);
+      std::string value = one_in(2) ? "" : (name == "LAMBDA_TASK_ROOT" ? "/nonexistent/" : "") + text(20);
       result.insert(result.begin() + static_cast<long>(below(result.size() + 1)), std::string(name) + "=" + value);
     }
     return result;

@@ -251,7 +251,10 @@ TEST_CASE("scratch: --check as PID 1 judges a root-only bootstrap for Lambda's u
   Outcome outcome = image.run(all_settings[0], {"/lambda-entrypoint.sh", "--check", "app.handler"}, {});
   CHECK(outcome.status == 126);
   CHECK(outcome.out == "lambda-entrypoint: /usr/local/bin/aws-lambda-rie: ok, the emulator, a static " +
-                           harness::entrypoint_arch() + " program\n");
+                           harness::entrypoint_arch() +
+                           " program\n"
+                           "lambda-entrypoint: /var/task: ok, the function's code, readable by other users (files: 0, "
+                           "directories: 1)\n");
   CHECK(outcome.err ==
         "lambda-entrypoint: /var/runtime/bootstrap: no execute permission for other users (mode 0700); "
         "Lambda runs the function as a user who is neither its owner nor in its group: chmod o+rx; it "

@@ -1,0 +1,172 @@
+// The walk of the function's code, as Lambda's user meets it: every file and
+// directory under a tree, judged by readable.hpp, without following links out
+// of it or entering another file system; faults told a line each, up to a
+// limit, then their count and the fix. System calls: openat(), fstatat(),
+// getdents64(), close() and getcwd(); memory grows with the depth (a 2 KB
+// buffer and a descriptor per level), not with the size.
+#pragma once
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cstddef>
+#include <cstring>
+#include <string_view>
+
+#include "diagnose.hpp"
+#include "errors.hpp"
+#include "names.hpp"
+#include "output.hpp"
+#include "readable.hpp"
+
+namespace {
+
+// One tree's walk. Static, for its path's size: judge_code() resets it.
+struct Tree {
+  char path[PATH_MAX];  // of the entry being visited
+  size_t length;
+  dev_t device;  // of the tree's top: another file system is not entered
+  unsigned long files, directories, faults;
+};
+
+// How faults are told: at most limit lines in all (each a warning, locally),
+// then how many more there were.
+struct Telling {
+  unsigned long limit;
+  bool warning;
+  unsigned long told = 0, untold = 0;
+};
+
+void tell(Telling& telling, const char* path, const char* fault, mode_t mode) {
+  if (telling.told == telling.limit) return void(++telling.untold);
+  ++telling.told;
+  Output err(STDERR_FILENO);
+  err.about(path, telling.warning ? "warning: " : "") << fault;
+  mode_of(err, mode) << "\n";
+}
+
+// A directory this process cannot open or name, which the walk cannot vouch for.
+void cannot_walk(Tree& tree, int error) {
+  ++tree.faults;
+  Output err(STDERR_FILENO);
+  err.about(tree.path) << "cannot be walked here: " << error_text(error) << "\n";
+}
+
+void walk_directory(Tree& tree, Telling& telling, int fd);
+
+// The entry named by tree.path, which is name in the directory parent.
+void visit(Tree& tree, Telling& telling, int parent, const char* name) {
+  struct stat status;
+  if (fstatat(parent, name, &status, AT_SYMLINK_NOFOLLOW) != 0) return;  // gone since it was listed
+  bool link = S_ISLNK(status.st_mode);
+  if (link && fstatat(parent, name, &status, 0) != 0) return;  // a dangling link names nothing to read
+  const char* fault = unreadable_because(status.st_mode, link);
+  if (fault != nullptr) {
+    ++tree.faults;
+    tell(telling, tree.path, fault, status.st_mode);
+  }
+  if (link) return;
+  tree.files += S_ISREG(status.st_mode);
+  if (!S_ISDIR(status.st_mode) || status.st_dev != tree.device) return;
+  ++tree.directories;
+  int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  // One that others cannot open has been told already (so, as another
+  // user, it cannot be opened here either).
+  if (fd < 0) return fault != nullptr ? void() : cannot_walk(tree, errno);
+  walk_directory(tree, telling, fd);
+}
+
+// Lists a directory with getdents64() into a buffer on the stack: opendir()
+// and closedir() would bring musl's general allocator (closedir frees), and
+// with it some 12 KB (measured: 42,416 bytes on x86_64).
+void walk_directory(Tree& tree, Telling& telling, int fd) {
+  alignas(dirent) char buffer[2048];
+  size_t length = tree.length;
+  // getdents64: musl's name for getdents, and glibc's (the sanitized test build).
+  for (ssize_t got; (got = getdents64(fd, reinterpret_cast<dirent*>(buffer), sizeof buffer)) > 0;) {
+    for (ssize_t at = 0; at < got; at += reinterpret_cast<dirent*>(buffer + at)->d_reclen) {
+      const char* name = reinterpret_cast<dirent*>(buffer + at)->d_name;
+      if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))) continue;
+      size_t size = std::strlen(name);
+      tree.path[length] = '\0';
+      if (length + 1 + size >= sizeof tree.path) {
+        cannot_walk(tree, ENAMETOOLONG);
+        continue;
+      }
+      tree.path[length] = '/';
+      std::memcpy(tree.path + length + 1, name, size + 1);
+      tree.length = length + 1 + size;
+      visit(tree, telling, fd, name);
+    }
+  }
+  tree.length = length;
+  tree.path[length] = '\0';
+  close(fd);
+}
+
+// Walks the tree at path, where it exists; false when it does not.
+bool walk(Tree& tree, Telling& telling, string_view path) {
+  struct stat status;
+  while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);  // "/var/task/" is /var/task
+  if (path.size() >= sizeof tree.path) return false;
+  std::memcpy(tree.path, path.data(), path.size());
+  tree.path[path.size()] = '\0';
+  tree.length = path.size();
+  if (stat(tree.path, &status) != 0) return false;
+  tree.device = status.st_dev;
+  visit(tree, telling, AT_FDCWD, tree.path);
+  return true;
+}
+
+// Every tree of the function's code, walked: the task root, /opt (where
+// layers' content goes in an image), and the working directory when it is
+// neither of these nor inside them, nor /. Faults are told as telling says,
+// then their count, then per tree the fix or, for a sound tree, its counts.
+// 126 when there is a fault.
+int judge_code(const char* task_root, Telling& telling) {
+  static char working_directory[PATH_MAX];
+  string_view tops[3] = {task_root, "/opt"};
+  if (getcwd(working_directory, sizeof working_directory) != nullptr && string_view(working_directory) != "/" &&
+      !is_within(working_directory, tops[0]) && !is_within(working_directory, tops[1]))
+    tops[2] = working_directory;
+  static Tree tree;  // no initializer: static storage is zeroed, and needs no guard
+  struct Walked {
+    string_view top;
+    unsigned long files, directories, faults;
+  } walked[3] = {};
+  size_t count = 0;
+  for (string_view top : tops) {
+    tree.files = tree.directories = tree.faults = 0;
+    if (top.empty() || !walk(tree, telling, top)) continue;
+    walked[count++] = {top, tree.files, tree.directories, tree.faults};
+  }
+  const char* prefix = telling.warning ? "warning: " : "";
+  if (telling.untold != 0) {
+    Output err(STDERR_FILENO);
+    err << program_name << ": " << prefix << "and ";
+    err.number(telling.untold) << " more";
+    err << (telling.warning ? "\n" : " that other users cannot read\n");
+  }
+  int result = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const Walked& top = walked[i];
+    if (top.faults == 0) {
+      if (telling.warning) continue;  // a run's output is the runtime's
+      Output out(STDOUT_FILENO);
+      out.about(top.top) << "ok, the function's code, readable by other users (files: ";
+      out.number(top.files) << ", directories: ";
+      out.number(top.directories) << ")\n";
+      continue;
+    }
+    result = exit_cannot_run;
+    Output err(STDERR_FILENO);
+    err.about(top.top, prefix) << other_user_hint + 2 << ": RUN chmod -R o+rX ";
+    err.quoted(top.top) << " as the last line that writes there, or COPY it with --chmod=755";
+    err << (telling.warning ? "; it works here only because this runs as root\n" : "\n");
+  }
+  return result;
+}
+
+}  // namespace
