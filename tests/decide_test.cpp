@@ -4,6 +4,7 @@
 #include "../src/command.hpp"
 #include "../src/errors.hpp"
 #include "../src/inspect.hpp"
+#include "../src/readable.hpp"
 
 #include <algorithm>
 #include <catch2/catch_test_macros.hpp>
@@ -228,4 +229,50 @@ TEST_CASE("the errors the program can print have musl's own words, and any other
   CHECK(std::string(error_text(ENOSYS)) == "No error information");
   CHECK(std::string(error_text(9999)) == "No error information");
   CHECK(std::string(error_text(-1)) == "No error information");
+}
+
+TEST_CASE("an entry of the function's code is judged by the bits for others alone, by its type", "[readable]") {
+  struct ReadableCase {
+    const char* behaviour;
+    mode_t mode;
+    bool through_link;
+    const char* fault;  // nullptr: nothing lacks
+  };
+  const ReadableCase cases[] = {
+      {"a file others can read", S_IFREG | 0644, false, nullptr},
+      {"a file only others can read", S_IFREG | 0004, false, nullptr},
+      {"a file only its owner can read", S_IFREG | 0600, false, "other users cannot read it"},
+      {"a file its group can read, others not", S_IFREG | 0640, false, "other users cannot read it"},
+      {"a file others can run but not read", S_IFREG | 0711, false, "other users cannot read it"},
+      {"a directory others can list and search", S_IFDIR | 0755, false, nullptr},
+      {"a directory only others can list and search", S_IFDIR | 0005, false, nullptr},
+      {"a directory only its owner can enter", S_IFDIR | 0700, false,
+       "a directory other users can neither list nor search"},
+      {"a directory others can search but not list", S_IFDIR | 0711, false, "a directory other users cannot list"},
+      {"a directory others can list but not search", S_IFDIR | 0744, false, "a directory other users cannot search"},
+      {"a link to a file others cannot read", S_IFREG | 0600, true, "a link to a file other users cannot read"},
+      {"a link to a file others can read", S_IFREG | 0644, true, nullptr},
+      {"a link to a directory, which is not followed", S_IFDIR | 0700, true, nullptr},
+      {"a FIFO is not code", S_IFIFO | 0600, false, nullptr},
+      {"a socket is not code", S_IFSOCK | 0600, false, nullptr},
+      {"a device is not code", S_IFCHR | 0600, false, nullptr},
+  };
+  for (const ReadableCase& c : cases) {
+    INFO(c.behaviour);
+    const char* fault = unreadable_because(c.mode, c.through_link);
+    CHECK(std::string(fault != nullptr ? fault : "nothing") == std::string(c.fault != nullptr ? c.fault : "nothing"));
+  }
+}
+
+TEST_CASE("a path is within a tree when it is the tree or below it, trailing slashes aside", "[readable]") {
+  CHECK(is_within("/var/task", "/var/task"));
+  CHECK(is_within("/var/task/app", "/var/task"));
+  CHECK(is_within("/var/task/app/", "/var/task/"));
+  CHECK(is_within("/var/task", "/var/task/"));
+  CHECK(is_within("/opt/layer", "/opt"));
+  CHECK(is_within("/anything", "/"));
+  CHECK_FALSE(is_within("/var/taskforce", "/var/task"));
+  CHECK_FALSE(is_within("/var", "/var/task"));
+  CHECK_FALSE(is_within("/srv/app", "/var/task"));
+  CHECK_FALSE(is_within("/optional", "/opt"));
 }

@@ -286,3 +286,26 @@ TEST_CASE("scratch: --check fails npx in an image without /bin/sh, which npm nee
     }
   }
 }
+
+TEST_CASE("scratch: locally, code only root can read gets a warning as root, and none as uid 993", "[scratch]") {
+  for (const Setting& setting : all_settings) {
+    DYNAMIC_SECTION(setting.name) {
+      Image image;
+      harness::write_file(image.root / "var/task/app.py", "code\n", 0600);
+      Outcome outcome = image.run(setting, {"/lambda-entrypoint", "/usr/local/bin/handler", "app.handler"},
+                                  {"STANDIN_RECORD_DIR=/out"});
+      CHECK(outcome.status == 0);
+      image.only("emulator");  // it started, whatever the warning said
+      if (setting.uid == 0) {
+        CHECK(outcome.err ==
+              "lambda-entrypoint: warning: /var/task/app.py: other users cannot read it (mode 0600)\n"
+              "lambda-entrypoint: warning: /var/task: Lambda runs the function as a user who is neither its owner nor "
+              "in its group: RUN chmod -R o+rX /var/task as the last line that writes there, or COPY it with "
+              "--chmod=755; it works here only because this runs as root\n");
+      } else {
+        // As another user the runtime meets the error itself, and says so.
+        CHECK(outcome.err.empty());
+      }
+    }
+  }
+}
