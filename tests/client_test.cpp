@@ -197,3 +197,13 @@ TEST_CASE(
     check_stopped_without(invoke(api, plus(in_the_cloud(api), {"-e", "LAMBDA_ENTRYPOINT_NO_PARITY=1"})), "_HANDLER");
   }
 }
+
+TEST_CASE("the Node example's code passes --check's walk as npm left it", "[client]") {
+  Outcome checked = docker({"run", "--rm", "--entrypoint", "/lambda-entrypoint", node_example(), "--check", "node",
+                            "/var/task/node_modules/.bin/aws-lambda-ric", "index.handler"});
+  INFO(checked.err);
+  CHECK(checked.status == 0);
+  CHECK_THAT(checked.out,
+             Catch::Matchers::ContainsSubstring(
+                 "lambda-entrypoint: /var/task: ok, the function's code, readable by other users (files: "));
+}

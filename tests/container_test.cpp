@@ -455,3 +455,40 @@ TEST_CASE("a --check RUN line fails the build of a shell-less image that starts 
   CHECK_THAT(with_shell.err, Catch::Matchers::ContainsSubstring("lambda-entrypoint: /usr/local/bin/npx: note: npm "
                                                                 "stays resident as the runtime's parent"));
 }
+
+TEST_CASE("a --check RUN line fails the build of an image whose handler file only root can read, and passes it 0644",
+          "[container]") {
+  const std::string program = "COPY --from=amd64-binary /lambda-entrypoint /var/task/bootstrap\n";
+  const std::vector<std::pair<std::string, std::string>> files = {{"app.py", "def handler(event, context): pass\n"}};
+  Outcome root_only =
+      build_checked("code-0600", program + "COPY --chmod=0600 app.py /var/task/app.py\n", "amd64", files);
+  INFO(root_only.err);
+  CHECK(root_only.status != 0);
+  CHECK_THAT(root_only.err,
+             Catch::Matchers::ContainsSubstring("lambda-entrypoint: /var/task/app.py: other users cannot read it "
+                                                "(mode 0600)"));
+  CHECK_THAT(root_only.err, Catch::Matchers::ContainsSubstring("RUN chmod -R o+rX /var/task as the last line"));
+  Outcome readable =
+      build_checked("code-0644", program + "COPY --chmod=0644 app.py /var/task/app.py\n", "amd64", files);
+  INFO(readable.err);
+  CHECK(readable.status == 0);
+  CHECK_THAT(readable.err, Catch::Matchers::ContainsSubstring(
+                               "lambda-entrypoint: /var/task: ok, the function's code, readable by other users (files: "
+                               "2, directories: 1)"));
+}
+
+TEST_CASE("locally, code only root can read gets a warning in the logs of a root run, and none as --user 993:990",
+          "[container]") {
+  Image image("code-warning", "COPY --chmod=0600 handler /var/task/app.py\n" + standard_tail);
+  const std::string warning = "lambda-entrypoint: warning: /var/task/app.py: other users cannot read it (mode 0600)";
+  Records as_root;
+  Outcome root = run_image(image, as_root, false);
+  CHECK(root.status == 0);
+  CHECK_THAT(root.err, Catch::Matchers::ContainsSubstring(warning));
+  as_root.only("handler");  // the function started all the same
+  Records as_user;
+  Outcome user = run_image(image, as_user, false, {"--user", "993:990"});
+  CHECK(user.status == 0);
+  CHECK(user.err.find("warning") == std::string::npos);
+  as_user.only("handler");
+}
