@@ -51,7 +51,7 @@ const char* error_hint(int error) {
   }
 }
 
-constexpr int max_interpreter_depth = 4;  // how deep Linux follows '#!' lines
+constexpr int max_interpreter_depth = 5;  // Linux runs a chain of five '#!' scripts, and refuses a sixth
 
 // A path from a file's bytes as a C string; false when it does not fit.
 bool c_path(string_view path, char (&out)[PATH_MAX]) {

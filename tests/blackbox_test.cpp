@@ -288,7 +288,7 @@ TEST_CASE("an emulator that cannot run exits 126", "[blackbox]") {
                                "Interface Emulator (LAMBDA_ENTRYPOINT_EMULATOR)\n"));
 }
 
-TEST_CASE("found but not runnable exits 126 with the reason and a hint", "[blackbox]") {
+TEST_CASE("found but not runnable exits 126 naming the reason, and for E2BIG the kernel's limit", "[blackbox]") {
   Scene scene;
   harness::TempDir files;
   SECTION("no execute permission") {

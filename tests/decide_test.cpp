@@ -276,3 +276,75 @@ TEST_CASE("a path is within a tree when it is the tree or below it, trailing sla
   CHECK_FALSE(is_within("/srv/app", "/var/task"));
   CHECK_FALSE(is_within("/optional", "/opt"));
 }
+
+TEST_CASE("every long option is taken by each unambiguous prefix and refused by an ambiguous one", "[decide]") {
+  const Strings options = {"aws-form", "bootstrap", "emulator", "emulator-flags", "no-parity",
+                           "debug",    "help",      "version",  "check"};
+  for (const std::string& option : options) {
+    for (size_t length = 1; length <= option.size(); ++length) {
+      const std::string prefix = option.substr(0, length);
+      // What the prefix must name, worked out here from the list alone: the
+      // option it spells, else the only one it begins, else none.
+      Strings begun;
+      for (const std::string& other : options)
+        if (other.compare(0, prefix.size(), prefix) == 0) begun.push_back(other);
+      bool exact = std::find(options.begin(), options.end(), prefix) != options.end();
+      const std::string named = exact ? prefix : begun.size() == 1 ? begun.front() : "";
+      DYNAMIC_SECTION("--" << prefix << " (" << (named.empty() ? "ambiguous" : named) << ")") {
+        const std::string given = "--" + prefix;
+        if (named.empty()) {
+          Input input({"le", given + "=x", "prog"}, {cloud});
+          Decision decision = input.decide();
+          REQUIRE(decision.action == Action::complain);
+          CHECK(std::string(decision.complaint.reason) == "unknown option");
+          CHECK(std::string(decision.complaint.subject) == given + "=x");
+          continue;
+        }
+        // Each option shows it was taken in what it changes.
+        if (named == "aws-form") {
+          Input input({"le", given, "h"}, {cloud});
+          Decision d = input.decide();
+          REQUIRE(d.action == Action::run);
+          CHECK(argv_of(d.plan) == Strings{runtime_bootstrap});
+        } else if (named == "bootstrap") {
+          Input input({"le", "--aws-form", given + "=/boot", "h"}, {cloud});
+          Decision d = input.decide();
+          REQUIRE(d.action == Action::run);
+          CHECK(argv_of(d.plan) == Strings{"/boot"});
+        } else if (named == "emulator") {
+          Input input({"le", given, "/rie", "prog"}, {});
+          Decision d = input.decide();
+          REQUIRE(d.action == Action::run);
+          CHECK(argv_of(d.plan) == Strings{"/rie", "prog"});
+        } else if (named == "emulator-flags") {
+          Input input({"le", given + "=--log-level=debug", "prog"}, {});
+          Decision d = input.decide();
+          REQUIRE(d.action == Action::run);
+          CHECK(argv_of(d.plan) == Strings{rie, "--log-level=debug", "prog"});
+        } else if (named == "no-parity") {
+          Input input({"le", given, "prog", "app.handler"}, {cloud});
+          Decision d = input.decide();
+          REQUIRE(d.action == Action::run);
+          CHECK(d.plan.assignment_count == 0);
+        } else if (named == "debug") {
+          Input input({"le", given, "prog"}, {cloud});
+          Decision d = input.decide();
+          REQUIRE(d.action == Action::run);
+          CHECK(d.plan.debug);
+        } else if (named == "help") {
+          Input input({"le", given, "prog"}, {cloud});
+          CHECK(input.decide().action == Action::help);
+        } else if (named == "check") {
+          Input input({"le", given, "prog"}, {cloud});
+          CHECK(input.decide().action == Action::check);
+        } else {
+          // --version, shortened or not, is refused where it is not the sole argument.
+          Input input({"le", given, "prog"}, {cloud});
+          Decision d = input.decide();
+          REQUIRE(d.action == Action::complain);
+          CHECK(std::string(d.complaint.subject) == "--version");
+        }
+      }
+    }
+  }
+}

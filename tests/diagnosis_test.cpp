@@ -111,6 +111,12 @@ const std::vector<Diagnosed>& diagnosed() {
          return "an " + other_cpu() + " program; this is an " + harness::entrypoint_arch() + " machine";
        },
        [] { return other_cpu() == "x86_64" || binfmt_runs_aarch64(); }, true},
+      {"a program for a CPU no emulator here runs (ELF machine 75, VAX)",
+       [](Files& f) { return f.add("vax", elf_bytes::file(75)); }, 126,
+       [](const std::string&) {
+         return "a program for another CPU (ELF machine 75); this is an " + harness::entrypoint_arch() + " machine";
+       },
+       [] { return false; }, true},
       {"a script without '#!'", [](Files& f) { return f.add("no-shebang", "echo hi\n"); }, 126,
        [](const std::string&) { return std::string("neither a program (ELF) nor a script starting with '#!'"); }},
   };
@@ -149,7 +155,7 @@ TEST_CASE("locally, the same causes are found before the emulator starts", "[dia
   }
 }
 
-TEST_CASE("under --check, the same causes are named without running anything", "[diagnosis]") {
+TEST_CASE("under --check, the same causes are named, with --check's own lines and nothing run", "[diagnosis]") {
   for (const Diagnosed& d : diagnosed()) {
     DYNAMIC_SECTION(d.cause) {
       Files files;
@@ -158,6 +164,11 @@ TEST_CASE("under --check, the same causes are named without running anything", "
       Outcome outcome = harness::run_entrypoint({"--check", path, "app.handler"}, files.env({cloud}));
       CHECK(outcome.status == d.status);
       CHECK(outcome.err == message(path, d.reason(path)) + "\n");
+      // What only --check prints, which no run does: the emulator judged, in
+      // the cloud too, and the code walked.
+      CHECK(outcome.out ==
+            message(files.emulator, "ok, the emulator, a static " + harness::entrypoint_arch() + " program\n") +
+                code_ok);
     }
   }
 }
@@ -195,6 +206,8 @@ TEST_CASE("a sound image passes --check: one ok line per file a run would execut
     CHECK(wrapped.status == 0);
     CHECK_THAT(wrapped.out,
                Catch::Matchers::ContainsSubstring(message(script, "ok, AWS_LAMBDA_EXEC_WRAPPER, a script for ")));
+    CHECK_THAT(wrapped.out, Catch::Matchers::ContainsSubstring(
+                                message(bootstrap, "ok, the program, a static " + cpu + " program\n")));
   }
   SECTION("an image without the emulator passes, with a note on how a local run gets it") {
     unlink(files.emulator.c_str());
@@ -312,5 +325,36 @@ TEST_CASE(
     CHECK(outcome.status == 0);
     CHECK(outcome.err.empty());
     CHECK(outcome.out.find("note:") == std::string::npos);
+  }
+}
+
+TEST_CASE("a chain of five '#!' scripts passes, as Linux runs it; a sixth is named as nesting too deep",
+          "[diagnosis]") {
+  Files files;
+  std::string program = files.dir / "program";
+  harness::copy_file(harness::entrypoint(), program, 0755);
+  harness::copy_file(harness::entrypoint(), files.emulator, 0755);
+  std::string previous = program;
+  Strings scripts;
+  for (int i = 1; i <= 6; ++i) {
+    previous = files.add("script" + std::to_string(i), "#!" + previous + "\n");
+    scripts.push_back(previous);
+  }
+  SECTION("five scripts deep: --check passes, with a line for each") {
+    Outcome outcome = harness::run_entrypoint({"--check", scripts[4]}, files.env());
+    CHECK(outcome.status == 0);
+    CHECK(outcome.err.empty());
+    CHECK_THAT(outcome.out, Catch::Matchers::ContainsSubstring(message(program, "ok, a '#!' interpreter, a static ")));
+  }
+  SECTION("six scripts deep: named under --check and after the kernel refuses it in the cloud") {
+    std::string reason;
+    for (int i = 5; i >= 1; --i) reason += "its '#!' interpreter " + scripts[static_cast<size_t>(i - 1)] + ": ";
+    reason += "its '#!' interpreters nest deeper than Linux follows\n";
+    Outcome checked = harness::run_entrypoint({"--check", scripts[5]}, files.env());
+    CHECK(checked.status == 126);
+    CHECK(checked.err == message(scripts[5], reason));
+    Outcome run = harness::run_entrypoint({scripts[5]}, files.env({cloud}));
+    CHECK(run.status == 126);
+    CHECK(run.err == message(scripts[5], reason));
   }
 }
