@@ -358,3 +358,37 @@ TEST_CASE("a chain of five '#!' scripts passes, as Linux runs it; a sixth is nam
     CHECK(run.err == message(scripts[5], reason));
   }
 }
+
+TEST_CASE("under --check with AWS_LAMBDA_EXEC_WRAPPER set, the program is judged too: missing, unrunnable or sound",
+          "[diagnosis]") {
+  Files files;
+  harness::copy_file(harness::entrypoint(), files.emulator, 0755);
+  std::string wrapper = files.dir / "wrapper";
+  harness::copy_file(harness::entrypoint(), wrapper, 0755);
+  const std::string cpu = harness::entrypoint_arch();
+  const std::string wrapper_ok = message(wrapper, "ok, AWS_LAMBDA_EXEC_WRAPPER, a static " + cpu + " program\n");
+  Strings env = files.env({"AWS_LAMBDA_EXEC_WRAPPER=" + wrapper});
+  SECTION("a missing program: 127") {
+    std::string missing = files.dir / "missing";
+    Outcome outcome = harness::run_entrypoint({"--check", missing, "app.handler"}, env);
+    CHECK(outcome.status == 127);
+    CHECK(outcome.err == message(missing, "No such file or directory\n"));
+    CHECK_THAT(outcome.out, Catch::Matchers::ContainsSubstring(wrapper_ok));
+  }
+  SECTION("a program other users cannot run: 126") {
+    std::string closed = files.dir / "closed";
+    harness::copy_file(harness::entrypoint(), closed, 0700);
+    Outcome outcome = harness::run_entrypoint({"--check", closed, "app.handler"}, env);
+    CHECK(outcome.status == 126);
+    CHECK_THAT(outcome.err,
+               Catch::Matchers::StartsWith(message(closed, "no execute permission for other users (mode 0700)")));
+  }
+  SECTION("a sound program: 0, a line for each") {
+    std::string program = files.dir / "program";
+    harness::copy_file(harness::entrypoint(), program, 0755);
+    Outcome outcome = harness::run_entrypoint({"--check", program, "app.handler"}, env);
+    CHECK(outcome.status == 0);
+    CHECK(outcome.out == message(files.emulator, "ok, the emulator, a static " + cpu + " program\n") + wrapper_ok +
+                             message(program, "ok, the program, a static " + cpu + " program\n") + code_ok);
+  }
+}
