@@ -39,20 +39,20 @@ struct Telling {
   unsigned long told = 0, untold = 0;
 };
 
-void tell(Telling& telling, const char* path, const char* fault, mode_t mode) {
+// A fault of the tree, told as a line while the limit allows, else counted.
+void tell(Tree& tree, Telling& telling, const char* fault, mode_t mode, int error = 0) {
+  ++tree.faults;
   if (telling.told == telling.limit) return void(++telling.untold);
   ++telling.told;
   Output err(STDERR_FILENO);
-  err.about(path, telling.warning ? "warning: " : "") << fault;
-  mode_of(err, mode) << "\n";
+  err.about(tree.path, telling.warning ? "warning: " : "") << fault;
+  if (error != 0) err << error_text(error);
+  else mode_of(err, mode);
+  err << "\n";
 }
 
 // A directory this process cannot open or name, which the walk cannot vouch for.
-void cannot_walk(Tree& tree, int error) {
-  ++tree.faults;
-  Output err(STDERR_FILENO);
-  err.about(tree.path) << "cannot be walked here: " << error_text(error) << "\n";
-}
+void cannot_walk(Tree& tree, Telling& telling, int error) { tell(tree, telling, "cannot be walked here: ", 0, error); }
 
 void walk_directory(Tree& tree, Telling& telling, int fd);
 
@@ -63,10 +63,7 @@ void visit(Tree& tree, Telling& telling, int parent, const char* name) {
   bool link = S_ISLNK(status.st_mode);
   if (link && fstatat(parent, name, &status, 0) != 0) return;  // a dangling link names nothing to read
   const char* fault = unreadable_because(status.st_mode, link);
-  if (fault != nullptr) {
-    ++tree.faults;
-    tell(telling, tree.path, fault, status.st_mode);
-  }
+  if (fault != nullptr) tell(tree, telling, fault, status.st_mode);
   if (link) return;
   tree.files += S_ISREG(status.st_mode);
   if (!S_ISDIR(status.st_mode) || status.st_dev != tree.device) return;
@@ -74,7 +71,7 @@ void visit(Tree& tree, Telling& telling, int parent, const char* name) {
   int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   // One that others cannot open has been told already (so, as another
   // user, it cannot be opened here either).
-  if (fd < 0) return fault != nullptr ? void() : cannot_walk(tree, errno);
+  if (fd < 0) return fault != nullptr ? void() : cannot_walk(tree, telling, errno);
   walk_directory(tree, telling, fd);
 }
 
@@ -92,7 +89,7 @@ void walk_directory(Tree& tree, Telling& telling, int fd) {
       size_t size = std::strlen(name);
       tree.path[length] = '\0';
       if (length + 1 + size >= sizeof tree.path) {
-        cannot_walk(tree, ENAMETOOLONG);
+        cannot_walk(tree, telling, ENAMETOOLONG);
         continue;
       }
       tree.path[length] = '/';

@@ -3,6 +3,7 @@
 // runs in every setting: as root on a writable root, and as a non-root uid
 // on a read-only root, as in the Lambda cloud.
 #include <sys/stat.h>
+#include <unistd.h>
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 
@@ -308,4 +309,20 @@ TEST_CASE("scratch: locally, code only root can read gets a warning as root, and
       }
     }
   }
+}
+
+TEST_CASE("scratch: --check as uid 993 names a directory it cannot walk, though other users could", "[scratch]") {
+  // Group 990 may not enter it, others may: the walk cannot vouch for it.
+  Image image;
+  harness::copy_file(harness::entrypoint(), image.root / "usr/local/bin/aws-lambda-rie", 0755);
+  harness::copy_file(harness::entrypoint(), image.root / "var/task/bootstrap", 0755);
+  harness::make_dirs(image.root / "var/task/odd");
+  REQUIRE(chown((image.root / "var/task/odd").c_str(), 0, 990) == 0);
+  REQUIRE(chmod((image.root / "var/task/odd").c_str(), 0705) == 0);
+  Outcome outcome = image.run(all_settings[1], {"/lambda-entrypoint", "--check", "/var/task/bootstrap"}, {});
+  CHECK(outcome.status == 126);
+  CHECK(outcome.err ==
+        "lambda-entrypoint: /var/task/odd: cannot be walked here: Permission denied\n"
+        "lambda-entrypoint: /var/task: Lambda runs the function as a user who is neither its owner nor in its group: "
+        "RUN chmod -R o+rX /var/task as the last line that writes there, or COPY it with --chmod=755\n");
 }
