@@ -75,14 +75,24 @@ void visit(Tree& tree, Telling& telling, int parent, const char* name) {
   walk_directory(tree, telling, fd);
 }
 
+// The kernel's getdents64: musl calls it getdents (its dirent is the 64-bit
+// one, and musl 1.2.4 on declares the *64 names only on request); glibc, which
+// the sanitized test build uses, getdents64.
+ssize_t list_directory(int fd, char* buffer, size_t size) {
+#ifdef __GLIBC__
+  return getdents64(fd, buffer, size);
+#else
+  return getdents(fd, reinterpret_cast<dirent*>(buffer), size);
+#endif
+}
+
 // Lists a directory with getdents64() into a buffer on the stack: opendir()
 // and closedir() would bring musl's general allocator (closedir frees), and
 // with it some 12 KB (measured: 42,416 bytes on x86_64).
 void walk_directory(Tree& tree, Telling& telling, int fd) {
   alignas(dirent) char buffer[2048];
   size_t length = tree.length;
-  // getdents64: musl's name for getdents, and glibc's (the sanitized test build).
-  for (ssize_t got; (got = getdents64(fd, reinterpret_cast<dirent*>(buffer), sizeof buffer)) > 0;) {
+  for (ssize_t got; (got = list_directory(fd, buffer, sizeof buffer)) > 0;) {
     for (ssize_t at = 0; at < got; at += reinterpret_cast<dirent*>(buffer + at)->d_reclen) {
       const char* name = reinterpret_cast<dirent*>(buffer + at)->d_name;
       if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))) continue;
