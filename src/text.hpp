@@ -37,11 +37,17 @@ string_view base_name(string_view path) {
   return path;
 }
 
+// A path without its trailing slashes ("/var/task/" is /var/task), but /.
+string_view without_trailing_slashes(string_view path) {
+  while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  return path;
+}
+
 // Whether path is top or a path inside it ("/var/task/x" is, "/var/taskx" is
 // not); a trailing '/' on either does not count.
 bool is_within(string_view path, string_view top) {
-  while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
-  while (top.size() > 1 && top.back() == '/') top.remove_suffix(1);
+  path = without_trailing_slashes(path);
+  top = without_trailing_slashes(top);
   if (!starts_with(path, top)) return false;
   return path.size() == top.size() || path[top.size()] == '/' || top == "/";
 }

@@ -20,6 +20,7 @@
 #include "names.hpp"
 #include "output.hpp"
 #include "readable.hpp"
+#include "text.hpp"
 
 namespace {
 
@@ -116,7 +117,6 @@ void walk_directory(Tree& tree, Telling& telling, int fd) {
 // Walks the tree at path, where it exists; false when it does not.
 bool walk(Tree& tree, Telling& telling, string_view path) {
   struct stat status;
-  while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);  // "/var/task/" is /var/task
   if (path.size() >= sizeof tree.path) return false;
   std::memcpy(tree.path, path.data(), path.size());
   tree.path[path.size()] = '\0';
@@ -134,7 +134,8 @@ bool walk(Tree& tree, Telling& telling, string_view path) {
 // 126 when there is a fault.
 int judge_code(const char* task_root, Telling& telling) {
   static char working_directory[PATH_MAX];
-  string_view tops[3] = {task_root, "/opt"};
+  // A top is named as walked: "/var/task/" is /var/task.
+  string_view tops[3] = {without_trailing_slashes(task_root), "/opt"};
   if (getcwd(working_directory, sizeof working_directory) != nullptr && string_view(working_directory) != "/" &&
       !is_within(working_directory, tops[0]) && !is_within(working_directory, tops[1]))
     tops[2] = working_directory;

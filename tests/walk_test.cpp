@@ -108,6 +108,15 @@ TEST_CASE("walk: a sound tree gets one ok line with its counts of files and dire
   CHECK(outcome.out == code.programs_ok() + ok(code.task, 3, 3) + "\n" + opt_ok + "\n");
 }
 
+TEST_CASE("walk: a task root given with a trailing slash is named without it, and walked once", "[walk]") {
+  Code code;
+  code.add("app.py");
+  // The first entry of a name wins: this one, with its slashes.
+  Outcome outcome = code.check({"LAMBDA_TASK_ROOT=" + code.task + "//"});
+  CHECK(outcome.status == 0);
+  CHECK(outcome.out == code.programs_ok() + ok(code.task, 1, 1) + "\n" + opt_ok + "\n");
+}
+
 TEST_CASE("walk: an empty tree is sound", "[walk]") {
   Code code;
   Outcome outcome = code.check();
