@@ -13,6 +13,7 @@
 #include "elf_bytes.hpp"
 #include "harness.hpp"
 
+using harness::message;
 using harness::Outcome;
 using harness::Record;
 using harness::Strings;
@@ -67,10 +68,6 @@ struct Scene {
 Strings plus(Strings env, Strings extra) {
   env.insert(env.end(), extra.begin(), extra.end());
   return env;
-}
-
-std::string message(const std::string& subject, const std::string& rest) {
-  return "lambda-entrypoint: " + subject + ": " + rest;
 }
 
 // The suffix AWS gives the emulator's release file for the CPU of the binary under test.

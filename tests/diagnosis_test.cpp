@@ -10,16 +10,13 @@
 #include "elf_bytes.hpp"
 #include "harness.hpp"
 
+using harness::message;
 using harness::Outcome;
 using harness::Strings;
 
 namespace {
 
 constexpr const char* cloud = "AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001";
-
-std::string message(const std::string& subject, const std::string& rest) {
-  return "lambda-entrypoint: " + subject + ": " + rest;
-}
 
 // --check's line for the function's code as these tests leave it: no task
 // root, and the empty /opt the harness gives the binary (see harness.cpp).

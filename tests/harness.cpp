@@ -163,6 +163,10 @@ std::string read_file(const std::string& path) {
   return std::string((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
 }
 
+std::string message(const std::string& subject, const std::string& rest) {
+  return "lambda-entrypoint: " + subject + ": " + rest;
+}
+
 Outcome run_entrypoint(const Strings& args, Strings env, Launch launch) {
   launch.program = entrypoint();
   launch.argv = {"lambda-entrypoint"};

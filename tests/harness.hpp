@@ -54,6 +54,10 @@ struct Outcome {
 
 Outcome launch(const Launch& launch);
 
+// A line of the binary's about a file or an argument, as it writes them:
+// "lambda-entrypoint: SUBJECT: REST".
+std::string message(const std::string& subject, const std::string& rest);
+
 // Runs the binary under test as "lambda-entrypoint ARGS..." with exactly env;
 // launch may add a working directory or a before_exec step.
 Outcome run_entrypoint(const Strings& args, Strings env, Launch launch = {});

@@ -11,6 +11,7 @@
 
 #include "harness.hpp"
 
+using harness::message;
 using harness::Outcome;
 using harness::Record;
 using harness::Strings;
@@ -45,10 +46,6 @@ struct Scene {
     return harness::run_entrypoint(args, std::move(env), std::move(launch));
   }
 };
-
-std::string message(const std::string& subject, const std::string& rest) {
-  return "lambda-entrypoint: " + subject + ": " + rest;
-}
 
 }  // namespace
 

@@ -14,6 +14,7 @@
 
 #include "harness.hpp"
 
+using harness::message;
 using harness::Outcome;
 using harness::Strings;
 
@@ -23,9 +24,9 @@ const std::string opt_ok =
     "lambda-entrypoint: /opt: ok, the function's code, readable by other users (files: 0, directories: 1)";
 
 std::string fix(const std::string& top) {
-  return "lambda-entrypoint: " + top +
-         ": Lambda runs the function as a user who is neither its owner nor in its group: RUN chmod -R o+rX " + top +
-         " as the last line that writes there, or COPY it with --chmod=755";
+  return message(
+      top, "Lambda runs the function as a user who is neither its owner nor in its group: RUN chmod -R o+rX " + top +
+               " as the last line that writes there, or COPY it with --chmod=755");
 }
 
 std::string ok(const std::string& top, int files, int directories) {
