@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cerrno>
@@ -87,7 +88,7 @@ constexpr const char* other_user_hint =
 
 // A directory on the way to path that the user (or, as_other_user, a user
 // neither its owner nor in its group) cannot search: written, with 126.
-int unsearchable_directory(Output& out, const char* path, bool as_other_user) {
+int unsearchable_directories_of(Output& out, const char* path, bool as_other_user) {
   char directory[PATH_MAX];
   size_t length = std::strlen(path);
   if (length >= sizeof directory) return 0;
@@ -108,6 +109,22 @@ int unsearchable_directory(Output& out, const char* path, bool as_other_user) {
   return 0;
 }
 
+// The same for the directories the kernel passes on the way to the file
+// itself: those of the path as given, then those of the file a link leads to.
+int unsearchable_directory(Output& out, const char* path, bool as_other_user) {
+  if (int code = unsearchable_directories_of(out, path, as_other_user)) return code;
+  char target[PATH_MAX];
+  if (!as_other_user || realpath(path, target) == nullptr) return 0;
+  return unsearchable_directories_of(out, target, as_other_user);
+}
+
+// A '#!' line ending in '\r': in the interpreter's name, a file that is not
+// there; in its argument, what the interpreter looks for or parses.
+int windows_line_endings(Output& out) {
+  out << "its '#!' line ends in a carriage return: the file has Windows line endings (CRLF); convert them to LF";
+  return exit_not_found;
+}
+
 // Whose eyes a file is judged with: this process's, after a failure; the
 // same, but leaving a program for another CPU to the kernel, which may run it
 // through qemu (binfmt_misc), in the local pre-check; Lambda's non-root user's
@@ -121,7 +138,10 @@ int explain(Output& out, const char* path, Judge judge, int depth) {
   struct stat status;
   if (stat(path, &status) != 0) {
     int error = errno;
-    if (error == EACCES) return unsearchable_directory(out, path, false);
+    // Lambda's user meets a directory it cannot search before a missing file.
+    if (error == EACCES || as_other_user) {
+      if (int code = unsearchable_directories_of(out, path, as_other_user)) return code;
+    }
     out << error_text(error);
     return exit_code_for(error);
   }
@@ -158,22 +178,29 @@ int explain(Output& out, const char* path, Judge judge, int depth) {
       return 0;
     case Head::script: break;
   }
-  if (head.carriage_return)
-    return out << "its '#!' line ends in a carriage return: the file has Windows line endings (CRLF); convert "
-                  "them to LF",
-           exit_not_found;
-  if (head.line_too_long) return out << "its '#!' line is longer than the 256 bytes Linux reads", exit_cannot_run;
-  if (head.interpreter.empty()) return out << "its '#!' line names no interpreter", exit_cannot_run;
-  if (as_other_user && (status.st_mode & S_IROTH) == 0)
-    return mode_of(out << "a script other users cannot read", status.st_mode) << other_user_hint << ": chmod o+r",
+  // In the order the kernel meets them: the '#!' line, then the interpreter
+  // it names (with a carriage return, a file that is not there), and only
+  // once that would start, what the interpreter meets: its argument and the
+  // script it reads.
+  bool carriage_return_in_interpreter = head.carriage_return && head.argument.empty();
+  if (head.line_too_long)
+    return out << "its '#!' interpreter's path does not end within the 256 bytes Linux reads of the line",
            exit_cannot_run;
+  if (head.interpreter.empty()) return out << "its '#!' line names no interpreter", exit_cannot_run;
   if (depth == max_interpreter_depth)
     return out << "its '#!' interpreters nest deeper than Linux follows", exit_cannot_run;
   Output discard(-1);
-  if (explain(discard, interpreter, judge, depth + 1) == 0) return 0;
-  out << "its '#!' interpreter ";
-  out.quoted(interpreter) << ": ";
-  return explain(out, interpreter, judge, depth + 1);
+  if (int code = explain(discard, interpreter, judge, depth + 1)) {
+    if (carriage_return_in_interpreter && code == exit_not_found) return windows_line_endings(out);
+    out << "its '#!' interpreter ";
+    out.quoted(interpreter) << ": ";
+    return explain(out, interpreter, judge, depth + 1);
+  }
+  if (head.carriage_return) return windows_line_endings(out);
+  if (as_other_user && (status.st_mode & S_IROTH) == 0)
+    return mode_of(out << "a script other users cannot read", status.st_mode) << other_user_hint << ": chmod o+r",
+           exit_cannot_run;
+  return 0;
 }
 
 // Whether reading the file can tell more than the kernel's error: not for

@@ -22,7 +22,7 @@ struct Head {
   string_view interpreter;       // ELF PT_INTERP, or the '#!' line's program; empty when none
   string_view argument;          // the '#!' line's one argument
   bool carriage_return = false;  // the '#!' line ends in '\r': Windows line endings
-  bool line_too_long = false;    // no end of the '#!' line within what Linux reads
+  bool line_too_long = false;    // the interpreter's path does not end within what Linux reads
 };
 
 // An unsigned field of an ELF file, or false when it lies past the bytes.
@@ -67,7 +67,15 @@ Head inspect_script(string_view bytes) {
   head.kind = Head::script;
   string_view line = first(bytes, shebang_limit);
   size_t end = line.find('\n');
-  head.line_too_long = end == string_view::npos && bytes.size() >= shebang_limit;
+  if (end == string_view::npos && bytes.size() >= shebang_limit) {
+    // Linux cuts a line it did not see end at its 255th byte and runs it,
+    // unless the interpreter's path itself may have been cut: nothing but
+    // blanks, or no blank (or NUL) after the path, within the bytes it read.
+    size_t path = line.find_first_not_of(" \t", 2);
+    head.line_too_long =
+        path == string_view::npos || line.find_first_of(string_view(" \t\0", 3), path) == string_view::npos;
+    line = first(line, shebang_limit - 1);
+  }
   line = string_view(line.data() + 2, (end == string_view::npos ? line.size() : end) - 2);
   head.carriage_return = !line.empty() && line.back() == '\r';
   auto blank = [](char c) { return c == ' ' || c == '\t'; };

@@ -26,6 +26,8 @@ struct InspectCase {
 const std::vector<InspectCase>& inspect_cases() {
   using namespace elf_bytes;
   static const std::string long_line = "#!/" + std::string(300, 'x');
+  static const std::string cut_line = "#!/bin/echo " + std::string(300, 'a');
+  static const std::string edge_line = "#!/" + std::string(252, 'p') + " " + std::string(40, 'q');
   static const std::vector<InspectCase> table = {
       {"a static x86_64 program: its CPU, no interpreter", file(x86_64), Head::elf, x86_64},
       {"a dynamically linked aarch64 program names its loader", file(aarch64, "/lib/ld-linux-aarch64.so.1"),
@@ -53,8 +55,12 @@ const std::vector<InspectCase>& inspect_cases() {
       {"with an argument, the CR ends the argument", "#!/usr/bin/env node\r\n", Head::script, 0, "/usr/bin/env",
        "node\r", true},
       {"a '#!' line without a newline ends with the file", "#!/bin/sh", Head::script, 0, "/bin/sh"},
-      {"a '#!' line past the 256 bytes Linux reads is too long", long_line, Head::script, 0, long_line.substr(2, 254),
-       "", false, true},
+      {"a '#!' line whose interpreter's path does not end within the 256 bytes Linux reads is too long", long_line,
+       Head::script, 0, long_line.substr(2, 253), "", false, true},
+      {"a '#!' line past 256 bytes whose interpreter's path ends in them is cut at its 255th byte", cut_line,
+       Head::script, 0, "/bin/echo", std::string(243, 'a')},
+      {"a blank at the 256th byte still ends the interpreter's path", edge_line, Head::script, 0,
+       "/" + std::string(252, 'p')},
       {"a '#!' line of exactly 255 bytes and its newline fits", "#!/" + std::string(252, 'y') + "\n", Head::script, 0,
        "/" + std::string(252, 'y')},
       {"a '#!' line naming nothing", "#!\n", Head::script},

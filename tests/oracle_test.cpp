@@ -1,0 +1,334 @@
+// The kernel as the oracle of --check: seeded random image trees (chains of
+// '#!' scripts ending in a program, links on the way, modes and owners of
+// every file and directory, lines around the 128 and 256 bytes Linux has
+// read), each judged by the real binary under --check as root, as an image
+// build runs it, and then really started by the kernel as Lambda's user
+// (uid 993, gid 990, no supplementary groups). The two must agree on the
+// exit class: 127 when the kernel says ENOENT or ENOTDIR, 126 for any other
+// errno; after an execve that succeeded, what the interpreters will meet, as
+// the arguments the kernel handed on show it: 127 for an argument ending in
+// a carriage return, 126 for a script Lambda's user cannot read; else 0.
+// ORACLE_SEED=<seed> replays a run, ORACLE_CASES=<n> sets how many cases.
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <catch2/catch_test_macros.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <random>
+
+#include "elf_bytes.hpp"
+#include "harness.hpp"
+
+using harness::Strings;
+
+namespace {
+
+constexpr uid_t lambda_uid = 993;
+constexpr gid_t lambda_gid = 990;
+
+std::uint64_t number_setting(const char* name, std::uint64_t fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? std::strtoull(value, nullptr, 10) : fallback;
+}
+
+std::string host_arch() {
+#if defined(__aarch64__)
+  return "aarch64";
+#else
+  return "x86_64";
+#endif
+}
+
+// The exit class a run gets from what the kernel reported.
+int exit_class(int error) { return error == 0 ? 0 : error == ENOENT || error == ENOTDIR ? 127 : 126; }
+
+// One file of a case, written twice: the bytes --check judges (a program for
+// the CPU under test) and the bytes the kernel here starts (one for this
+// machine's CPU), alike in everything else.
+struct File {
+  std::string path;
+  std::string judged, started;
+  mode_t mode;
+  uid_t uid;
+  gid_t gid;
+  bool fifo = false;
+};
+
+struct Case {
+  std::string description;
+  std::string program;
+  std::vector<std::string> directories;  // with their modes and owners below
+  std::vector<mode_t> directory_modes;
+  std::vector<uid_t> directory_owners;
+  std::vector<File> files;
+  std::vector<std::pair<std::string, std::string>> links;  // path, target
+};
+
+class Generator {
+ public:
+  Generator(std::uint64_t seed, std::string root) : random_(seed), root_(std::move(root)) {}
+
+  Case make() {
+    Case c;
+    size_t depth = pick({0, 0, 1, 1, 2, 3, 4, 5, 5, 6, 7});
+    // Each file in a directory of its own, so that each directory's mode counts.
+    std::vector<std::string> paths;
+    for (size_t i = 0; i <= depth; ++i) {
+      std::string directory = root_ + "/d" + std::to_string(i);
+      add_directory(c, directory);
+      paths.push_back(directory + "/f" + std::to_string(i));
+    }
+    // What each script names: the next file, or a link to it.
+    for (size_t i = 0; i < depth; ++i) {
+      std::string target = paths[i + 1];
+      if (one_in(5)) target = link_to(c, target, "i" + std::to_string(i));
+      c.files.push_back(script(target, paths[i], c.description));
+    }
+    c.files.push_back(leaf(paths[depth], c.description));
+    c.program = paths[0];
+    if (one_in(3)) c.program = link_to(c, c.program, "p");
+    return c;
+  }
+
+ private:
+  std::mt19937_64 random_;
+  std::string root_;
+  int link_count_ = 0;
+
+  size_t below(size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(random_); }
+  bool one_in(size_t n) { return below(n) == 0; }
+  template <typename T>
+  T pick(std::initializer_list<T> values) {
+    return *(values.begin() + below(values.size()));
+  }
+
+  mode_t file_mode() {
+    if (one_in(2)) return pick<mode_t>({0755, 0775, 0555, 0705});
+    return pick<mode_t>({0711, 0700, 0744, 0701, 0704, 0644, 0604, 0000, 0750, 0715, 0751, 0777, 0745});
+  }
+  mode_t directory_mode() {
+    if (one_in(2)) return 0755;
+    return pick<mode_t>({0711, 0700, 0751, 0710, 0705, 0701, 0744, 0777, 0750, 0715});
+  }
+  // Owners and groups other than Lambda's user's own: --check judges for a
+  // user who is neither (README, "Choices made"), as Lambda's is for the
+  // files of an image built as root.
+  uid_t owner() { return pick<uid_t>({0, 0, 0, 1234}); }
+  gid_t group() { return pick<gid_t>({0, 0, 4321}); }
+
+  void add_directory(Case& c, const std::string& path) {
+    c.directories.push_back(path);
+    c.directory_modes.push_back(directory_mode());
+    c.directory_owners.push_back(owner());
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(c.directory_modes.back()));
+    c.description += " directory " + path + " mode " + mode + " uid " + std::to_string(c.directory_owners.back()) + ";";
+  }
+
+  // A link (absolute or relative, in a directory of links, sometimes through
+  // a second link) to target; now and then dangling or a loop instead.
+  std::string link_to(Case& c, const std::string& target, const std::string& name) {
+    std::string directory = root_ + "/l" + name;
+    add_directory(c, directory);
+    std::string path = directory + "/" + name;
+    std::string to = one_in(2) ? target : "../" + target.substr(root_.size() + 1);
+    if (one_in(12)) to = one_in(2) ? root_ + "/nowhere" : path;
+    if (one_in(4)) {
+      std::string second = directory + "/" + name + "2";
+      c.links.push_back({second, to});
+      to = name + "2";
+    }
+    c.links.push_back({path, to});
+    c.description += " link " + path + " -> " + to + ";";
+    return path;
+  }
+
+  // A '#!' script naming interpreter: blanks, an argument, a carriage return,
+  // no newline, and lengths around the 128 and 256 bytes Linux has read.
+  File script(std::string interpreter, const std::string& path, std::string& description) {
+    // "/./" steps lengthen the interpreter's path without changing the file it names.
+    if (one_in(3)) {
+      size_t wanted = pick<size_t>({120, 126, 127, 128, 250, 252, 253, 254, 255, 256, 260});
+      size_t slash = interpreter.rfind('/');
+      while (interpreter.size() + 2 <= wanted) interpreter.insert(slash, "/.");
+    }
+    std::string line = "#!";
+    if (one_in(4)) line += pick<const char*>({" ", "\t", "  "});
+    line += interpreter;
+    if (one_in(3)) line += " " + std::string(pick<size_t>({1, 5, 100, 120, 240, 300}), 'a');
+    if (one_in(8)) line += pick<const char*>({" ", "\t "});
+    if (one_in(10)) line += "\r";
+    if (!one_in(6)) line += "\n";
+    if (one_in(3)) line += std::string(pick<size_t>({10, 300}), '#');
+    description += " script " + path + " of " + std::to_string(line.size()) + " bytes;";
+    return file(path, line, line, description);
+  }
+
+  // What a chain ends in: mostly a program for the CPU under test, else what
+  // users meet in its place.
+  File leaf(const std::string& path, std::string& description) {
+    std::string judged = harness::read_file(harness::entrypoint());
+    std::string started = harness::read_file(harness::standin("handler"));
+    switch (below(12)) {
+      case 0: judged = started = elf_bytes::file(elf_bytes::riscv); break;
+      case 1: {
+        unsigned judged_cpu = harness::entrypoint_arch() == "aarch64" ? elf_bytes::aarch64 : elf_bytes::x86_64;
+        unsigned started_cpu = host_arch() == "aarch64" ? elf_bytes::aarch64 : elf_bytes::x86_64;
+        judged = elf_bytes::file(judged_cpu, root_ + "/no-such-loader.so");
+        started = elf_bytes::file(started_cpu, root_ + "/no-such-loader.so");
+        break;
+      }
+      case 2: judged = started = ""; break;
+      case 3: judged = started = "echo no '#!' line\n"; break;
+      case 4: judged = started = std::string("\177ELF\2\1", 6); break;
+      case 5: {
+        File fifo = file(path, "", "", description);
+        fifo.fifo = true;
+        description += " a FIFO;";
+        return fifo;
+      }
+      default: break;
+    }
+    return file(path, judged, started, description);
+  }
+
+  File file(const std::string& path, std::string judged, std::string started, std::string& description) {
+    File f{path, std::move(judged), std::move(started), file_mode(), owner(), group()};
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(f.mode));
+    description +=
+        " " + path + " mode " + mode + " uid " + std::to_string(f.uid) + " gid " + std::to_string(f.gid) + ";";
+    return f;
+  }
+};
+
+void write(const Case& c, bool started) {
+  for (size_t i = 0; i < c.directories.size(); ++i) harness::make_dirs(c.directories[i]);
+  for (const File& f : c.files) {
+    unlink(f.path.c_str());
+    if (f.fifo) {
+      REQUIRE(mkfifo(f.path.c_str(), f.mode) == 0);
+    } else {
+      harness::write_file(f.path, started ? f.started : f.judged, f.mode);
+    }
+    REQUIRE(chown(f.path.c_str(), f.uid, f.gid) == 0);
+    REQUIRE(chmod(f.path.c_str(), f.mode) == 0);
+  }
+  for (const auto& [path, target] : c.links) {
+    unlink(path.c_str());
+    REQUIRE(symlink(target.c_str(), path.c_str()) == 0);
+  }
+  for (size_t i = 0; i < c.directories.size(); ++i) {
+    REQUIRE(chown(c.directories[i].c_str(), c.directory_owners[i], lambda_gid + 1) == 0);
+    REQUIRE(chmod(c.directories[i].c_str(), c.directory_modes[i]) == 0);
+  }
+}
+
+// Runs step in a child that has become Lambda's user, with its output
+// discarded; returns the int the step reports, or fallback when it reports
+// nothing (an exec that succeeded).
+constexpr int could_not_become_lambda = 99;
+
+int as_lambda(const std::function<int()>& step, int fallback) {
+  int report[2];
+  REQUIRE(pipe2(report, O_CLOEXEC) == 0);
+  pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    int null_fd = open("/dev/null", O_RDWR);
+    if (null_fd < 0 || dup2(null_fd, 1) < 0 || dup2(null_fd, 2) < 0 || chdir("/") != 0 || setgroups(0, nullptr) != 0 ||
+        setgid(lambda_gid) != 0 || setuid(lambda_uid) != 0)
+      _exit(could_not_become_lambda);
+    int result = step();
+    (void)!::write(report[1], &result, sizeof result);
+    _exit(0);
+  }
+  close(report[1]);
+  int result = fallback;
+  if (read(report[0], &result, sizeof result) != sizeof result) result = fallback;
+  close(report[0]);
+  int status;
+  waitpid(child, &status, 0);
+  REQUIRE_FALSE((WIFEXITED(status) && WEXITSTATUS(status) == could_not_become_lambda));
+  return result;
+}
+
+// What Lambda's user meets starting the program: execve's errno, else what
+// the interpreters meet after it, read off the arguments the kernel gave the
+// program at the end of the chain (innermost script first): an argument
+// ending in '\r' (what the interpreter looks for or parses is not there:
+// 127), or a script it cannot read (126). 0 when nothing fails.
+int started_as_lambda(const Case& c, const std::string& records) {
+  std::string env_entry = "STANDIN_RECORD_DIR=" + records;
+  int error = as_lambda(
+      [&] {
+        char* const argv[] = {const_cast<char*>(c.program.c_str()), nullptr};
+        char* const envp[] = {const_cast<char*>(env_entry.c_str()), nullptr};
+        execve(c.program.c_str(), argv, envp);
+        return errno;
+      },
+      0);
+  if (error != 0) return error;
+  std::vector<harness::Record> started = harness::records(records, "handler");
+  REQUIRE(started.size() == 1);
+  const Strings& argv = started[0].argv;
+  for (size_t i = 1; i < argv.size(); ++i) {
+    if (!argv[i].empty() && argv[i].back() == '\r') return ENOENT;
+    int readable = as_lambda(
+        [&] {
+          int fd = open(argv[i].c_str(), O_RDONLY | O_NONBLOCK);
+          if (fd >= 0) close(fd);
+          return fd < 0 && errno == EACCES ? EACCES : 0;
+        },
+        -1);
+    if (readable != 0) return readable;
+  }
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("--check as root gives the exit class the kernel gives Lambda's user, over generated trees", "[oracle]") {
+  std::uint64_t seed = number_setting("ORACLE_SEED", std::random_device{}());
+  std::uint64_t cases = number_setting("ORACLE_CASES", 2500);
+  std::printf("oracle: seed %llu, %llu cases (ORACLE_SEED=%llu replays this run)\n",
+              static_cast<unsigned long long>(seed), static_cast<unsigned long long>(cases),
+              static_cast<unsigned long long>(seed));
+  // A sound emulator for the CPU under test, for --check judges the local
+  // start too (and runs nothing: any program for that CPU will do).
+  harness::TempDir tools;
+  REQUIRE(chmod(tools.path().c_str(), 0755) == 0);
+  harness::copy_file(harness::entrypoint(), tools / "aws-lambda-rie", 0755);
+  const Strings env = {"AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001",
+                       "LAMBDA_ENTRYPOINT_EMULATOR=" + tools / "aws-lambda-rie"};
+  harness::TempDir records;
+  REQUIRE(chmod(records.path().c_str(), 0777) == 0);
+  std::uint64_t disagreements = 0;
+  for (std::uint64_t i = 0; i < cases; ++i) {
+    harness::TempDir dir;
+    REQUIRE(chmod(dir.path().c_str(), 0755) == 0);
+    Generator generate(seed + i, dir.path());
+    Case c = generate.make();
+    write(c, false);
+    harness::Outcome judged = harness::run_entrypoint({"--check", c.program}, env);
+    write(c, true);
+    int error = started_as_lambda(c, records.path());
+    harness::remove_tree(records / "handler");
+    if (judged.status != exit_class(error)) {
+      ++disagreements;
+      if (disagreements <= 20)
+        std::printf("oracle: disagreement in case %llu:%s program %s; kernel: %s; --check %d: %s\n",
+                    static_cast<unsigned long long>(seed + i), c.description.c_str(), c.program.c_str(),
+                    std::strerror(error), judged.status, judged.err.c_str());
+    }
+  }
+  std::printf("oracle: %llu disagreements\n", static_cast<unsigned long long>(disagreements));
+  CHECK(disagreements == 0);
+}
