@@ -170,7 +170,10 @@ Decision decide(int argc, char* const argv[], char* const envp[]) {
     bool takes_value = option < setting_count && settings[option].value_name != nullptr;
     if (equals != string_view::npos && !takes_value) return misuse(argv[first_operand], "takes no value");
     if (option == setting_count + help_command) return {Action::help, {}, {}};
-    if (option == setting_count + version_command) return misuse("--version", "only accepted as the sole argument");
+    if (option == setting_count + version_command) {
+      if (argc == 2) return {Action::version, {}, {}};  // shortened, as every option may be
+      return misuse("--version", "only accepted as the sole argument");
+    }
     if (option == setting_count + check_command) {
       check = true;
     } else if (!takes_value) {

@@ -338,7 +338,10 @@ TEST_CASE("every long option is taken by each unambiguous prefix and refused by 
           Input input({"le", given, "prog"}, {cloud});
           CHECK(input.decide().action == Action::check);
         } else {
-          // --version, shortened or not, is refused where it is not the sole argument.
+          // --version, shortened or not, prints the version as the sole
+          // argument and is refused where it is not.
+          Input alone({"le", given}, {cloud});
+          CHECK(alone.decide().action == Action::version);
           Input input({"le", given, "prog"}, {cloud});
           Decision d = input.decide();
           REQUIRE(d.action == Action::complain);
