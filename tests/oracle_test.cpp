@@ -295,7 +295,8 @@ int started_as_lambda(const Case& c, const std::string& records) {
 
 }  // namespace
 
-TEST_CASE("run as root, --check gives the exit class the kernel gives Lambda's user, over generated trees", "[oracle]") {
+TEST_CASE("run as root, --check gives the exit class the kernel gives Lambda's user, over generated trees",
+          "[oracle]") {
   std::uint64_t seed = number_setting("ORACLE_SEED", std::random_device{}());
   std::uint64_t cases = number_setting("ORACLE_CASES", 2500);
   std::printf("oracle: seed %llu, %llu cases (ORACLE_SEED=%llu replays this run)\n",
