@@ -144,8 +144,6 @@ int find_option(string_view name) {
 // getopt_long itself: musl's brings its error printing, and with it stdio,
 // some 4 KB of a binary that must stay under 40 KiB.
 Decision decide(int argc, char* const argv[], char* const envp[]) {
-  if (argc == 2 && string_view(argv[1]) == "--version") return {Action::version, {}, {}};
-
   const char* from_options[setting_count] = {};
   bool check = false;
   int first_operand = argc > 0 ? 1 : 0;
@@ -171,7 +169,7 @@ Decision decide(int argc, char* const argv[], char* const envp[]) {
     if (equals != string_view::npos && !takes_value) return misuse(argv[first_operand], "takes no value");
     if (option == setting_count + help_command) return {Action::help, {}, {}};
     if (option == setting_count + version_command) {
-      if (argc == 2) return {Action::version, {}, {}};  // shortened, as every option may be
+      if (argc == 2) return {Action::version, {}, {}};  // named in full or shortened, as every option may be
       return misuse("--version", "only accepted as the sole argument");
     }
     if (option == setting_count + check_command) {

@@ -277,6 +277,11 @@ Strings current_environment() {
   return result;
 }
 
+std::uint64_t number_setting(const char* name, std::uint64_t fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? std::strtoull(value, nullptr, 10) : fallback;
+}
+
 std::string setting(const char* name) {
   const char* value = std::getenv(name);
   if (value == nullptr || *value == '\0')

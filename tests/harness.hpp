@@ -3,6 +3,7 @@
 #pragma once
 
 #include <sys/types.h>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
@@ -94,6 +95,9 @@ void remove_tree(const std::string& path);
 
 // The environment of the test process, as "NAME=value" strings.
 Strings current_environment();
+
+// A number from the environment of the test run, or fallback when unset or empty.
+std::uint64_t number_setting(const char* name, std::uint64_t fallback);
 
 // Required environment variable of the test run; fails the test without it.
 std::string setting(const char* name);

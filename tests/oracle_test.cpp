@@ -33,11 +33,6 @@ namespace {
 constexpr uid_t lambda_uid = 993;
 constexpr gid_t lambda_gid = 990;
 
-std::uint64_t number_setting(const char* name, std::uint64_t fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && *value != '\0' ? std::strtoull(value, nullptr, 10) : fallback;
-}
-
 std::string host_arch() {
 #if defined(__aarch64__)
   return "aarch64";
@@ -174,8 +169,10 @@ class Generator {
   // What a chain ends in: mostly a program for the CPU under test, else what
   // users meet in its place.
   File leaf(const std::string& path, std::string& description) {
-    std::string judged = harness::read_file(harness::entrypoint());
-    std::string started = harness::read_file(harness::standin("handler"));
+    // Read once: the same two programs end every chain.
+    static const std::string program_judged = harness::read_file(harness::entrypoint());
+    static const std::string program_started = harness::read_file(harness::standin("handler"));
+    std::string judged = program_judged, started = program_started;
     switch (below(12)) {
       case 0: judged = started = elf_bytes::file(elf_bytes::riscv); break;
       case 1: {
@@ -297,8 +294,8 @@ int started_as_lambda(const Case& c, const std::string& records) {
 
 TEST_CASE("run as root, --check gives the exit class the kernel gives Lambda's user, over generated trees",
           "[oracle]") {
-  std::uint64_t seed = number_setting("ORACLE_SEED", std::random_device{}());
-  std::uint64_t cases = number_setting("ORACLE_CASES", 2500);
+  std::uint64_t seed = harness::number_setting("ORACLE_SEED", std::random_device{}());
+  std::uint64_t cases = harness::number_setting("ORACLE_CASES", 2500);
   std::printf("oracle: seed %llu, %llu cases (ORACLE_SEED=%llu replays this run)\n",
               static_cast<unsigned long long>(seed), static_cast<unsigned long long>(cases),
               static_cast<unsigned long long>(seed));

@@ -22,11 +22,6 @@ namespace {
 
 constexpr const char* cloud = "AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001";
 
-std::uint64_t number_setting(const char* name, std::uint64_t fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && *value != '\0' ? std::strtoull(value, nullptr, 10) : fallback;
-}
-
 // Random bytes with a bias toward what breaks things: empty strings, blanks,
 // quotes, newlines, '=', dashes, bytes that are not UTF-8, and the emulator's
 // own flags.
@@ -184,8 +179,8 @@ void run_cases(Mode mode) {
   harness::copy_file(harness::standin("handler"), handler, 0755);
   harness::copy_file(harness::standin("emulator"), emulator, 0755);
   bool native = harness::cpu_emulator(harness::entrypoint()).empty();
-  std::uint64_t seed = number_setting("PROPERTY_SEED", std::random_device{}());
-  std::uint64_t cases = number_setting("PROPERTY_CASES", native ? 1000 : 500);
+  std::uint64_t seed = harness::number_setting("PROPERTY_SEED", std::random_device{}());
+  std::uint64_t cases = harness::number_setting("PROPERTY_CASES", native ? 1000 : 500);
   std::printf("property: seed %llu (PROPERTY_SEED=%llu replays this run)\n", static_cast<unsigned long long>(seed),
               static_cast<unsigned long long>(seed));
   std::fflush(stdout);
