@@ -64,7 +64,7 @@ bool runs_npm(const char* name, const char* path) {
 // --check of one file and, for a script, its interpreters: a line each.
 int check_file(const char* name, Role role, const Plan& plan) {
   static char found[PATH_MAX];
-  Location where = locate(name, plan.search_path, found, false);
+  Location where = locate(name, plan.search_path, found, false, true);
   Output discard(-1);
   if (where.searched_in_vain || explain(discard, where.path, Judge::lambda, 0) != 0)
     return cannot_run(where, role, plan, false, Judge::lambda);

@@ -144,7 +144,12 @@ int find_option(string_view name) {
 // getopt_long itself: musl's brings its error printing, and with it stdio,
 // some 4 KB of a binary that must stay under 40 KiB.
 Decision decide(int argc, char* const argv[], char* const envp[]) {
+  const Variables variables = read_variables(envp);
   const char* from_options[setting_count] = {};
+  // Whether this is the AWS form, as far as the arguments read so far say:
+  // there, a word with one '-' is the handler, as AWS's script takes any.
+  bool aws_form = argc > 0 && base_name(argv[0]) == aws_script_name;
+  parse_switch(variables.settings[aws_form_setting] != nullptr ? variables.settings[aws_form_setting] : "", aws_form);
   bool check = false;
   int first_operand = argc > 0 ? 1 : 0;
   for (; first_operand < argc; ++first_operand) {
@@ -155,6 +160,7 @@ Decision decide(int argc, char* const argv[], char* const envp[]) {
     }
     if (argument.size() < 2 || argument[0] != '-') break;
     if (argument[1] != '-') {
+      if (aws_form) break;
       if (argument[1] == 'h') return {Action::help, {}, {}};
       Decision unknown = misuse({}, "unknown option");
       unknown.complaint.short_option[0] = '-';
@@ -165,8 +171,10 @@ Decision decide(int argc, char* const argv[], char* const envp[]) {
     size_t equals = argument.find('=');
     int option = find_option(first(argument, equals));
     if (option < 0) return misuse(argv[first_operand], "unknown option");
-    bool takes_value = option < setting_count && settings[option].value_name != nullptr;
-    if (equals != string_view::npos && !takes_value) return misuse(argv[first_operand], "takes no value");
+    bool is_setting = option < setting_count;
+    bool takes_value = is_setting && settings[option].value_name != nullptr;
+    const char* inline_value = equals != string_view::npos ? argv[first_operand] + 2 + equals + 1 : nullptr;
+    if (inline_value != nullptr && !is_setting) return misuse(argv[first_operand], "takes no value");
     if (option == setting_count + help_command) return {Action::help, {}, {}};
     if (option == setting_count + version_command) {
       if (argc == 2) return {Action::version, {}, {}};  // named in full or shortened, as every option may be
@@ -175,9 +183,15 @@ Decision decide(int argc, char* const argv[], char* const envp[]) {
     if (option == setting_count + check_command) {
       check = true;
     } else if (!takes_value) {
-      from_options[option] = "1";
-    } else if (equals != string_view::npos) {
-      from_options[option] = argv[first_operand] + 2 + equals + 1;
+      // A switch: on, or as its variable would say (--aws-form=0); empty, unset.
+      bool on = true;
+      if (inline_value != nullptr && *inline_value == '\0') continue;
+      if (inline_value != nullptr && !parse_switch(inline_value, on))
+        return misuse(argv[first_operand], "expected 1, 0, true or false");
+      from_options[option] = on ? "1" : "0";
+      if (option == aws_form_setting) aws_form = on;
+    } else if (inline_value != nullptr) {
+      from_options[option] = inline_value;
     } else if (first_operand + 1 < argc) {
       from_options[option] = argv[++first_operand];
     } else {
@@ -187,7 +201,6 @@ Decision decide(int argc, char* const argv[], char* const envp[]) {
 
   // An option wins over its variable, which wins over the default; an empty
   // value counts as unset.
-  const Variables variables = read_variables(envp);
   auto value_of = [&](Setting s) -> const char* {
     if (non_empty(from_options[s])) return from_options[s];
     if (non_empty(variables.settings[s])) return variables.settings[s];

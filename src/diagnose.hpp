@@ -88,34 +88,17 @@ constexpr const char* other_user_hint =
 
 // A directory on the way to path that the user (or, as_other_user, a user
 // neither its owner nor in its group) cannot search: written, with 126.
-int unsearchable_directories_of(Output& out, const char* path, bool as_other_user) {
+// only_as_given: those of the path as given, not of a link's target.
+int unsearchable_directories(Output& out, const char* path, bool as_other_user, bool only_as_given = false) {
   char directory[PATH_MAX];
-  size_t length = std::strlen(path);
-  if (length >= sizeof directory) return 0;
-  std::memcpy(directory, path, length + 1);
-  for (char* slash = std::strchr(directory + 1, '/'); slash != nullptr; slash = std::strchr(slash + 1, '/')) {
-    *slash = '\0';
-    struct stat status;
-    bool searchable = as_other_user ? stat(directory, &status) != 0 || (status.st_mode & S_IXOTH) != 0
-                                    : access(directory, X_OK) == 0 || errno != EACCES;
-    if (!searchable) {
-      out << "the directory ";
-      out.quoted(directory) << " on its path cannot be searched";
-      if (as_other_user) mode_of(out << " by other users", status.st_mode) << other_user_hint << ": chmod o+x";
-      return exit_cannot_run;
-    }
-    *slash = '/';
-  }
-  return 0;
-}
-
-// The same for the directories the kernel passes on the way to the file
-// itself: those of the path as given, then those of the file a link leads to.
-int unsearchable_directory(Output& out, const char* path, bool as_other_user) {
-  if (int code = unsearchable_directories_of(out, path, as_other_user)) return code;
-  char target[PATH_MAX];
-  if (!as_other_user || realpath(path, target) == nullptr) return 0;
-  return unsearchable_directories_of(out, target, as_other_user);
+  struct stat status;
+  if (!(only_as_given ? unsearchable_directory_of(path, as_other_user, directory, status)
+                      : unsearchable_directory(path, as_other_user, directory, status)))
+    return 0;
+  out << "the directory ";
+  out.quoted(directory) << " on its path cannot be searched";
+  if (as_other_user) mode_of(out << " by other users", status.st_mode) << other_user_hint << ": chmod o+x";
+  return exit_cannot_run;
 }
 
 // A '#!' line ending in '\r': in the interpreter's name, a file that is not
@@ -140,14 +123,14 @@ int explain(Output& out, const char* path, Judge judge, int depth) {
     int error = errno;
     // Lambda's user meets a directory it cannot search before a missing file.
     if (error == EACCES || as_other_user) {
-      if (int code = unsearchable_directories_of(out, path, as_other_user)) return code;
+      if (int code = unsearchable_directories(out, path, as_other_user, true)) return code;
     }
     out << error_text(error);
     return exit_code_for(error);
   }
   if (S_ISDIR(status.st_mode)) return out << error_text(EISDIR), exit_cannot_run;
   if (!S_ISREG(status.st_mode)) return out << "not a regular file", exit_cannot_run;
-  if (int code = unsearchable_directory(out, path, as_other_user)) return code;
+  if (int code = unsearchable_directories(out, path, as_other_user)) return code;
   if (as_other_user ? (status.st_mode & S_IXOTH) == 0 : access(path, X_OK) != 0) {
     out << "no execute permission for " << (as_other_user ? "other users" : "this user");
     mode_of(out, status.st_mode);

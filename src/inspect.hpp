@@ -23,6 +23,7 @@ struct Head {
   string_view argument;          // the '#!' line's one argument
   bool carriage_return = false;  // the '#!' line ends in '\r': Windows line endings
   bool line_too_long = false;    // the interpreter's path does not end within what Linux reads
+  bool program = false;          // an ELF executable (ET_EXEC, or one with an interpreter), not a library
 };
 
 // An unsigned field of an ELF file, or false when it lies past the bytes.
@@ -41,9 +42,10 @@ Head inspect_elf(string_view bytes) {
   bool wide = bytes.size() > 4 && bytes[4] == 2;  // ELFCLASS64
   bool big = bytes.size() > 5 && bytes[5] == 2;   // ELFDATA2MSB
   size_t word = wide ? 8 : 4;
-  uint64_t machine, table, entry_size, count;
-  if (!elf_field(bytes, 18, 2, big, machine) || !elf_field(bytes, wide ? 32 : 28, word, big, table) ||
-      !elf_field(bytes, wide ? 54 : 42, 2, big, entry_size) || !elf_field(bytes, wide ? 56 : 44, 2, big, count))
+  uint64_t file_type, machine, table, entry_size, count;
+  if (!elf_field(bytes, 16, 2, big, file_type) || !elf_field(bytes, 18, 2, big, machine) ||
+      !elf_field(bytes, wide ? 32 : 28, word, big, table) || !elf_field(bytes, wide ? 54 : 42, 2, big, entry_size) ||
+      !elf_field(bytes, wide ? 56 : 44, 2, big, count))
     return lying;
   head.machine = static_cast<unsigned>(machine);
   for (uint64_t i = 0; i < count; ++i) {
@@ -57,6 +59,8 @@ Head inspect_elf(string_view bytes) {
     head.interpreter = first(head.interpreter, head.interpreter.find('\0'));
     break;
   }
+  // A static position-independent program (ET_DYN, no interpreter) looks like a library here.
+  head.program = file_type == 2 || !head.interpreter.empty();
   return head;
 }
 

@@ -1,9 +1,10 @@
 // Finding what is to run, as execvp would, without running it: a program in
-// PATH, and the emulator among its candidate places. System calls: stat()
-// and access() only.
+// PATH, and the emulator among its candidate places; as this process, or as
+// Lambda's user would. System calls: stat(), access() and realpath() only.
 #pragma once
 
 #include <limits.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cerrno>
@@ -23,9 +24,45 @@ bool is_directory(const char* path) {
   return stat(path, &status) == 0 && S_ISDIR(status.st_mode);
 }
 
-// Why a path cannot be executed, or 0. A directory is refused here because
-// access() lets it through.
-int check_runnable(const char* path) {
+// The first directory on the way to path that this process (or,
+// as_other_user, a user neither its owner nor in its group) cannot search:
+// copied into directory, with its status; false when there is none.
+bool unsearchable_directory_of(const char* path, bool as_other_user, char (&directory)[PATH_MAX], struct stat& status) {
+  size_t length = std::strlen(path);
+  if (length >= sizeof directory) return false;
+  std::memcpy(directory, path, length + 1);
+  for (char* slash = std::strchr(directory + 1, '/'); slash != nullptr; slash = std::strchr(slash + 1, '/')) {
+    *slash = '\0';
+    bool searchable = as_other_user ? stat(directory, &status) != 0 || (status.st_mode & S_IXOTH) != 0
+                                    : access(directory, X_OK) == 0 || errno != EACCES;
+    if (!searchable) return true;
+    *slash = '/';
+  }
+  return false;
+}
+
+// The same for every directory the kernel passes on the way to the file:
+// those of the path as given, then, as another user, those of the file a
+// link leads to (this process meets those itself).
+bool unsearchable_directory(const char* path, bool as_other_user, char (&directory)[PATH_MAX], struct stat& status) {
+  if (unsearchable_directory_of(path, as_other_user, directory, status)) return true;
+  char target[PATH_MAX];
+  return as_other_user && realpath(path, target) != nullptr &&
+         unsearchable_directory_of(target, as_other_user, directory, status);
+}
+
+// Why a path cannot be executed, or 0: by this process, or as_other_user by
+// Lambda's user, who may neither own the file nor be in its group. A
+// directory is refused here because access() lets it through.
+int check_runnable(const char* path, bool as_other_user) {
+  struct stat status;
+  if (as_other_user) {
+    char directory[PATH_MAX];
+    if (unsearchable_directory(path, true, directory, status)) return EACCES;
+    if (stat(path, &status) != 0) return errno;
+    if (S_ISDIR(status.st_mode)) return EISDIR;
+    return S_ISREG(status.st_mode) && (status.st_mode & S_IXOTH) != 0 ? 0 : EACCES;
+  }
   if (access(path, X_OK) != 0) return errno;
   return is_directory(path) ? EISDIR : 0;
 }
@@ -41,10 +78,13 @@ struct Location {
 // any other is looked up in each PATH entry in turn (an empty entry means the
 // current directory, as POSIX says). The first executable file wins; failing
 // that, the first one found that cannot run is reported, so that "Permission
-// denied" is not hidden behind "not found".
-Location locate(const char* name, const char* search_path, char (&found)[PATH_MAX], bool check_path) {
+// denied" is not hidden behind "not found". as_other_user: each candidate
+// is judged as Lambda's user would meet it, who passes over one in a
+// directory it cannot search.
+Location locate(const char* name, const char* search_path, char (&found)[PATH_MAX], bool check_path,
+                bool as_other_user = false) {
   if (*name == '\0') return {ENOENT, name, false};
-  if (std::strchr(name, '/') != nullptr) return {check_path ? check_runnable(name) : 0, name, false};
+  if (std::strchr(name, '/') != nullptr) return {check_path ? check_runnable(name, as_other_user) : 0, name, false};
   size_t name_length = std::strlen(name);
   if (name_length > NAME_MAX) return {ENAMETOOLONG, name, false};
 
@@ -59,7 +99,7 @@ Location locate(const char* name, const char* search_path, char (&found)[PATH_MA
       std::memcpy(candidate, directory.data(), directory.size());
       candidate[directory.size()] = '/';
       std::memcpy(candidate + directory.size() + 1, name, name_length + 1);
-      int error = check_runnable(candidate);
+      int error = check_runnable(candidate, as_other_user);
       bool first_found = error != ENOENT && error != ENOTDIR && location.searched_in_vain;
       if (error == 0 || first_found) {
         std::memcpy(found, candidate, sizeof candidate);

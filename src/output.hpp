@@ -13,6 +13,20 @@
 
 namespace {
 
+// What a shell reads, in a command's first word, as other than the command:
+// an assignment (a name, then '='), or one of POSIX's reserved words.
+bool is_shell_keyword_or_assignment(string_view word) {
+  size_t equals = word.find('=');
+  if (equals != string_view::npos && equals > 0 && !(word[0] >= '0' && word[0] <= '9') &&
+      word.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") >= equals)
+    return true;
+  constexpr string_view keywords[] = {"case", "do", "done", "elif", "else",  "esac", "fi",
+                                      "for",  "if", "in",   "then", "until", "while"};
+  for (string_view keyword : keywords)
+    if (word == keyword) return true;
+  return false;
+}
+
 // Collects output and writes it in whole lines, so a message from this
 // program is not interleaved with another process's output. No stdio: it
 // would cost more than the rest of the program. Its members stay out of line:
@@ -44,10 +58,13 @@ class Output {
   }
 
   // Quoted for a POSIX shell (bash's $'...' where a control byte needs it),
-  // so the line can be pasted into a shell and means the same bytes.
-  [[gnu::noinline]] Output& quoted(string_view word) {
+  // so the line can be pasted into a shell and means the same bytes. A
+  // command's name is quoted also where a shell would read it, bare, as an
+  // assignment (x=y) or a reserved word (if).
+  [[gnu::noinline]] Output& quoted(string_view word, bool command_name = false) {
     constexpr string_view plain = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_@%+=:,./-";
-    if (!word.empty() && word.find_first_not_of(plain) == string_view::npos) return *this << word;
+    bool bare = !word.empty() && word.find_first_not_of(plain) == string_view::npos;
+    if (bare && (!command_name || !is_shell_keyword_or_assignment(word))) return *this << word;
     bool has_control = false;
     for (unsigned char c : word) has_control |= c < 0x20 || c == 0x7f;
     if (!has_control) {
@@ -155,7 +172,8 @@ void describe(const Plan& plan, const char* target, char* const argv[]) {
   err.quoted(target) << " as:";
   for (size_t a = 0; a < plan.assignment_count; ++a)
     err << " " << plan.assignments[a].name << "=", err.quoted(plan.assignments[a].value);
-  for (char* const* argument = argv; *argument != nullptr; ++argument) err << " ", err.quoted(*argument);
+  for (char* const* argument = argv; *argument != nullptr; ++argument)
+    err << " ", err.quoted(*argument, argument == argv);
   err << "\n";
 }
 

@@ -11,10 +11,12 @@ namespace {
 // What others lack for one entry, or nullptr when they lack nothing or the
 // entry is not code (sockets, FIFOs, devices). through_link: the entry is a
 // symbolic link and mode is its target's; a link to a directory is not
-// followed, so only a link to a file is judged.
-const char* unreadable_because(mode_t mode, bool through_link) {
+// followed, so only a link to a file is judged. program: the file's bytes
+// are an ELF program, which the kernel starts for a user who may execute it
+// but not read it (a script's interpreter, a library's loader must read).
+const char* unreadable_because(mode_t mode, bool through_link, bool program = false) {
   bool read = (mode & S_IROTH) != 0, search = (mode & S_IXOTH) != 0;
-  if (S_ISREG(mode) && !read)
+  if (S_ISREG(mode) && !read && !(program && search))
     return through_link ? "a link to a file other users cannot read" : "other users cannot read it";
   if (!S_ISDIR(mode) || through_link || (read && search)) return nullptr;
   if (read) return "a directory other users cannot search";

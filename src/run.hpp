@@ -17,6 +17,17 @@
 
 namespace {
 
+// A program the emulator will start, found and judged now: the path it was
+// found at, or nullptr once why it cannot start has been told (code: the
+// exit code).
+const char* checked_for_emulator(const char* name, Role role, const Plan& plan, char (&found)[PATH_MAX], int& code) {
+  Location at = locate(name, plan.search_path, found, true);
+  Output discard(-1);
+  if (at.error == 0 && explain(discard, at.path, Judge::here_any_cpu, 0) == 0) return at.path;
+  code = cannot_run(at, role, plan, true, Judge::here_any_cpu);
+  return nullptr;
+}
+
 // Carries the plan out. Memory is never freed: the process becomes the
 // program or exits within microseconds, and with no free() in it musl links
 // a few-hundred-byte allocator instead of its general one.
@@ -56,12 +67,16 @@ int run(const Plan& plan, char* const envp[]) {
   if (size_t index = runtime_index(plan); index != 0) {
     // The emulator starts the runtime only at the first invocation, and could
     // not look it up without PATH: check it now, what its file says too, and
-    // hand it the path found.
-    Location runtime = locate(argv[index], plan.search_path, runtime_path, true);
-    Output discard(-1);
-    if (runtime.error != 0 || explain(discard, runtime.path, Judge::here_any_cpu, 0) != 0)
-      return cannot_run(runtime, plan.lead_role, plan, true, Judge::here_any_cpu);
-    argv[index] = const_cast<char*>(runtime.path);
+    // hand it the path found. An exec wrapper starts the program itself,
+    // by its name: that is checked too, and left as it is.
+    int code = 0;
+    const char* runtime = checked_for_emulator(argv[index], plan.lead_role, plan, runtime_path, code);
+    if (runtime == nullptr) return code;
+    static char program_path[PATH_MAX];
+    if (plan.lead_role == Role::wrapper &&
+        checked_for_emulator(argv[index + 1], Role::program, plan, program_path, code) == nullptr)
+      return code;
+    argv[index] = const_cast<char*>(runtime);
     // As root, code only root can read works here and fails in the cloud:
     // say so now. Not as another user, who meets the error itself.
     if (geteuid() == 0) {

@@ -2,7 +2,9 @@
 // directory under a tree, judged by readable.hpp, without following links out
 // of it or entering another file system; faults told a line each, up to a
 // limit, then their count and the fix. System calls: openat(), fstatat(),
-// getdents64(), close() and getcwd(); memory grows with the depth (a 2 KB
+// getdents64(), close(), getcwd() and realpath(), and those of locate.hpp
+// (the directories a link leads through) and read_head() (the first bytes of a
+// file others may execute but not read); memory grows with the depth (a 2 KB
 // buffer and a descriptor per level), not with the size.
 #pragma once
 
@@ -17,6 +19,8 @@
 
 #include "diagnose.hpp"
 #include "errors.hpp"
+#include "inspect.hpp"
+#include "locate.hpp"
 #include "names.hpp"
 #include "output.hpp"
 #include "readable.hpp"
@@ -40,16 +44,27 @@ struct Telling {
   unsigned long told = 0, untold = 0;
 };
 
-// A fault of the tree, told as a line while the limit allows, else counted.
-void tell(Tree& tree, Telling& telling, const char* fault, mode_t mode, int error = 0) {
+// A fault of the tree, told as a line while the limit allows, else counted;
+// the mode shown is the entry's, or that of the directory named.
+void tell(Tree& tree, Telling& telling, const char* fault, mode_t mode, int error = 0,
+          const char* directory = nullptr) {
   ++tree.faults;
   if (telling.told == telling.limit) return void(++telling.untold);
   ++telling.told;
   Output err(STDERR_FILENO);
   err.about(tree.path, telling.warning ? "warning: " : "") << fault;
+  if (directory != nullptr) err.quoted(directory);
   if (error != 0) err << error_text(error);
   else mode_of(err, mode);
   err << "\n";
+}
+
+// Whether a regular file's first bytes are an ELF program, which others
+// may start without reading it.
+bool is_program(const char* path) {
+  char buffer[head_size];
+  string_view bytes;
+  return read_head(path, buffer, bytes) && inspect(bytes).program;
 }
 
 // A directory this process cannot open or name, which the walk cannot vouch for.
@@ -57,19 +72,29 @@ void cannot_walk(Tree& tree, Telling& telling, int error) { tell(tree, telling, 
 
 void walk_directory(Tree& tree, Telling& telling, int fd);
 
-// The entry named by tree.path, which is name in the directory parent.
-void visit(Tree& tree, Telling& telling, int parent, const char* name) {
+// The entry named by tree.path, which is name in the directory parent; a
+// top that is a link is followed, as the runtime follows it.
+void visit(Tree& tree, Telling& telling, int parent, const char* name, bool top = false) {
   struct stat status;
-  if (fstatat(parent, name, &status, AT_SYMLINK_NOFOLLOW) != 0) return;  // gone since it was listed
+  if (fstatat(parent, name, &status, top ? 0 : AT_SYMLINK_NOFOLLOW) != 0) return;  // gone since it was listed
   bool link = S_ISLNK(status.st_mode);
   if (link && fstatat(parent, name, &status, 0) != 0) return;  // a dangling link names nothing to read
-  const char* fault = unreadable_because(status.st_mode, link);
+  bool program = S_ISREG(status.st_mode) && (status.st_mode & (S_IROTH | S_IXOTH)) == S_IXOTH && is_program(tree.path);
+  const char* fault = unreadable_because(status.st_mode, link, program);
   if (fault != nullptr) tell(tree, telling, fault, status.st_mode);
+  // What a link leads to is read through every directory on the way to it
+  // (those on the way to the link are the tree's, judged where they stand).
+  char target[PATH_MAX], directory[PATH_MAX];
+  struct stat directory_status;
+  if (link && fault == nullptr && realpath(tree.path, target) != nullptr &&
+      unsearchable_directory_of(target, true, directory, directory_status))
+    tell(tree, telling, "a link through a directory other users cannot search: ", directory_status.st_mode, 0,
+         directory);
   if (link) return;
   tree.files += S_ISREG(status.st_mode);
   if (!S_ISDIR(status.st_mode) || status.st_dev != tree.device) return;
   ++tree.directories;
-  int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | (top ? 0 : O_NOFOLLOW) | O_CLOEXEC);
   // One that others cannot open has been told already (so, as another
   // user, it cannot be opened here either).
   if (fd < 0) return fault != nullptr ? void() : cannot_walk(tree, telling, errno);
@@ -123,7 +148,7 @@ bool walk(Tree& tree, Telling& telling, string_view path) {
   tree.length = path.size();
   if (stat(tree.path, &status) != 0) return false;
   tree.device = status.st_dev;
-  visit(tree, telling, AT_FDCWD, tree.path);
+  visit(tree, telling, AT_FDCWD, tree.path, true);
   return true;
 }
 

@@ -404,7 +404,7 @@ TEST_CASE("misuse exits 142 with one line saying what is wrong and how to call i
            {{"--nope", scene.handler}, message("--nope", "unknown option" + usage)},
            {{"-q", scene.handler}, message("-q", "unknown option" + usage)},
            {{"--emulator"}, message("--emulator", "needs a value" + usage)},
-           {{"--debug=yes", scene.handler}, message("--debug=yes", "takes no value" + usage)},
+           {{"--debug=yes", scene.handler}, message("--debug=yes", "expected 1, 0, true or false" + usage)},
            {{"--version", scene.handler}, message("--version", "only accepted as the sole argument" + usage)},
        }) {
     Outcome outcome = scene.run(m.args, scene.env({cloud}));

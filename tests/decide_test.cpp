@@ -236,7 +236,8 @@ TEST_CASE("an entry of the function's code is judged by the bits for others alon
     const char* behaviour;
     mode_t mode;
     bool through_link;
-    const char* fault;  // nullptr: nothing lacks
+    const char* fault;     // nullptr: nothing lacks
+    bool program = false;  // its bytes are an ELF program
   };
   const ReadableCase cases[] = {
       {"a file others can read", S_IFREG | 0644, false, nullptr},
@@ -253,15 +254,32 @@ TEST_CASE("an entry of the function's code is judged by the bits for others alon
       {"a link to a file others cannot read", S_IFREG | 0600, true, "a link to a file other users cannot read"},
       {"a link to a file others can read", S_IFREG | 0644, true, nullptr},
       {"a link to a directory, which is not followed", S_IFDIR | 0700, true, nullptr},
+      {"an ELF program others may execute but not read starts", S_IFREG | 0711, false, nullptr, true},
+      {"an ELF program only others may execute starts", S_IFREG | 0001, false, nullptr, true},
+      {"an ELF program others may neither read nor execute is a fault", S_IFREG | 0710, false,
+       "other users cannot read it", true},
+      {"a file others may execute but not read that is no ELF program is a fault", S_IFREG | 0711, false,
+       "other users cannot read it"},
+      {"a link to an ELF program others may execute but not read starts", S_IFREG | 0711, true, nullptr, true},
       {"a FIFO is not code", S_IFIFO | 0600, false, nullptr},
       {"a socket is not code", S_IFSOCK | 0600, false, nullptr},
       {"a device is not code", S_IFCHR | 0600, false, nullptr},
   };
   for (const ReadableCase& c : cases) {
     INFO(c.behaviour);
-    const char* fault = unreadable_because(c.mode, c.through_link);
+    const char* fault = unreadable_because(c.mode, c.through_link, c.program);
     CHECK(std::string(fault != nullptr ? fault : "nothing") == std::string(c.fault != nullptr ? c.fault : "nothing"));
   }
+}
+
+TEST_CASE("an ELF file is a program when it is ET_EXEC or names an interpreter, not a library", "[inspect]") {
+  using elf_bytes::file;
+  CHECK(inspect(file(elf_bytes::x86_64)).program);
+  CHECK(inspect(file(elf_bytes::aarch64, "/lib/ld-linux-aarch64.so.1", true, false, 3)).program);
+  CHECK(inspect(file(elf_bytes::ppc64, "", true, true)).program);
+  CHECK_FALSE(inspect(file(elf_bytes::x86_64, "", true, false, 3)).program);  // a library, or a static PIE
+  CHECK_FALSE(inspect(file(elf_bytes::i386, "", false, false, 1)).program);   // ET_REL: an object file
+  CHECK_FALSE(inspect("#!/bin/sh\n").program);
 }
 
 TEST_CASE("a path is within a tree when it is the tree or below it, trailing slashes aside", "[readable]") {
@@ -275,6 +293,40 @@ TEST_CASE("a path is within a tree when it is the tree or below it, trailing sla
   CHECK_FALSE(is_within("/var", "/var/task"));
   CHECK_FALSE(is_within("/srv/app", "/var/task"));
   CHECK_FALSE(is_within("/optional", "/opt"));
+}
+
+TEST_CASE("each switch option takes what its variable takes: 1 or true on, 0 or false off, empty unset, else refused",
+          "[decide]") {
+  const Strings values = {"1", "true", "0", "false", "", "yes", "TRUE", "01", " 1"};
+  const Strings variable_values = {"", "1", "0"};
+  for (Setting s : {aws_form_setting, no_parity_setting, debug_setting}) {
+    std::string option = std::string("--") + settings[s].option;
+    std::string variable(settings[s].variable);
+    for (const std::string& value : values) {
+      for (const std::string& from_variable : variable_values) {
+        std::string argument = option + "=" + value;
+        INFO(argument << " with " << variable << "=" << from_variable);
+        Strings env = {cloud};
+        if (!from_variable.empty()) env.push_back(variable + "=" + from_variable);
+        Input input({"le", argument, "h"}, env);
+        Decision decision = input.decide();
+        bool on_by_option = value == "1" || value == "true";
+        bool off_by_option = value == "0" || value == "false";
+        if (!value.empty() && !on_by_option && !off_by_option) {
+          REQUIRE(decision.action == Action::complain);
+          CHECK(std::string(decision.complaint.subject) == argument);
+          CHECK(std::string(decision.complaint.reason) == "expected 1, 0, true or false");
+          continue;
+        }
+        bool on = on_by_option || (!off_by_option && from_variable == "1");
+        REQUIRE(decision.action == Action::run);
+        const Plan& plan = decision.plan;
+        if (s == aws_form_setting) CHECK(plan.aws_form == on);
+        if (s == debug_setting) CHECK(plan.debug == on);
+        if (s == no_parity_setting) CHECK((plan.assignment_count == 0) == on);
+      }
+    }
+  }
 }
 
 TEST_CASE("every long option is taken by each unambiguous prefix and refused by an ambiguous one", "[decide]") {

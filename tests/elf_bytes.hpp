@@ -1,5 +1,6 @@
 // Hand-made ELF files for the tests: just a header for a CPU and, when an
-// interpreter is named, one PT_INTERP program header pointing at it.
+// interpreter is named, one PT_INTERP program header pointing at it; an
+// executable (ET_EXEC) unless another type is given.
 #pragma once
 
 #include <string>
@@ -9,7 +10,7 @@ namespace elf_bytes {
 constexpr unsigned x86_64 = 62, aarch64 = 183, i386 = 3, ppc64 = 21, riscv = 243;
 
 inline std::string file(unsigned machine, const std::string& interpreter = "", bool wide = true,
-                        bool big_endian = false) {
+                        bool big_endian = false, unsigned type = 2) {
   const size_t header = wide ? 64 : 52, entry = wide ? 56 : 32, word = wide ? 8 : 4;
   std::string bytes(header + (interpreter.empty() ? 0 : entry), '\0');
   auto put = [&](size_t offset, size_t size, unsigned long long value) {
@@ -20,7 +21,7 @@ inline std::string file(unsigned machine, const std::string& interpreter = "", b
   bytes[4] = wide ? 2 : 1;        // class
   bytes[5] = big_endian ? 2 : 1;  // byte order
   bytes[6] = 1;                   // version
-  put(16, 2, 2);                  // ET_EXEC
+  put(16, 2, type);               // ET_EXEC by default; 3 is ET_DYN
   put(18, 2, machine);
   put(20, 4, 1);
   put(wide ? 32 : 28, word, header);  // e_phoff
