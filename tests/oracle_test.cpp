@@ -9,12 +9,14 @@
 // the arguments the kernel handed on show it: 127 for an argument ending in
 // a carriage return, 126 for a script Lambda's user cannot read; else 0.
 // ORACLE_SEED=<seed> replays a run, ORACLE_CASES=<n> sets how many cases.
+#include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <algorithm>
 #include <catch2/catch_test_macros.hpp>
 #include <cerrno>
 #include <cstdio>
@@ -328,5 +330,287 @@ TEST_CASE("run as root, --check gives the exit class the kernel gives Lambda's u
     }
   }
   std::printf("oracle: %llu disagreements\n", static_cast<unsigned long long>(disagreements));
+  CHECK(disagreements == 0);
+}
+
+// The function's code: seeded random trees at the task root (files, ELF
+// programs, scripts, directories and links, in and out of the tree, with
+// modes and owners), walked by --check as root and then read by Lambda's
+// user itself. What that user meets is a fault where an entry cannot be
+// opened (a file) or listed and searched (a directory), unless a file it
+// cannot read is a program the kernel starts for it: really started, it
+// must exit 0. A link is judged by what it leads to; one to a directory is
+// not followed, as the walk does not follow it (README, "Checking an
+// image"): its own case below.
+namespace {
+
+struct CodeCase {
+  std::string description;
+  std::string task_root;  // as LAMBDA_TASK_ROOT gives it
+  std::vector<std::string> directories;
+  std::vector<mode_t> directory_modes;
+  std::vector<uid_t> directory_owners;
+  std::vector<File> files;
+  std::vector<std::pair<std::string, std::string>> links;
+};
+
+class CodeGenerator {
+ public:
+  CodeGenerator(std::uint64_t seed, std::string root) : random_(seed), root_(std::move(root)) {}
+
+  CodeCase make() {
+    CodeCase c;
+    std::string task = root_ + "/task";
+    directory(c, task);
+    std::vector<std::string> places = {task};
+    // An out-of-tree directory for links to lead through.
+    directory(c, root_ + "/elsewhere");
+    file(c, root_ + "/elsewhere/data");
+    size_t entries = below(9);
+    for (size_t i = 0; i < entries; ++i) {
+      std::string at = places[below(places.size())] + "/e" + std::to_string(i);
+      switch (below(6)) {
+        case 0:
+          directory(c, at);
+          places.push_back(at);
+          break;
+        case 1: link(c, at, places); break;
+        default: file(c, at); break;
+      }
+    }
+    c.task_root = task;
+    if (one_in(4)) {
+      c.task_root = root_ + "/task-link";
+      c.links.push_back({c.task_root, one_in(2) ? task : "task"});
+      c.description += " task root " + c.task_root + " -> task;";
+    }
+    if (one_in(5)) c.task_root += pick<const char*>({"/", "//"});
+    return c;
+  }
+
+ private:
+  std::mt19937_64 random_;
+  std::string root_;
+
+  size_t below(size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(random_); }
+  bool one_in(size_t n) { return below(n) == 0; }
+  template <typename T>
+  T pick(std::initializer_list<T> values) {
+    return *(values.begin() + below(values.size()));
+  }
+  std::string octal(mode_t mode) {
+    char text[8];
+    std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode));
+    return text;
+  }
+
+  void directory(CodeCase& c, const std::string& path) {
+    mode_t mode = one_in(2) ? 0755 : pick<mode_t>({0700, 0711, 0744, 0750, 0705, 0701, 0704, 0751, 0775, 0555});
+    uid_t uid = pick<uid_t>({0, 0, 1234});
+    c.directories.push_back(path);
+    c.directory_modes.push_back(mode);
+    c.directory_owners.push_back(uid);
+    c.description += " directory " + path + " mode " + octal(mode) + " uid " + std::to_string(uid) + ";";
+  }
+
+  void file(CodeCase& c, const std::string& path) {
+    static const std::string program = harness::read_file(harness::standin("handler"));
+    std::string bytes = "code\n";
+    std::string kind = "text";
+    switch (below(5)) {
+      case 0: bytes = program, kind = "an ELF program"; break;
+      case 1: bytes = "#!/bin/cat\n", kind = "a script for /bin/cat"; break;
+      case 2: bytes = "", kind = "empty"; break;
+      default: break;
+    }
+    mode_t mode = one_in(2) ? 0644 : pick<mode_t>({0600, 0711, 0755, 0700, 0640, 0604, 0701, 0000, 0444, 0001});
+    File f{path, bytes, bytes, mode, pick<uid_t>({0, 0, 1234}), pick<gid_t>({0, 0, 4321})};
+    if (one_in(12)) f.fifo = true, kind = "a FIFO";
+    c.files.push_back(f);
+    c.description += " " + path + " (" + kind + ") mode " + octal(mode) + " uid " + std::to_string(f.uid) + ";";
+  }
+
+  void link(CodeCase& c, const std::string& path, const std::vector<std::string>& places) {
+    std::string target;
+    switch (below(5)) {
+      case 0: target = root_ + "/elsewhere/data"; break;
+      case 1: target = root_ + "/elsewhere"; break;
+      case 2: target = root_ + "/nowhere"; break;
+      case 3: target = places[below(places.size())]; break;
+      default: target = c.files.empty() ? root_ + "/elsewhere/data" : c.files[below(c.files.size())].path; break;
+    }
+    // Relative now and then: from the link's directory, up to the root and down.
+    if (one_in(2)) {
+      std::string up;
+      for (size_t i = root_.size(); i < path.size(); ++i)
+        if (path[i] == '/' && i > root_.size()) up += "../";
+      target = up + target.substr(root_.size() + 1);
+    }
+    c.links.push_back({path, target});
+    c.description += " link " + path + " -> " + target + ";";
+  }
+};
+
+void write(const CodeCase& c) {
+  for (const std::string& directory : c.directories) harness::make_dirs(directory);
+  for (const File& f : c.files) {
+    if (f.fifo) REQUIRE(mkfifo(f.path.c_str(), f.mode) == 0);
+    else harness::write_file(f.path, f.started, f.mode);
+    REQUIRE(chown(f.path.c_str(), f.uid, f.gid) == 0);
+    REQUIRE(chmod(f.path.c_str(), f.mode) == 0);
+  }
+  for (const auto& [path, target] : c.links) REQUIRE(symlink(target.c_str(), path.c_str()) == 0);
+  for (size_t i = c.directories.size(); i-- > 0;) {
+    REQUIRE(chown(c.directories[i].c_str(), c.directory_owners[i], lambda_gid + 1) == 0);
+    REQUIRE(chmod(c.directories[i].c_str(), c.directory_modes[i]) == 0);
+  }
+}
+
+// Runs step as Lambda's user in a child, and returns the text it wrote to fd.
+std::string report_as_lambda(const std::function<void(int fd)>& step) {
+  int report[2];
+  REQUIRE(pipe2(report, O_CLOEXEC) == 0);
+  pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    close(report[0]);
+    if (chdir("/") != 0 || setgroups(0, nullptr) != 0 || setgid(lambda_gid) != 0 || setuid(lambda_uid) != 0)
+      _exit(could_not_become_lambda);
+    step(report[1]);
+    _exit(0);
+  }
+  close(report[1]);
+  std::string text;
+  char buffer[4096];
+  for (ssize_t got; (got = read(report[0], buffer, sizeof buffer)) > 0;) text.append(buffer, static_cast<size_t>(got));
+  close(report[0]);
+  int status;
+  waitpid(child, &status, 0);
+  REQUIRE((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+  return text;
+}
+
+// Whether Lambda's user, who cannot read a file, can start it: really started, it exits 0.
+bool starts_unread(const std::string& path) {
+  pid_t child = fork();
+  if (child == 0) {
+    int null_fd = open("/dev/null", O_RDWR);
+    if (null_fd >= 0) dup2(null_fd, 0), dup2(null_fd, 1), dup2(null_fd, 2);
+    char* const argv[] = {const_cast<char*>(path.c_str()), nullptr};
+    char* const envp[] = {nullptr};
+    execve(path.c_str(), argv, envp);
+    _exit(127);
+  }
+  int status;
+  waitpid(child, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+// What Lambda's user meets reading the code at path, as it lists and
+// opens it (run as that user): the paths at fault, a line each.
+void read_as_lambda(const std::string& path, bool top, dev_t device, std::string& faults) {
+  struct stat status;
+  if (lstat(path.c_str(), &status) != 0) return;  // in a directory it cannot search: that one is at fault
+  bool link = S_ISLNK(status.st_mode);
+  if (link && stat(path.c_str(), &status) != 0) {
+    if (errno == EACCES) faults += path + "\n";
+    return;  // dangling, or a loop: it names nothing to read
+  }
+  if (top) device = status.st_dev;
+  if (S_ISREG(status.st_mode)) {
+    int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd >= 0) close(fd);
+    else if (!starts_unread(path)) faults += path + "\n";
+    return;
+  }
+  if (!S_ISDIR(status.st_mode) || (link && !top) || status.st_dev != device) return;
+  DIR* directory = opendir(path.c_str());
+  if (directory == nullptr || access(path.c_str(), X_OK) != 0) faults += path + "\n";
+  if (directory == nullptr) return;
+  std::vector<std::string> names;
+  while (dirent* entry = readdir(directory))
+    if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0) names.push_back(entry->d_name);
+  closedir(directory);
+  for (const std::string& name : names) read_as_lambda(path + "/" + name, false, device, faults);
+}
+
+// The paths a walk's output names as faults: "lambda-entrypoint: PATH: ..."
+// lines, less the fix and the count of those left untold.
+std::vector<std::string> named_faults(const std::string& err) {
+  std::vector<std::string> named;
+  size_t start = 0;
+  for (size_t end; (end = err.find('\n', start)) != std::string::npos; start = end + 1) {
+    std::string line = err.substr(start, end - start);
+    const std::string prefix = "lambda-entrypoint: ";
+    if (line.compare(0, prefix.size(), prefix) != 0) continue;
+    line.erase(0, prefix.size());
+    size_t colon = line.find(": ");
+    if (colon == std::string::npos || line.find("Lambda runs the function as a user", colon) == colon + 2) continue;
+    named.push_back(line.substr(0, colon));
+  }
+  return named;
+}
+
+bool within(const std::string& path, const std::string& directory) {
+  return path.size() > directory.size() && path.compare(0, directory.size(), directory) == 0 &&
+         path[directory.size()] == '/';
+}
+
+std::string without_trailing_slashes(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("run as root, --check names the code Lambda's user cannot read, as that user meets it, over generated trees",
+          "[oracle]") {
+  std::uint64_t seed = harness::number_setting("ORACLE_SEED", std::random_device{}());
+  std::uint64_t cases = harness::number_setting("ORACLE_CODE_CASES", 1000);
+  std::printf("oracle: code: seed %llu, %llu cases (ORACLE_SEED=%llu replays this run)\n",
+              static_cast<unsigned long long>(seed), static_cast<unsigned long long>(cases),
+              static_cast<unsigned long long>(seed));
+  harness::TempDir tools;
+  REQUIRE(chmod(tools.path().c_str(), 0755) == 0);
+  harness::copy_file(harness::entrypoint(), tools / "aws-lambda-rie", 0755);
+  harness::copy_file(harness::entrypoint(), tools / "bootstrap", 0755);
+  std::uint64_t disagreements = 0;
+  for (std::uint64_t i = 0; i < cases; ++i) {
+    harness::TempDir dir;
+    REQUIRE(chmod(dir.path().c_str(), 0755) == 0);
+    CodeGenerator generate(seed + i, dir.path());
+    CodeCase c = generate.make();
+    write(c);
+    harness::Outcome judged = harness::run_entrypoint(
+        {"--check", tools / "bootstrap"},
+        {"LAMBDA_TASK_ROOT=" + c.task_root, "LAMBDA_ENTRYPOINT_EMULATOR=" + tools / "aws-lambda-rie"});
+    std::string top = without_trailing_slashes(c.task_root);
+    std::string met = report_as_lambda([&](int fd) {
+      std::string faults;
+      read_as_lambda(top, true, 0, faults);
+      (void)!::write(fd, faults.data(), faults.size());
+    });
+    std::vector<std::string> kernel;
+    for (size_t start = 0, end; (end = met.find('\n', start)) != std::string::npos; start = end + 1)
+      kernel.push_back(met.substr(start, end - start));
+    std::vector<std::string> named = named_faults(judged.err);
+    std::string why;
+    if (judged.status != (kernel.empty() ? 0 : 126)) why = "exit " + std::to_string(judged.status);
+    for (const std::string& path : kernel)
+      if (std::find(named.begin(), named.end(), path) == named.end()) why += " unnamed: " + path;
+    for (const std::string& path : named) {
+      bool inside_fault =
+          std::any_of(kernel.begin(), kernel.end(), [&](const std::string& f) { return within(path, f); });
+      if (std::find(kernel.begin(), kernel.end(), path) == kernel.end() && !inside_fault) why += " named: " + path;
+    }
+    if (!why.empty()) {
+      ++disagreements;
+      if (disagreements <= 20)
+        std::printf("oracle: code: disagreement in case %llu:%s%s; Lambda's user met:\n%s--check said:\n%s\n",
+                    static_cast<unsigned long long>(seed + i), c.description.c_str(), why.c_str(), met.c_str(),
+                    judged.err.c_str());
+    }
+  }
+  std::printf("oracle: code: %llu disagreements\n", static_cast<unsigned long long>(disagreements));
   CHECK(disagreements == 0);
 }
