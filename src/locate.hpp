@@ -19,11 +19,6 @@
 
 namespace {
 
-bool is_directory(const char* path) {
-  struct stat status;
-  return stat(path, &status) == 0 && S_ISDIR(status.st_mode);
-}
-
 // The first directory on the way to path that this process (or,
 // as_other_user, a user neither its owner nor in its group) cannot search:
 // copied into directory, with its status; false when there is none.
@@ -52,19 +47,21 @@ bool unsearchable_directory(const char* path, bool as_other_user, char (&directo
 }
 
 // Why a path cannot be executed, or 0: by this process, or as_other_user by
-// Lambda's user, who may neither own the file nor be in its group. A
-// directory is refused here because access() lets it through.
+// Lambda's user, who may neither own the file nor be in its group. What
+// access() lets through and execve() refuses is refused here too: a
+// directory, and any other file that is not a regular one.
 int check_runnable(const char* path, bool as_other_user) {
   struct stat status;
   if (as_other_user) {
     char directory[PATH_MAX];
     if (unsearchable_directory(path, true, directory, status)) return EACCES;
-    if (stat(path, &status) != 0) return errno;
-    if (S_ISDIR(status.st_mode)) return EISDIR;
-    return S_ISREG(status.st_mode) && (status.st_mode & S_IXOTH) != 0 ? 0 : EACCES;
+  } else if (access(path, X_OK) != 0) {
+    return errno;
   }
-  if (access(path, X_OK) != 0) return errno;
-  return is_directory(path) ? EISDIR : 0;
+  if (stat(path, &status) != 0) return errno;
+  if (S_ISDIR(status.st_mode)) return EISDIR;
+  if (!S_ISREG(status.st_mode)) return EACCES;
+  return as_other_user && (status.st_mode & S_IXOTH) == 0 ? EACCES : 0;
 }
 
 struct Location {
@@ -76,11 +73,13 @@ struct Location {
 // Finds a program as execvp would, without executing it: a name with a slash
 // is used as it is (checked only if asked: execve checks what it executes);
 // any other is looked up in each PATH entry in turn (an empty entry means the
-// current directory, as POSIX says). The first executable file wins; failing
-// that, the first one found that cannot run is reported, so that "Permission
-// denied" is not hidden behind "not found". as_other_user: each candidate
-// is judged as Lambda's user would meet it, who passes over one in a
-// directory it cannot search.
+// current directory, as POSIX says). As musl's execvp: a candidate that is
+// missing or refused (EACCES) is passed over, the first executable file wins,
+// and any other error ends the search there (a loop of links, a name too
+// long). Failing all, the first candidate refused is reported, so that
+// "Permission denied" is not hidden behind "not found". as_other_user: each
+// candidate is judged as Lambda's user would meet it, who passes over one in
+// a directory it cannot search.
 Location locate(const char* name, const char* search_path, char (&found)[PATH_MAX], bool check_path,
                 bool as_other_user = false) {
   if (*name == '\0') return {ENOENT, name, false};
@@ -100,11 +99,11 @@ Location locate(const char* name, const char* search_path, char (&found)[PATH_MA
       candidate[directory.size()] = '/';
       std::memcpy(candidate + directory.size() + 1, name, name_length + 1);
       int error = check_runnable(candidate, as_other_user);
-      bool first_found = error != ENOENT && error != ENOTDIR && location.searched_in_vain;
-      if (error == 0 || first_found) {
+      bool missing = error == ENOENT || error == ENOTDIR, refused = error == EACCES || error == EISDIR;
+      if (!missing && (!refused || location.searched_in_vain)) {
         std::memcpy(found, candidate, sizeof candidate);
         location = {error, found, false};
-        if (error == 0) return location;
+        if (!refused) return location;
       }
     }
     if (*end == '\0') return location;

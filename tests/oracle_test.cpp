@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -612,5 +613,248 @@ TEST_CASE("run as root, --check names the code Lambda's user cannot read, as tha
     }
   }
   std::printf("oracle: code: %llu disagreements\n", static_cast<unsigned long long>(disagreements));
+  CHECK(disagreements == 0);
+}
+
+// Looking a name up in PATH: seeded random PATHs (directories with modes,
+// empty, relative, missing and file entries) and candidates (scripts of
+// every mode, directories and FIFOs by the name, links to them, dangling
+// links), each looked up by the real binary (in the cloud, as root and as
+// Lambda's user, and under --check), by musl's own execvp (the binary's libc,
+// tests/execvp_probe.cpp) and by dash's command -v, as each user. The binary
+// runs the file execvp runs, or fails with its exit class; --check's verdict
+// is the execvp of Lambda's user; and where dash finds a file, it is that
+// one. Each candidate is a '#!' script for the recording stand-in, which the
+// kernel hands the script's path: so the record tells which file ran.
+namespace {
+
+struct LookupCase {
+  std::string description;
+  std::string search_path;
+  std::vector<std::string> directories;
+  std::vector<mode_t> directory_modes;
+  std::vector<File> files;
+  std::vector<std::string> subdirectories;  // a directory by the name looked up
+  std::vector<std::pair<std::string, std::string>> links;
+};
+
+class LookupGenerator {
+ public:
+  LookupGenerator(std::uint64_t seed, std::string root, std::string interpreter)
+      : random_(seed), root_(std::move(root)), interpreter_(std::move(interpreter)) {}
+
+  LookupCase make() {
+    LookupCase c;
+    size_t count = 1 + below(4);
+    std::vector<std::string> entries;
+    for (size_t i = 0; i < count; ++i) {
+      std::string directory = root_ + "/p" + std::to_string(i);
+      mode_t mode = one_in(2) ? 0755 : pick<mode_t>({0700, 0711, 0744, 0701, 0750, 0705});
+      c.directories.push_back(directory);
+      c.directory_modes.push_back(mode);
+      c.description += " directory " + directory + " mode " + octal(mode) + ";";
+      candidate(c, directory + "/tool");
+      entries.push_back(one_in(6) ? "p" + std::to_string(i) : directory);  // relative: from the working directory
+    }
+    switch (below(8)) {
+      case 0: entries.insert(entries.begin() + static_cast<long>(below(entries.size() + 1)), ""); break;
+      case 1: entries.insert(entries.begin(), root_ + "/missing"); break;
+      case 2: entries.insert(entries.begin(), root_ + "/p0/tool"); break;  // an entry that may be a file
+      default: break;
+    }
+    for (size_t i = 0; i < entries.size(); ++i) c.search_path += (i == 0 ? "" : ":") + entries[i];
+    c.description += " PATH=" + c.search_path + ";";
+    return c;
+  }
+
+ private:
+  std::mt19937_64 random_;
+  std::string root_, interpreter_;
+
+  size_t below(size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(random_); }
+  bool one_in(size_t n) { return below(n) == 0; }
+  template <typename T>
+  T pick(std::initializer_list<T> values) {
+    return *(values.begin() + below(values.size()));
+  }
+  std::string octal(mode_t mode) {
+    char text[8];
+    std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode));
+    return text;
+  }
+
+  void candidate(LookupCase& c, const std::string& path) {
+    switch (below(9)) {
+      case 0: c.description += " no " + path + ";"; return;
+      case 1:
+        c.subdirectories.push_back(path);
+        c.description += " directory " + path + ";";
+        return;
+      case 2: {
+        std::string target = pick<const char*>({"../p0/tool", "/nowhere", "../p1/tool"});
+        c.links.push_back({path, target});
+        c.description += " link " + path + " -> " + target + ";";
+        return;
+      }
+      default: break;
+    }
+    std::string script = "#!" + interpreter_ + "\n";
+    mode_t mode = one_in(2) ? 0755 : pick<mode_t>({0700, 0711, 0744, 0644, 0701, 0750, 0705, 0745, 0000, 0001});
+    File f{path, script, script, mode, pick<uid_t>({0, 1234}), pick<gid_t>({0, 4321})};
+    if (one_in(10)) f.fifo = true;
+    c.files.push_back(f);
+    c.description += std::string(" ") + (f.fifo ? "FIFO " : "script ") + path + " mode " + octal(mode) + ";";
+  }
+};
+
+void write(const LookupCase& c) {
+  for (const std::string& directory : c.directories) harness::make_dirs(directory);
+  for (const std::string& directory : c.subdirectories) harness::make_dirs(directory);
+  for (const File& f : c.files) {
+    if (f.fifo) REQUIRE(mkfifo(f.path.c_str(), f.mode) == 0);
+    else harness::write_file(f.path, f.started, f.mode);
+    REQUIRE(chown(f.path.c_str(), f.uid, f.gid) == 0);
+    REQUIRE(chmod(f.path.c_str(), f.mode) == 0);
+  }
+  for (const auto& [path, target] : c.links) REQUIRE(symlink(target.c_str(), path.c_str()) == 0);
+  for (size_t i = 0; i < c.directories.size(); ++i) REQUIRE(chmod(c.directories[i].c_str(), c.directory_modes[i]) == 0);
+}
+
+// What one lookup came to: the file that ran (the script the stand-in was
+// handed, its links resolved) or was named, or "" and the exit class.
+struct Found {
+  std::string file;
+  int status = 0;
+  bool operator==(const Found& other) const { return file == other.file && status == other.status; }
+};
+
+std::string said(const Found& found) {
+  return found.file.empty() ? "exit " + std::to_string(found.status) : found.file;
+}
+
+// A path as the file it names, from the working directory cwd.
+std::string resolved(const std::string& path, const std::string& cwd) {
+  char real[PATH_MAX];
+  std::string full = path[0] == '/' ? path : cwd + "/" + path;
+  return realpath(full.c_str(), real) != nullptr ? real : full;
+}
+
+Found run_as(const std::string& program, const Strings& argv, const Strings& env, const std::string& cwd,
+             const std::string& records, bool as_lambda_user, std::string* out = nullptr) {
+  harness::Launch launch;
+  launch.program = program;
+  launch.argv = argv;
+  launch.env = env;
+  launch.env.push_back("STANDIN_RECORD_DIR=" + records);
+  launch.cwd = cwd;
+  if (as_lambda_user)
+    launch.before_exec = [] {
+      if (setgroups(0, nullptr) != 0 || setgid(lambda_gid) != 0 || setuid(lambda_uid) != 0)
+        _exit(could_not_become_lambda);
+    };
+  harness::Outcome outcome = harness::launch(launch);
+  REQUIRE(outcome.status != could_not_become_lambda);
+  if (out != nullptr) *out = outcome.out;
+  std::vector<harness::Record> ran = harness::records(records, "handler");
+  harness::remove_tree(records + "/handler");
+  if (ran.empty()) return {"", outcome.status};
+  REQUIRE(ran[0].argv.size() >= 2);
+  return {resolved(ran[0].argv[1], cwd), 0};
+}
+
+// What --check said of the program: the file its ok line names, or its exit code.
+Found checked(const harness::Outcome& outcome, const std::string& cwd) {
+  const std::string prefix = "lambda-entrypoint: ", ok = ": ok, the program, ";
+  for (size_t start = 0, end; (end = outcome.out.find('\n', start)) != std::string::npos; start = end + 1) {
+    std::string line = outcome.out.substr(start, end - start);
+    size_t at = line.find(ok);
+    if (line.compare(0, prefix.size(), prefix) == 0 && at != std::string::npos)
+      return {resolved(line.substr(prefix.size(), at - prefix.size()), cwd), 0};
+  }
+  return {"", outcome.status};
+}
+
+bool readable_by_lambda(const std::string& path) {
+  return as_lambda(
+             [&] {
+               int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK);
+               if (fd >= 0) close(fd);
+               return fd >= 0 ? 1 : 0;
+             },
+             -1) == 1;
+}
+
+}  // namespace
+
+TEST_CASE("a name without a slash is found as musl's execvp and dash find it, as root and as Lambda's user",
+          "[oracle]") {
+  std::uint64_t seed = harness::number_setting("ORACLE_SEED", std::random_device{}());
+  std::uint64_t cases = harness::number_setting("ORACLE_LOOKUP_CASES", 1000);
+  std::printf("oracle: lookup: seed %llu, %llu cases (ORACLE_SEED=%llu replays this run)\n",
+              static_cast<unsigned long long>(seed), static_cast<unsigned long long>(cases),
+              static_cast<unsigned long long>(seed));
+  harness::TempDir tools;
+  REQUIRE(chmod(tools.path().c_str(), 0755) == 0);
+  std::string entrypoint = tools / "lambda-entrypoint", probe = tools / "execvp-probe";
+  std::string interpreter = tools / "standin-handler", emulator = tools / "aws-lambda-rie";
+  harness::copy_file(harness::entrypoint(), entrypoint, 0755);
+  harness::copy_file(harness::entrypoint(), emulator, 0755);
+  std::string built = harness::entrypoint();
+  harness::copy_file(built.substr(0, built.rfind('/')) + "/execvp-probe", probe, 0755);
+  harness::copy_file(harness::standin("handler"), interpreter, 0755);
+  harness::TempDir records;
+  REQUIRE(chmod(records.path().c_str(), 0777) == 0);
+  std::uint64_t disagreements = 0;
+  for (std::uint64_t i = 0; i < cases; ++i) {
+    harness::TempDir dir;
+    REQUIRE(chmod(dir.path().c_str(), 0755) == 0);
+    LookupGenerator generate(seed + i, dir.path(), interpreter);
+    LookupCase c = generate.make();
+    write(c);
+    const Strings path = {"PATH=" + c.search_path};
+    const Strings cloud = {"PATH=" + c.search_path, "AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001"};
+    std::string why;
+    Found lambda_execvp;
+    for (bool as_lambda_user : {false, true}) {
+      const char* user = as_lambda_user ? " as Lambda's user" : " as root";
+      Found execvp = run_as(probe, {"execvp-probe", "tool"}, path, dir.path(), records.path(), as_lambda_user);
+      Found ours = run_as(entrypoint, {"lambda-entrypoint", "tool"}, cloud, dir.path(), records.path(), as_lambda_user);
+      std::string dash_said;
+      Found dash = run_as("/bin/dash", {"dash", "-c", "command -v tool"}, path, dir.path(), records.path(),
+                          as_lambda_user, &dash_said);
+      if (!(ours == execvp)) why += std::string(user) + ": ran " + said(ours) + ", execvp " + said(execvp) + ";";
+      // dash passes over a loop of links, where execvp stops (musl's and
+      // glibc's alike): it is compared where both found a file.
+      if (dash.status == 0 && !dash_said.empty()) {
+        std::string dash_file = resolved(dash_said.substr(0, dash_said.find('\n')), dir.path());
+        if (!execvp.file.empty() && ours.file != dash_file)
+          why += std::string(user) + ": ran " + said(ours) + ", dash " + dash_file + ";";
+      } else if (!ours.file.empty()) {
+        why += std::string(user) + ": ran " + ours.file + ", dash found nothing;";
+      }
+      if (as_lambda_user) lambda_execvp = execvp;
+    }
+    // --check, run as root, must give the verdict of Lambda's user's execvp
+    // and what the interpreter meets after it: a script it cannot read.
+    Found expected = lambda_execvp;
+    if (!expected.file.empty() && !readable_by_lambda(expected.file)) expected = {"", 126};
+    // --check judges the scripts' interpreter as a program for the CPU under test.
+    harness::copy_file(harness::entrypoint(), interpreter, 0755);
+    harness::Launch in_case;
+    in_case.cwd = dir.path();
+    Found judged =
+        checked(harness::run_entrypoint({"--check", "tool"},
+                                        {cloud[0], cloud[1], "LAMBDA_ENTRYPOINT_EMULATOR=" + emulator}, in_case),
+                dir.path());
+    harness::copy_file(harness::standin("handler"), interpreter, 0755);
+    if (!(judged == expected)) why += " --check: " + said(judged) + ", Lambda's user: " + said(expected) + ";";
+    if (!why.empty()) {
+      ++disagreements;
+      if (disagreements <= 20)
+        std::printf("oracle: lookup: disagreement in case %llu:%s%s\n", static_cast<unsigned long long>(seed + i),
+                    c.description.c_str(), why.c_str());
+    }
+  }
+  std::printf("oracle: lookup: %llu disagreements\n", static_cast<unsigned long long>(disagreements));
   CHECK(disagreements == 0);
 }
