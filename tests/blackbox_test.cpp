@@ -202,6 +202,29 @@ TEST_CASE("a missing PROGRAM exits 127 naming it", "[blackbox]") {
   }
 }
 
+TEST_CASE("locally with AWS_LAMBDA_EXEC_WRAPPER, the program it starts is checked first, with --check's exit code",
+          "[blackbox]") {
+  Scene scene;
+  REQUIRE(chmod(scene.dir.path().c_str(), 0755) == 0);  // for --check, which judges as Lambda's user
+  std::string unrunnable = scene.dir / "unrunnable";
+  harness::write_file(unrunnable, "#!/bin/sh\n", 0644);
+  const Strings wrapped = scene.env({"AWS_LAMBDA_EXEC_WRAPPER=" + scene.wrapper, "PATH=" + scene.bin});
+  for (const std::string& program : {std::string("/nonexistent/prog"), std::string("no-such-program"), unrunnable,
+                                     scene.bin, scene.dir / "records"}) {
+    INFO("the program " << program);
+    Outcome checked = scene.run({"--check", program, "app.handler"}, wrapped);
+    Outcome outcome = scene.run({program, "app.handler"}, wrapped);
+    CHECK((checked.status == 126 || checked.status == 127));
+    INFO("--check said: " << checked.err);
+    CHECK(outcome.status == checked.status);
+    CHECK_THAT(outcome.err, Catch::Matchers::StartsWith("lambda-entrypoint: " + program + ": "));
+    CHECK(scene.all("emulator").empty());
+  }
+  Outcome sound = scene.run({"handler", "app.handler"}, wrapped);
+  CHECK(sound.status == 0);
+  CHECK(scene.only("emulator").argv == Strings{scene.emulator, scene.wrapper, "handler", "app.handler"});
+}
+
 TEST_CASE("a missing emulator exits 127, lists where it was looked for, and says how to mount it", "[blackbox]") {
   Scene scene;
   Outcome outcome = scene.run({scene.handler}, {"STANDIN_RECORD_DIR=" + scene.records,
@@ -582,6 +605,42 @@ TEST_CASE("silent on success, while LAMBDA_ENTRYPOINT_DEBUG prints the decision 
           "(AWS form)\nlambda-entrypoint: executing " +
               scene.emulator + " as: _HANDLER='my handler' " + task_root + " " + runtime_dir + " " + scene.emulator +
               " " + scene.handler + "\n");
+  }
+}
+
+TEST_CASE("the --debug command, pasted into dash, runs the same program, whatever a shell reads in its name",
+          "[blackbox]") {
+  // Names a shell reads, bare, as other than a command: assignments and
+  // reserved words; and their neighbours, which it does not.
+  const Strings names = {"x=y",  "A=1", "_x=", "x=y=z", "if",    "then",  "do",  "done",  "case",  "esac", "elif",
+                         "else", "fi",  "for", "in",    "until", "while", "1=2", "x-y=z", "plain", "iff",  "x.y=z"};
+  harness::TempDir dir, records;
+  REQUIRE(chmod(dir.path().c_str(), 0755) == 0);
+  for (const std::string& name : names) {
+    INFO("a program named " << name);
+    harness::copy_file(harness::standin("handler"), dir / name, 0755);
+    Strings env = {"PATH=" + dir.path(), "STANDIN_RECORD_DIR=" + records.path(), cloud, "LAMBDA_ENTRYPOINT_DEBUG=1"};
+    Outcome ran = harness::run_entrypoint({name, "arg", "x=1"}, env);
+    REQUIRE(ran.status == 0);
+    std::vector<Record> direct = harness::records(records.path(), "handler");
+    harness::remove_tree(records / "handler");
+    const std::string as = " as: ";
+    size_t start = ran.err.find(as);
+    REQUIRE(start != std::string::npos);
+    std::string command = ran.err.substr(start + as.size(), ran.err.find('\n', start) - start - as.size());
+    harness::Launch shell;
+    shell.program = "/bin/dash";
+    shell.argv = {"dash", "-c", command};
+    shell.env = {"PATH=" + dir.path(), "STANDIN_RECORD_DIR=" + records.path()};
+    Outcome pasted = harness::launch(shell);
+    CHECK(pasted.status == 0);
+    std::vector<Record> through_shell = harness::records(records.path(), "handler");
+    harness::remove_tree(records / "handler");
+    REQUIRE(direct.size() == 1);
+    REQUIRE(through_shell.size() == 1);
+    CHECK(through_shell[0].argv == direct[0].argv);
+    for (const char* entry : {"_HANDLER=x=1", "LAMBDA_TASK_ROOT=/var/task"})
+      CHECK(std::count(through_shell[0].env.begin(), through_shell[0].env.end(), entry) == 1);
   }
 }
 
