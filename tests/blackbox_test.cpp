@@ -209,10 +209,15 @@ TEST_CASE("locally with AWS_LAMBDA_EXEC_WRAPPER, the program it starts is checke
   std::string unrunnable = scene.dir / "unrunnable";
   harness::write_file(unrunnable, "#!/bin/sh\n", 0644);
   const Strings wrapped = scene.env({"AWS_LAMBDA_EXEC_WRAPPER=" + scene.wrapper, "PATH=" + scene.bin});
+  // --check judges the emulator and the wrapper for the CPU under test: programs for it stand in for them.
+  std::string for_this_cpu = scene.dir / "sound";
+  harness::copy_file(harness::entrypoint(), for_this_cpu, 0755);
+  const Strings judged = {"AWS_LAMBDA_EXEC_WRAPPER=" + for_this_cpu, "LAMBDA_ENTRYPOINT_EMULATOR=" + for_this_cpu,
+                          "PATH=" + scene.bin};
   for (const std::string& program : {std::string("/nonexistent/prog"), std::string("no-such-program"), unrunnable,
                                      scene.bin, scene.dir / "records"}) {
     INFO("the program " << program);
-    Outcome checked = scene.run({"--check", program, "app.handler"}, wrapped);
+    Outcome checked = scene.run({"--check", program, "app.handler"}, judged);
     Outcome outcome = scene.run({program, "app.handler"}, wrapped);
     CHECK((checked.status == 126 || checked.status == 127));
     INFO("--check said: " << checked.err);
