@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <algorithm>
 #include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -857,4 +858,58 @@ TEST_CASE("a name without a slash is found as musl's execvp and dash find it, as
   }
   std::printf("oracle: lookup: %llu disagreements\n", static_cast<unsigned long long>(disagreements));
   CHECK(disagreements == 0);
+}
+
+// The choices kept apart from the oracles (README, "Checking an image before
+// it ships"), each pinned where the kernel says otherwise.
+TEST_CASE("kept apart from the oracle: a file Lambda's user owns is judged as any other user's", "[oracle]") {
+  harness::TempDir dir;
+  REQUIRE(chmod(dir.path().c_str(), 0755) == 0);
+  std::string program = dir / "bootstrap", emulator = dir / "aws-lambda-rie";
+  harness::copy_file(harness::standin("handler"), program, 0700);
+  REQUIRE(chown(program.c_str(), lambda_uid, lambda_gid) == 0);
+  harness::copy_file(harness::entrypoint(), emulator, 0755);
+  // The kernel starts it for its owner...
+  int error = as_lambda(
+      [&] {
+        char* const argv[] = {const_cast<char*>(program.c_str()), nullptr};
+        char* const envp[] = {nullptr};
+        execve(program.c_str(), argv, envp);
+        return errno;
+      },
+      0);
+  CHECK(error == 0);
+  // ...but an image's files are root's, and a uid baked into an image is not one to rely on.
+  harness::Outcome judged = harness::run_entrypoint({"--check", program}, {"LAMBDA_ENTRYPOINT_EMULATOR=" + emulator});
+  CHECK(judged.status == 126);
+  CHECK_THAT(judged.err, Catch::Matchers::ContainsSubstring(program + ": no execute permission for other users"));
+}
+
+TEST_CASE("kept apart from the oracle: a link to a directory in the code is not judged by what it leads to",
+          "[oracle]") {
+  harness::TempDir dir, tools;
+  REQUIRE(chmod(dir.path().c_str(), 0755) == 0);
+  REQUIRE(chmod(tools.path().c_str(), 0755) == 0);
+  harness::copy_file(harness::entrypoint(), tools / "bootstrap", 0755);
+  harness::copy_file(harness::entrypoint(), tools / "aws-lambda-rie", 0755);
+  harness::make_dirs(dir / "task");
+  harness::make_dirs(dir / "closed");
+  REQUIRE(chmod((dir / "closed").c_str(), 0700) == 0);
+  REQUIRE(symlink((dir / "closed").c_str(), (dir / "task/vendor").c_str()) == 0);
+  // Lambda's user cannot list what the link leads to...
+  std::string vendor = dir / "task/vendor";
+  int listed = as_lambda(
+      [&] {
+        int fd = open(vendor.c_str(), O_RDONLY | O_DIRECTORY);
+        if (fd >= 0) close(fd);
+        return fd >= 0 ? 1 : 0;
+      },
+      -1);
+  CHECK(listed == 0);
+  // ...but the walk does not follow links to directories, which may lead anywhere (/, /proc).
+  harness::Outcome judged = harness::run_entrypoint(
+      {"--check", tools / "bootstrap"},
+      {"LAMBDA_TASK_ROOT=" + dir / "task", "LAMBDA_ENTRYPOINT_EMULATOR=" + tools / "aws-lambda-rie"});
+  CHECK(judged.status == 0);
+  CHECK(judged.err.empty());
 }
