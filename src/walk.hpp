@@ -158,11 +158,14 @@ bool walk(Tree& tree, Telling& telling, string_view path) {
 // then their count, then per tree the fix or, for a sound tree, its counts.
 // 126 when there is a fault.
 int judge_code(const char* task_root, Telling& telling) {
-  static char working_directory[PATH_MAX];
+  static char working_directory[PATH_MAX], real_task_root[PATH_MAX], real_opt[PATH_MAX];
   // A top is named as walked: "/var/task/" is /var/task.
   string_view tops[3] = {without_trailing_slashes(task_root), "/opt"};
+  // getcwd() names the working directory without links: so are the tops, to tell whether it lies within one.
+  string_view real_tops[2] = {realpath(task_root, real_task_root) != nullptr ? real_task_root : tops[0],
+                              realpath("/opt", real_opt) != nullptr ? real_opt : tops[1]};
   if (getcwd(working_directory, sizeof working_directory) != nullptr && string_view(working_directory) != "/" &&
-      !is_within(working_directory, tops[0]) && !is_within(working_directory, tops[1]))
+      !is_within(working_directory, real_tops[0]) && !is_within(working_directory, real_tops[1]))
     tops[2] = working_directory;
   static Tree tree;  // no initializer: static storage is zeroed, and needs no guard
   struct Walked {

@@ -12,6 +12,7 @@
 #include <functional>
 #include <sstream>
 
+#include "elf_bytes.hpp"
 #include "harness.hpp"
 
 using harness::message;
@@ -169,6 +170,44 @@ TEST_CASE("walk: a link to a file others cannot read is named; links are not fol
   // outside/unread.py is not reached: the link to its directory is not followed.
   CHECK(outcome.err == "lambda-entrypoint: " + link + ": a link to a file other users cannot read (mode 0600)\n" +
                            fix(code.task) + "\n");
+}
+
+TEST_CASE("walk: a link whose file lies in a directory others cannot search is named with that directory", "[walk]") {
+  Code code;
+  std::string closed = code.dir / "closed";
+  harness::make_dirs(closed);
+  harness::write_file(closed + "/settings.py", "x = 1\n", 0644);
+  REQUIRE(chmod(closed.c_str(), 0700) == 0);
+  std::string link = code.task + "/settings.py";
+  REQUIRE(symlink((closed + "/settings.py").c_str(), link.c_str()) == 0);
+  Outcome outcome = code.check();
+  CHECK(outcome.status == 126);
+  CHECK(outcome.err == "lambda-entrypoint: " + link + ": a link through a directory other users cannot search: " +
+                           closed + " (mode 0700)\n" + fix(code.task) + "\n");
+}
+
+TEST_CASE("walk: an ELF program others may execute but not read is sound; a script or a library is not", "[walk]") {
+  Code code;
+  harness::copy_file(harness::entrypoint(), code.task + "/bootstrap", 0711);
+  std::string script = code.add("run.sh", 0711);
+  std::string library = code.task + "/libx.so";
+  harness::write_file(library, elf_bytes::file(elf_bytes::x86_64, "", true, false, 3), 0711);
+  Outcome outcome = code.check();
+  CHECK(outcome.status == 126);
+  CHECK(lines(outcome.err) ==
+        sorted({"lambda-entrypoint: " + script + ": other users cannot read it (mode 0711)",
+                "lambda-entrypoint: " + library + ": other users cannot read it (mode 0711)", fix(code.task)}));
+}
+
+TEST_CASE("walk: a task root that is a link is walked where it leads, and named as given", "[walk]") {
+  Code code;
+  std::string secret = code.add("secret.py", 0600);
+  std::string link = code.dir / "task-link";
+  REQUIRE(symlink(code.task.c_str(), link.c_str()) == 0);
+  Outcome outcome = code.check({"LAMBDA_TASK_ROOT=" + link});
+  CHECK(outcome.status == 126);
+  CHECK(outcome.err ==
+        "lambda-entrypoint: " + link + "/secret.py: other users cannot read it (mode 0600)\n" + fix(link) + "\n");
 }
 
 TEST_CASE("walk: a tree past 100 levels deep is walked whole", "[walk]") {
