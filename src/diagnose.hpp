@@ -170,8 +170,15 @@ int explain(Output& out, const char* path, Judge judge, int depth) {
     return out << "its '#!' interpreter's path does not end within the 256 bytes Linux reads of the line",
            exit_cannot_run;
   if (head.interpreter.empty()) return out << "its '#!' line names no interpreter", exit_cannot_run;
-  if (depth == max_interpreter_depth)
-    return out << "its '#!' interpreters nest deeper than Linux follows", exit_cannot_run;
+  if (depth == max_interpreter_depth) {
+    // Linux opens the sixth script's interpreter before it refuses to go deeper.
+    int error = check_runnable(interpreter, as_other_user);
+    if (exit_code_for(error) != exit_not_found)
+      return out << "its '#!' interpreters nest deeper than Linux follows", exit_cannot_run;
+    if (carriage_return_in_interpreter) return windows_line_endings(out);
+    out << "its '#!' interpreter ";
+    return out.quoted(interpreter) << ": " << error_text(error), exit_not_found;
+  }
   Output discard(-1);
   if (int code = explain(discard, interpreter, judge, depth + 1)) {
     if (carriage_return_in_interpreter && code == exit_not_found) return windows_line_endings(out);

@@ -1,6 +1,7 @@
 // Finding what is to run, as execvp would, without running it: a program in
 // PATH, and the emulator among its candidate places; as this process, or as
-// Lambda's user would. System calls: stat(), access() and realpath() only.
+// Lambda's user would. System calls: stat(), access(), readlink() and
+// realpath() only.
 #pragma once
 
 #include <limits.h>
@@ -38,12 +39,28 @@ bool unsearchable_directory_of(const char* path, bool as_other_user, char (&dire
 
 // The same for every directory the kernel passes on the way to the file:
 // those of the path as given, then, as another user, those of the file a
-// link leads to (this process meets those itself).
+// link leads to (this process meets those itself); where that file cannot
+// be resolved (a loop, a dangling link), those of each link in turn, as the
+// kernel follows them until it meets one it cannot search.
 bool unsearchable_directory(const char* path, bool as_other_user, char (&directory)[PATH_MAX], struct stat& status) {
   if (unsearchable_directory_of(path, as_other_user, directory, status)) return true;
   char target[PATH_MAX];
-  return as_other_user && realpath(path, target) != nullptr &&
-         unsearchable_directory_of(target, as_other_user, directory, status);
+  if (!as_other_user) return false;
+  if (realpath(path, target) != nullptr) return unsearchable_directory_of(target, true, directory, status);
+  char link[PATH_MAX];
+  if (std::strlen(path) >= sizeof link) return false;
+  std::strcpy(link, path);
+  for (int hop = 0; hop < 40; ++hop) {  // Linux follows 40 links
+    ssize_t length = readlink(link, target, sizeof target);
+    if (length <= 0 || static_cast<size_t>(length) >= sizeof target) return false;
+    const char* slash = std::strrchr(link, '/');
+    size_t base = target[0] == '/' || slash == nullptr ? 0 : static_cast<size_t>(slash + 1 - link);
+    if (base + static_cast<size_t>(length) >= sizeof link) return false;
+    std::memmove(link + base, target, static_cast<size_t>(length));
+    link[base + static_cast<size_t>(length)] = '\0';
+    if (unsearchable_directory_of(link, true, directory, status)) return true;
+  }
+  return false;
 }
 
 // Why a path cannot be executed, or 0: by this process, or as_other_user by

@@ -354,6 +354,18 @@ TEST_CASE("a chain of five '#!' scripts passes, as Linux runs it; a sixth is nam
     CHECK(run.status == 126);
     CHECK(run.err == message(scripts[5], reason));
   }
+  SECTION("six scripts deep, the sixth's interpreter missing: Linux opens it first, so 127 as the kernel says") {
+    REQUIRE(unlink(program.c_str()) == 0);
+    std::string reason;
+    for (int i = 5; i >= 1; --i) reason += "its '#!' interpreter " + scripts[static_cast<size_t>(i - 1)] + ": ";
+    reason += "its '#!' interpreter " + program + ": No such file or directory\n";
+    Outcome checked = harness::run_entrypoint({"--check", scripts[5]}, files.env());
+    CHECK(checked.status == 127);
+    CHECK(checked.err == message(scripts[5], reason));
+    Outcome run = harness::run_entrypoint({scripts[5]}, files.env({cloud}));
+    CHECK(run.status == 127);
+    CHECK(run.err == message(scripts[5], reason));
+  }
 }
 
 TEST_CASE("under --check with AWS_LAMBDA_EXEC_WRAPPER set, the program is judged too: missing, unrunnable or sound",
