@@ -917,3 +917,29 @@ TEST_CASE("kept apart from the oracle: a link to a directory in the code is not 
   CHECK(judged.status == 0);
   CHECK(judged.err.empty());
 }
+
+TEST_CASE("in PATH, a link through a directory Lambda's user cannot search is passed over, even to a loop",
+          "[oracle]") {
+  harness::TempDir dir;
+  REQUIRE(chmod(dir.path().c_str(), 0755) == 0);
+  harness::make_dirs(dir / "a");
+  harness::make_dirs(dir / "b");
+  harness::make_dirs(dir / "closed");
+  REQUIRE(symlink("loop", (dir / "closed/loop").c_str()) == 0);
+  REQUIRE(chmod((dir / "closed").c_str(), 0700) == 0);
+  REQUIRE(symlink("../closed/loop", (dir / "a/tool").c_str()) == 0);
+  harness::copy_file(harness::entrypoint(), dir / "b/tool", 0755);
+  harness::copy_file(harness::entrypoint(), dir / "aws-lambda-rie", 0755);
+  std::string path = dir / "a:" + dir / "b";
+  // Lambda's user meets the closed directory before the loop, and goes on.
+  int error = as_lambda(
+      [&] {
+        std::string candidate = dir / "a/tool";
+        return access(candidate.c_str(), X_OK) == 0 ? 0 : errno;
+      },
+      -1);
+  CHECK(error == EACCES);
+  harness::Outcome judged = harness::run_entrypoint(
+      {"--check", "tool"}, {"PATH=" + path, "LAMBDA_ENTRYPOINT_EMULATOR=" + dir / "aws-lambda-rie"});
+  CHECK_THAT(judged.out, Catch::Matchers::ContainsSubstring(harness::message(dir / "b/tool", "ok, the program")));
+}
