@@ -44,8 +44,8 @@ bool unsearchable_directory_of(const char* path, bool as_other_user, char (&dire
 // kernel follows them until it meets one it cannot search.
 bool unsearchable_directory(const char* path, bool as_other_user, char (&directory)[PATH_MAX], struct stat& status) {
   if (unsearchable_directory_of(path, as_other_user, directory, status)) return true;
-  char target[PATH_MAX];
   if (!as_other_user) return false;
+  char target[PATH_MAX];
   if (realpath(path, target) != nullptr) return unsearchable_directory_of(target, true, directory, status);
   char link[PATH_MAX];
   if (std::strlen(path) >= sizeof link) return false;
