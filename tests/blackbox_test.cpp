@@ -277,6 +277,12 @@ TEST_CASE("an emulator that cannot run is passed over for one that can, and repo
   CHECK(alone.err == message(scene.emulator,
                              "no execute permission for this user (mode 0644); it is the Runtime "
                              "Interface Emulator (LAMBDA_ENTRYPOINT_EMULATOR)\n"));
+
+  // Two that cannot run: the first place looked in is the one reported.
+  harness::copy_file(scene.emulator, suffixed, 0644);
+  Outcome both = scene.run({scene.handler}, scene.env());
+  CHECK(both.status == 126);
+  CHECK(both.err == alone.err);
 }
 
 TEST_CASE(
@@ -622,30 +628,33 @@ TEST_CASE("the --debug command, pasted into dash, runs the same program, whateve
   harness::TempDir dir, records;
   REQUIRE(chmod(dir.path().c_str(), 0755) == 0);
   for (const std::string& name : names) {
-    INFO("a program named " << name);
-    harness::copy_file(harness::standin("handler"), dir / name, 0755);
-    Strings env = {"PATH=" + dir.path(), "STANDIN_RECORD_DIR=" + records.path(), cloud, "LAMBDA_ENTRYPOINT_DEBUG=1"};
-    Outcome ran = harness::run_entrypoint({name, "arg", "x=1"}, env);
-    REQUIRE(ran.status == 0);
-    std::vector<Record> direct = harness::records(records.path(), "handler");
-    harness::remove_tree(records / "handler");
-    const std::string as = " as: ";
-    size_t start = ran.err.find(as);
-    REQUIRE(start != std::string::npos);
-    std::string command = ran.err.substr(start + as.size(), ran.err.find('\n', start) - start - as.size());
-    harness::Launch shell;
-    shell.program = "/bin/dash";
-    shell.argv = {"dash", "-c", command};
-    shell.env = {"PATH=" + dir.path(), "STANDIN_RECORD_DIR=" + records.path()};
-    Outcome pasted = harness::launch(shell);
-    CHECK(pasted.status == 0);
-    std::vector<Record> through_shell = harness::records(records.path(), "handler");
-    harness::remove_tree(records / "handler");
-    REQUIRE(direct.size() == 1);
-    REQUIRE(through_shell.size() == 1);
-    CHECK(through_shell[0].argv == direct[0].argv);
-    for (const char* entry : {"_HANDLER=x=1", "LAMBDA_TASK_ROOT=/var/task"})
-      CHECK(std::count(through_shell[0].env.begin(), through_shell[0].env.end(), entry) == 1);
+    for (bool parity : {true, false}) {  // without it, the command's name is the line's first word
+      INFO("a program named " << name << (parity ? "" : ", without parity"));
+      harness::copy_file(harness::standin("handler"), dir / name, 0755);
+      Strings env = {"PATH=" + dir.path(), "STANDIN_RECORD_DIR=" + records.path(), cloud, "LAMBDA_ENTRYPOINT_DEBUG=1"};
+      if (!parity) env.push_back("LAMBDA_ENTRYPOINT_NO_PARITY=1");
+      Outcome ran = harness::run_entrypoint({name, "arg", "x=1"}, env);
+      REQUIRE(ran.status == 0);
+      std::vector<Record> direct = harness::records(records.path(), "handler");
+      harness::remove_tree(records / "handler");
+      const std::string as = " as: ";
+      size_t start = ran.err.find(as);
+      REQUIRE(start != std::string::npos);
+      std::string command = ran.err.substr(start + as.size(), ran.err.find('\n', start) - start - as.size());
+      harness::Launch shell;
+      shell.program = "/bin/dash";
+      shell.argv = {"dash", "-c", command};
+      shell.env = {"PATH=" + dir.path(), "STANDIN_RECORD_DIR=" + records.path()};
+      Outcome pasted = harness::launch(shell);
+      CHECK(pasted.status == 0);
+      std::vector<Record> through_shell = harness::records(records.path(), "handler");
+      harness::remove_tree(records / "handler");
+      REQUIRE(direct.size() == 1);
+      REQUIRE(through_shell.size() == 1);
+      CHECK(through_shell[0].argv == direct[0].argv);
+      for (const char* entry : {"_HANDLER=x=1", "LAMBDA_TASK_ROOT=/var/task"})
+        CHECK(std::count(through_shell[0].env.begin(), through_shell[0].env.end(), entry) == (parity ? 1 : 0));
+    }
   }
 }
 
