@@ -87,13 +87,10 @@ constexpr const char* other_user_hint =
 
 // A directory on the way to path that the user (or, as_other_user, a user
 // neither its owner nor in its group) cannot search: written, with 126.
-// only_as_given: those of the path as given, not of a link's target.
-int unsearchable_directories(Output& out, const char* path, bool as_other_user, bool only_as_given = false) {
+int unsearchable_directories(Output& out, const char* path, bool as_other_user) {
   char directory[PATH_MAX];
   struct stat status;
-  if (!(only_as_given ? unsearchable_directory_of(path, as_other_user, directory, status)
-                      : unsearchable_directory(path, as_other_user, directory, status)))
-    return 0;
+  if (!unsearchable_directory(path, as_other_user, directory, status)) return 0;
   out << "the directory ";
   out.quoted(directory) << " on its path cannot be searched";
   if (as_other_user) mode_of(out << " by other users", status.st_mode) << other_user_hint << ": chmod o+x";
@@ -122,7 +119,7 @@ int explain(Output& out, const char* path, Judge judge, int depth) {
     int error = errno;
     // Lambda's user meets a directory it cannot search before a missing file.
     if (error == EACCES || as_other_user) {
-      if (int code = unsearchable_directories(out, path, as_other_user, true)) return code;
+      if (int code = unsearchable_directories(out, path, as_other_user)) return code;
     }
     out << error_text(error);
     return exit_code_for(error);

@@ -163,6 +163,12 @@ std::string read_file(const std::string& path) {
   return std::string((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
 }
 
+std::string octal(mode_t mode) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode));
+  return text;
+}
+
 std::string message(const std::string& subject, const std::string& rest) {
   return "lambda-entrypoint: " + subject + ": " + rest;
 }

@@ -5,7 +5,9 @@
 #include <sys/types.h>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -95,6 +97,26 @@ void remove_tree(const std::string& path);
 
 // The environment of the test process, as "NAME=value" strings.
 Strings current_environment();
+
+// The seeded choices of the generated cases: a number below n, a chance of
+// one in n, one of some values; the same seed makes the same choices.
+class Random {
+ public:
+  explicit Random(std::uint64_t seed) : engine_(seed) {}
+  size_t below(size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(engine_); }
+  bool one_in(size_t n) { return below(n) == 0; }
+  template <typename T>
+  T pick(std::initializer_list<T> values) {
+    return *(values.begin() + below(values.size()));
+  }
+  std::mt19937_64& engine() { return engine_; }
+
+ private:
+  std::mt19937_64 engine_;
+};
+
+// A mode as ls -l's octal: "0755".
+std::string octal(mode_t mode);
 
 // A number from the environment of the test run, or fallback when unset or empty.
 std::uint64_t number_setting(const char* name, std::uint64_t fallback);

@@ -70,9 +70,9 @@ struct Case {
   std::vector<std::pair<std::string, std::string>> links;  // path, target
 };
 
-class Generator {
+class Generator : public harness::Random {
  public:
-  Generator(std::uint64_t seed, std::string root) : random_(seed), root_(std::move(root)) {}
+  Generator(std::uint64_t seed, std::string root) : Random(seed), root_(std::move(root)) {}
 
   Case make() {
     Case c;
@@ -97,16 +97,8 @@ class Generator {
   }
 
  private:
-  std::mt19937_64 random_;
   std::string root_;
   int link_count_ = 0;
-
-  size_t below(size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(random_); }
-  bool one_in(size_t n) { return below(n) == 0; }
-  template <typename T>
-  T pick(std::initializer_list<T> values) {
-    return *(values.begin() + below(values.size()));
-  }
 
   mode_t file_mode() {
     if (one_in(2)) return pick<mode_t>({0755, 0775, 0555, 0705});
@@ -126,9 +118,8 @@ class Generator {
     c.directories.push_back(path);
     c.directory_modes.push_back(directory_mode());
     c.directory_owners.push_back(owner());
-    char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(c.directory_modes.back()));
-    c.description += " directory " + path + " mode " + mode + " uid " + std::to_string(c.directory_owners.back()) + ";";
+    c.description += " directory " + path + " mode " + harness::octal(c.directory_modes.back()) + " uid " +
+                     std::to_string(c.directory_owners.back()) + ";";
   }
 
   // A link (absolute or relative, in a directory of links, sometimes through
@@ -202,10 +193,8 @@ class Generator {
 
   File file(const std::string& path, std::string judged, std::string started, std::string& description) {
     File f{path, std::move(judged), std::move(started), file_mode(), owner(), group()};
-    char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(f.mode));
-    description +=
-        " " + path + " mode " + mode + " uid " + std::to_string(f.uid) + " gid " + std::to_string(f.gid) + ";";
+    description += " " + path + " mode " + harness::octal(f.mode) + " uid " + std::to_string(f.uid) + " gid " +
+                   std::to_string(f.gid) + ";";
     return f;
   }
 };
@@ -356,11 +345,9 @@ struct CodeCase {
   std::vector<std::pair<std::string, std::string>> links;
 };
 
-class CodeGenerator {
+class CodeGenerator : public harness::Random {
  public:
-  CodeGenerator(std::uint64_t seed, std::string root) : random_(seed), root_(std::move(root)) {}
-
-  bool one_in(size_t n) { return below(n) == 0; }
+  CodeGenerator(std::uint64_t seed, std::string root) : Random(seed), root_(std::move(root)) {}
 
   CodeCase make() {
     CodeCase c;
@@ -393,19 +380,7 @@ class CodeGenerator {
   }
 
  private:
-  std::mt19937_64 random_;
   std::string root_;
-
-  size_t below(size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(random_); }
-  template <typename T>
-  T pick(std::initializer_list<T> values) {
-    return *(values.begin() + below(values.size()));
-  }
-  std::string octal(mode_t mode) {
-    char text[8];
-    std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode));
-    return text;
-  }
 
   void directory(CodeCase& c, const std::string& path) {
     mode_t mode = one_in(2) ? 0755 : pick<mode_t>({0700, 0711, 0744, 0750, 0705, 0701, 0704, 0751, 0775, 0555});
@@ -413,7 +388,7 @@ class CodeGenerator {
     c.directories.push_back(path);
     c.directory_modes.push_back(mode);
     c.directory_owners.push_back(uid);
-    c.description += " directory " + path + " mode " + octal(mode) + " uid " + std::to_string(uid) + ";";
+    c.description += " directory " + path + " mode " + harness::octal(mode) + " uid " + std::to_string(uid) + ";";
   }
 
   void file(CodeCase& c, const std::string& path) {
@@ -430,7 +405,8 @@ class CodeGenerator {
     File f{path, bytes, bytes, mode, pick<uid_t>({0, 0, 1234}), pick<gid_t>({0, 0, 4321})};
     if (one_in(12)) f.fifo = true, kind = "a FIFO";
     c.files.push_back(f);
-    c.description += " " + path + " (" + kind + ") mode " + octal(mode) + " uid " + std::to_string(f.uid) + ";";
+    c.description +=
+        " " + path + " (" + kind + ") mode " + harness::octal(mode) + " uid " + std::to_string(f.uid) + ";";
   }
 
   void link(CodeCase& c, const std::string& path, const std::vector<std::string>& places) {
@@ -643,10 +619,10 @@ struct LookupCase {
   std::vector<std::pair<std::string, std::string>> links;
 };
 
-class LookupGenerator {
+class LookupGenerator : public harness::Random {
  public:
   LookupGenerator(std::uint64_t seed, std::string root, std::string interpreter)
-      : random_(seed), root_(std::move(root)), interpreter_(std::move(interpreter)) {}
+      : Random(seed), root_(std::move(root)), interpreter_(std::move(interpreter)) {}
 
   LookupCase make() {
     LookupCase c;
@@ -657,7 +633,7 @@ class LookupGenerator {
       mode_t mode = one_in(2) ? 0755 : pick<mode_t>({0700, 0711, 0744, 0701, 0750, 0705});
       c.directories.push_back(directory);
       c.directory_modes.push_back(mode);
-      c.description += " directory " + directory + " mode " + octal(mode) + ";";
+      c.description += " directory " + directory + " mode " + harness::octal(mode) + ";";
       candidate(c, directory + "/tool");
       entries.push_back(one_in(6) ? "p" + std::to_string(i) : directory);  // relative: from the working directory
     }
@@ -673,20 +649,7 @@ class LookupGenerator {
   }
 
  private:
-  std::mt19937_64 random_;
   std::string root_, interpreter_;
-
-  size_t below(size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(random_); }
-  bool one_in(size_t n) { return below(n) == 0; }
-  template <typename T>
-  T pick(std::initializer_list<T> values) {
-    return *(values.begin() + below(values.size()));
-  }
-  std::string octal(mode_t mode) {
-    char text[8];
-    std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode));
-    return text;
-  }
 
   void candidate(LookupCase& c, const std::string& path) {
     switch (below(9)) {
@@ -708,7 +671,7 @@ class LookupGenerator {
     File f{path, script, script, mode, pick<uid_t>({0, 1234}), pick<gid_t>({0, 4321})};
     if (one_in(10)) f.fifo = true;
     c.files.push_back(f);
-    c.description += std::string(" ") + (f.fifo ? "FIFO " : "script ") + path + " mode " + octal(mode) + ";";
+    c.description += std::string(" ") + (f.fifo ? "FIFO " : "script ") + path + " mode " + harness::octal(mode) + ";";
   }
 };
 

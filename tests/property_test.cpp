@@ -25,12 +25,9 @@ constexpr const char* cloud = "AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001";
 // Random bytes with a bias toward what breaks things: empty strings, blanks,
 // quotes, newlines, '=', dashes, bytes that are not UTF-8, and the emulator's
 // own flags.
-class Generator {
+class Generator : public harness::Random {
  public:
-  Generator(std::uint64_t seed, bool native) : random_(seed), native_(native) {}
-
-  size_t below(size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(random_); }
-  bool one_in(size_t n) { return below(n) == 0; }
+  Generator(std::uint64_t seed, bool native) : Random(seed), native_(native) {}
 
   std::string text(size_t max_length) {
     static const Strings pieces = {"",  " ",   "\t",   "\n",     "'",    "\"",   "\\",       "$HOME",
@@ -118,7 +115,6 @@ class Generator {
     return false;
   }
 
-  std::mt19937_64 random_;
   bool native_;
 };
 

@@ -42,9 +42,9 @@ std::string aws_script(const std::string& emulator, const std::string& bootstrap
          "fi\n";
 }
 
-class Generator {
+class Generator : public harness::Random {
  public:
-  explicit Generator(std::uint64_t seed) : random_(seed) {}
+  explicit Generator(std::uint64_t seed) : Random(seed) {}
 
   Strings arguments() {
     Strings args;
@@ -62,20 +62,11 @@ class Generator {
     if (one_in(3)) env.push_back("AWS_LAMBDA_FUNCTION_HANDLER=" + word());
     if (one_in(3)) env.push_back("A=" + word());
     if (one_in(2)) env.push_back("LAMBDA_ENTRYPOINT_NO_PARITY=1");
-    std::shuffle(env.begin() + 1, env.end(), random_);
+    std::shuffle(env.begin() + 1, env.end(), engine());
     return env;
   }
 
  private:
-  std::mt19937_64 random_;
-
-  size_t below(size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(random_); }
-  bool one_in(size_t n) { return below(n) == 0; }
-  template <typename T>
-  T pick(std::initializer_list<T> values) {
-    return *(values.begin() + below(values.size()));
-  }
-
   // What a handler argument may be: names, nothing, blanks, a shell's
   // special bytes, words with one '-', and random bytes but NUL.
   std::string word() {
