@@ -148,8 +148,9 @@ Decision decide(int argc, char* const argv[], char* const envp[]) {
   const char* from_options[setting_count] = {};
   // Whether this is the AWS form, as far as the arguments read so far say:
   // there, a word with one '-' is the handler, as AWS's script takes any.
-  bool aws_form = argc > 0 && base_name(argv[0]) == aws_script_name;
-  parse_switch(variables.settings[aws_form_setting] != nullptr ? variables.settings[aws_form_setting] : "", aws_form);
+  const bool installed_as_aws_script = argc > 0 && base_name(argv[0]) == aws_script_name;
+  bool aws_form = installed_as_aws_script;
+  if (const char* value = variables.settings[aws_form_setting]) parse_switch(value, aws_form);
   bool check = false;
   int first_operand = argc > 0 ? 1 : 0;
   for (; first_operand < argc; ++first_operand) {
@@ -211,7 +212,7 @@ Decision decide(int argc, char* const argv[], char* const envp[]) {
   // which holds the emulator too.
   Decision decision{check ? Action::check : Action::run, {}, {}};
   Plan& plan = decision.plan;
-  plan.aws_form = argc > 0 && base_name(argv[0]) == aws_script_name;
+  plan.aws_form = installed_as_aws_script;
   bool no_parity = false;
   const std::pair<Setting, bool*> switches[] = {
       {aws_form_setting, &plan.aws_form}, {no_parity_setting, &no_parity}, {debug_setting, &plan.debug}};
