@@ -60,11 +60,21 @@ void tell(Tree& tree, Telling& telling, const char* fault, mode_t mode, int erro
 }
 
 // Whether a regular file's first bytes are an ELF program, which others
-// may start without reading it.
-bool is_program(const char* path) {
+// may start without reading it. Out of line, as the next: their buffers
+// would otherwise stay on the stack of every level of the walk.
+[[gnu::noinline]] bool is_program(const char* path) {
   char buffer[head_size];
   string_view bytes;
   return read_head(path, buffer, bytes) && inspect(bytes).program;
+}
+
+// What a link leads to is read through every directory on the way to it
+// (those on the way to the link are the tree's, judged where they stand).
+[[gnu::noinline]] void judge_link_target(Tree& tree, Telling& telling) {
+  char target[PATH_MAX], directory[PATH_MAX];
+  struct stat status;
+  if (realpath(tree.path, target) != nullptr && unsearchable_directory_of(target, true, directory, status))
+    tell(tree, telling, "a link through a directory other users cannot search: ", status.st_mode, 0, directory);
 }
 
 // A directory this process cannot open or name, which the walk cannot vouch for.
@@ -82,14 +92,7 @@ void visit(Tree& tree, Telling& telling, int parent, const char* name, bool top 
   bool program = S_ISREG(status.st_mode) && (status.st_mode & (S_IROTH | S_IXOTH)) == S_IXOTH && is_program(tree.path);
   const char* fault = unreadable_because(status.st_mode, link, program);
   if (fault != nullptr) tell(tree, telling, fault, status.st_mode);
-  // What a link leads to is read through every directory on the way to it
-  // (those on the way to the link are the tree's, judged where they stand).
-  char target[PATH_MAX], directory[PATH_MAX];
-  struct stat directory_status;
-  if (link && fault == nullptr && realpath(tree.path, target) != nullptr &&
-      unsearchable_directory_of(target, true, directory, directory_status))
-    tell(tree, telling, "a link through a directory other users cannot search: ", directory_status.st_mode, 0,
-         directory);
+  if (link && fault == nullptr) judge_link_target(tree, telling);
   if (link) return;
   tree.files += S_ISREG(status.st_mode);
   if (!S_ISDIR(status.st_mode) || status.st_dev != tree.device) return;
