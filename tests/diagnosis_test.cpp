@@ -401,3 +401,21 @@ TEST_CASE("under --check with AWS_LAMBDA_EXEC_WRAPPER set, the program is judged
                              message(program, "ok, the program, a static " + cpu + " program\n") + code_ok);
   }
 }
+
+TEST_CASE(
+    "a '#!' argument ending in a carriage return is 127, named as Windows line endings, under --check and locally",
+    "[diagnosis]") {
+  Files files;
+  harness::copy_file(harness::entrypoint(), files.emulator, 0755);  // an emulator for this CPU, that passes
+  std::string interpreter = files.dir / "interpreter";
+  harness::copy_file(harness::entrypoint(), interpreter, 0755);
+  std::string script = files.add("crlf-argument", "#!" + interpreter + " -e\r\necho hi\r\n");
+  const std::string reason =
+      "its '#!' line ends in a carriage return: the file has Windows line endings (CRLF); convert them to LF";
+  Outcome checked = harness::run_entrypoint({"--check", script}, files.env());
+  CHECK(checked.status == 127);
+  CHECK(checked.err == message(script, reason) + "\n");
+  Outcome local = harness::run_entrypoint({script, "app.handler"}, files.env());
+  CHECK(local.status == 127);
+  CHECK(local.err == message(script, reason) + "; the emulator was to run it\n");
+}
