@@ -27,16 +27,23 @@
 #endif
 
 int main(int argc, char* argv[], char* envp[]) {
-  Decision decision = decide(argc, argv, envp);
-  switch (decision.action) {
-    case Action::help: print_help(); return 0;
-    case Action::version:
-      // The CPU too: it answers "which binary is in this image?".
-      Output(STDOUT_FILENO) << program_name << " " << LAMBDA_ENTRYPOINT_VERSION << " (" LAMBDA_ENTRYPOINT_CPU ")\n";
-      return 0;
-    case Action::complain: return complain(decision.complaint);
-    case Action::check: return check(decision.plan);
-    case Action::run: break;
+  for (;;) {
+    Decision decision = decide(argc, argv, envp);
+    switch (decision.action) {
+      case Action::help: print_help(); return 0;
+      case Action::version:
+        // The CPU too: it answers "which binary is in this image?".
+        Output(STDOUT_FILENO) << program_name << " " << LAMBDA_ENTRYPOINT_VERSION << " (" LAMBDA_ENTRYPOINT_CPU ")\n";
+        return 0;
+      case Action::complain: return complain(decision.complaint);
+      case Action::check: return check(decision.plan);
+      case Action::run: return run(decision.plan, envp);
+      case Action::resume:
+        // As the emulator's Managed Instances bootstrap: decide again on the
+        // command carried here, as this program would have in the cloud (the
+        // carrying variables are gone, so once).
+        if (int code = resume(decision.carried, argc, argv, envp)) return code;
+        break;
+    }
   }
-  return run(decision.plan, envp);
 }

@@ -1,6 +1,6 @@
 // --check: every file a run would execute, in either mode, judged as
 // Lambda's non-root user meets it, with a line each. It runs nothing; its
-// system calls are those of locate.hpp and diagnose.hpp.
+// system calls are those of locate.hpp, diagnose.hpp and managed.hpp.
 #pragma once
 
 #include <limits.h>
@@ -11,6 +11,7 @@
 #include "diagnose.hpp"
 #include "inspect.hpp"
 #include "locate.hpp"
+#include "managed.hpp"
 #include "names.hpp"
 #include "output.hpp"
 #include "plan.hpp"
@@ -24,6 +25,7 @@ const char* role_name(Role role) {
     case Role::wrapper: return "AWS_LAMBDA_EXEC_WRAPPER";
     case Role::bootstrap: return "the bootstrap";
     case Role::emulator: return "the emulator";
+    case Role::managed_bootstrap: return "the Managed Instances bootstrap";
     case Role::interpreter: break;
   }
   return "a '#!' interpreter";
@@ -113,7 +115,23 @@ int check(const Plan& plan) {
     int code = check_file(program, program == plan.lead ? plan.lead_role : Role::program, plan);
     if (result == 0) result = code;
   }
-  Telling telling{20, false};
+  if (plan.managed_instances) {
+    // The emulator's Managed Instances bootstrap: the command itself only where it is one word.
+    static char found[PATH_MAX];
+    size_t words = (plan.lead != nullptr ? 1 : 0) + plan.tail_size;
+    const char* program =
+        words == 1 ? locate(plan.lead != nullptr ? plan.lead : plan.tail[0], plan.search_path, found, false, true).path
+                   : nullptr;
+    bool carry = false;
+    int code = 0;
+    if (const char* bootstrap = managed_start(plan, program, carry, code)) {
+      Output out(STDOUT_FILENO);
+      out.about(bootstrap) << "ok, the Managed Instances bootstrap: "
+                           << (carry ? "this program, which runs the command\n" : "the command itself\n");
+    }
+    if (result == 0) result = code;
+  }
+  Telling telling{20, false, true};
   int code = judge_code(plan.task_root, telling);
   return result != 0 ? result : code;
 }

@@ -63,9 +63,7 @@ void fill_env(const Plan& plan, char* const envp[], char* words, char** out) {
   for (size_t a = 0; a < plan.assignment_count; ++a) {
     const Assignment& assignment = plan.assignments[a];
     entries[a] = words;
-    std::memcpy(words, assignment.name.data(), assignment.name.size());
-    words[assignment.name.size()] = '=';
-    words = stpcpy(words + assignment.name.size() + 1, assignment.value) + 1;
+    words = write_entry(words, assignment.name, assignment.value);
   }
   for (size_t i = 0; envp != nullptr && envp[i] != nullptr; ++i) {
     size_t a = 0;

@@ -29,6 +29,8 @@ struct Variables {
   const char* runtime_api = nullptr;
   const char* exec_wrapper = nullptr;
   const char* function_handler = nullptr;
+  const char* max_concurrency = nullptr;
+  const char* carried = nullptr;
   const char* task_root = nullptr;
   const char* runtime_dir = nullptr;
   const char* handler = nullptr;
@@ -46,6 +48,8 @@ Variables read_variables(char* const envp[]) {
   constexpr string_view runtime_api = runtime_api_variable.substr(aws_lambda_prefix.size());
   constexpr string_view exec_wrapper = exec_wrapper_variable.substr(aws_lambda_prefix.size());
   constexpr string_view function_handler = function_handler_variable.substr(aws_lambda_prefix.size());
+  constexpr string_view max_concurrency = max_concurrency_variable.substr(aws_lambda_prefix.size());
+  constexpr string_view carried = carried_variable.substr(own_prefix.size());
   constexpr string_view own_rest = own_prefix.substr(lambda_prefix.size());
   constexpr string_view task_root = task_root_variable.substr(lambda_prefix.size());
   constexpr string_view runtime_dir = runtime_dir_variable.substr(lambda_prefix.size());
@@ -59,6 +63,7 @@ Variables read_variables(char* const envp[]) {
           case runtime_api[0]: take(found.runtime_api, rest, runtime_api); break;
           case exec_wrapper[0]: take(found.exec_wrapper, rest, exec_wrapper); break;
           case function_handler[0]: take(found.function_handler, rest, function_handler); break;
+          case max_concurrency[0]: take(found.max_concurrency, rest, max_concurrency); break;
         }
         break;
       case lambda_prefix[0]:
@@ -66,6 +71,7 @@ Variables read_variables(char* const envp[]) {
         switch (*rest) {
           case own_rest[0]:
             if ((rest = after(rest, own_rest)) == nullptr) break;
+            take(found.carried, rest, carried);
             for (int s = 0; s < setting_count; ++s) {
               string_view name_rest = settings[s].variable;
               name_rest.remove_prefix(own_prefix.size());
@@ -145,6 +151,13 @@ int find_option(string_view name) {
 // some 4 KB of a binary that must stay under 40 KiB.
 Decision decide(int argc, char* const argv[], char* const envp[]) {
   const Variables variables = read_variables(envp);
+  // Started with no argument and handed a command: as the bootstrap the
+  // emulator's Managed Instances mode runs (names.hpp).
+  if (argc <= 1 && variables.carried != nullptr) {
+    Decision resume{Action::resume, {}, {}};
+    resume.carried = variables.carried;
+    return resume;
+  }
   const char* from_options[setting_count] = {};
   // Whether this is the AWS form, as far as the arguments read so far say:
   // there, a word with one '-' is the handler, as AWS's script takes any.
@@ -222,6 +235,19 @@ Decision decide(int argc, char* const argv[], char* const envp[]) {
       return misuse(settings[s].variable, "expected 1, 0, true or false");
   }
   plan.cloud = !check && non_empty(variables.runtime_api);
+  // The cloud sets it for a Managed Instances function, and the runtime gets
+  // it untouched; locally (and under --check) it is a developer's, which the
+  // emulator would read as 1 where it is no number, and the clients stop on.
+  if (!plan.cloud && variables.max_concurrency != nullptr) {
+    size_t concurrency = 0;
+    if (!parse_count(variables.max_concurrency, largest_concurrency, concurrency))
+      return complaint({exit_misuse, max_concurrency_variable,
+                        "expected a whole number from 1 to 2147483647: the Python and Java clients stop on any "
+                        "other, and the emulator would run one invocation at a time"});
+    plan.managed_instances = true;
+    plan.argc = argc;
+    plan.argv = argv;
+  }
   if (non_empty(variables.path)) {
     plan.search_path = variables.path;
     plan.search_path_is_default = false;

@@ -34,6 +34,8 @@ const char* role_hint(Role role, int error) {
       return "it is the Runtime Interface Emulator (LAMBDA_ENTRYPOINT_EMULATOR)";
     case Role::wrapper: return "it is named by AWS_LAMBDA_EXEC_WRAPPER";
     case Role::bootstrap: return "it is the AWS form's bootstrap (LAMBDA_ENTRYPOINT_BOOTSTRAP)";
+    case Role::managed_bootstrap:
+      return "it is the Managed Instances bootstrap, which the emulator starts as Lambda's user";
     case Role::program:
     case Role::interpreter: break;
   }

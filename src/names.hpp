@@ -29,6 +29,8 @@ constexpr string_view exec_wrapper_variable = "AWS_LAMBDA_EXEC_WRAPPER";
 constexpr string_view own_prefix = "LAMBDA_ENTRYPOINT_";  // of every setting's variable
 constexpr string_view handler_variable = "_HANDLER";
 constexpr string_view function_handler_variable = "AWS_LAMBDA_FUNCTION_HANDLER";  // the emulator's handler override
+// Its presence (even empty) puts the emulator in its Lambda Managed Instances mode.
+constexpr string_view max_concurrency_variable = "AWS_LAMBDA_MAX_CONCURRENCY";
 constexpr string_view path_variable = "PATH";
 constexpr string_view lambda_prefix = "LAMBDA_";
 constexpr string_view task_root_variable = "LAMBDA_TASK_ROOT";
@@ -57,6 +59,18 @@ constexpr string_view emulator_cpu_suffix = "-" LAMBDA_ENTRYPOINT_RIE_CPU;
 // docker run -v ~/.aws-lambda-rie:/aws-lambda ...
 constexpr const char* mounted_emulator = "/aws-lambda/aws-lambda-rie";
 constexpr const char* mounted_emulator_for_cpu = "/aws-lambda/aws-lambda-rie-" LAMBDA_ENTRYPOINT_RIE_CPU;
+
+// In its Managed Instances mode the emulator ignores its command: it starts
+// the first of these that exists (and is not a directory), with no
+// arguments, in its working directory, as Lambda's user. Installed as the
+// first, this program runs the command it hands itself in
+// LAMBDA_ENTRYPOINT_COMMAND (carry.hpp).
+constexpr const char* managed_bootstraps[] = {"/var/runtime/bootstrap", "/var/task/bootstrap", "/opt/bootstrap"};
+constexpr const char* managed_working_directory = "/var/task";
+constexpr const char* lambda_uid = "993";  // the user the emulator runs the function as there, as the cloud does
+constexpr string_view carried_variable = "LAMBDA_ENTRYPOINT_COMMAND";
+#define LAMBDA_ENTRYPOINT_MANAGED_MODE "the emulator's Managed Instances mode (AWS_LAMBDA_MAX_CONCURRENCY is set)"
+constexpr size_t largest_concurrency = 2147483647;  // Java's largest int: its client parses the value as one
 
 // Every setting once: its option, its environment variable, its help. --help
 // is printed from this table and the README follows it.

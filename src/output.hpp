@@ -10,6 +10,7 @@
 
 #include "names.hpp"
 #include "plan.hpp"
+#include "text.hpp"
 
 namespace {
 
@@ -89,13 +90,9 @@ class Output {
     return *this;
   }
 
-  [[gnu::noinline]] Output& number(unsigned value) {
-    char digits[10];
-    size_t used = 0;
-    do digits[used++] = static_cast<char>('0' + value % 10);
-    while ((value /= 10) != 0);
-    while (used > 0) put(digits[--used]);
-    return *this;
+  [[gnu::noinline]] Output& number(size_t value) {
+    char digits[20];
+    return *this << string_view(digits, static_cast<size_t>(decimal(digits, value) - digits));
   }
 
   [[gnu::noinline]] void flush() {

@@ -20,7 +20,7 @@ struct Assignment {
 constexpr size_t max_assignments = 3;  // _HANDLER, LAMBDA_TASK_ROOT, LAMBDA_RUNTIME_DIR
 
 // What a program in a plan is for: it chooses the hint when it cannot run.
-enum class Role { program, wrapper, bootstrap, emulator, interpreter };
+enum class Role { program, wrapper, bootstrap, emulator, interpreter, managed_bootstrap };
 
 // What to execute. Locally: EMULATOR [FLAG...] [LEAD] [TAIL...]; in the
 // cloud: [LEAD] [TAIL...]. LEAD is the exec wrapper in the command form and
@@ -30,6 +30,10 @@ struct Plan {
   bool cloud = false;  // AWS_LAMBDA_RUNTIME_API is set and non-empty
   bool aws_form = false;
   bool debug = false;
+  bool managed_instances =
+      false;     // not in the cloud, with AWS_LAMBDA_MAX_CONCURRENCY set: the emulator's mode for them
+  int argc = 0;  // this program's own arguments, carried to the bootstrap in that mode
+  char* const* argv = nullptr;
   const char* search_path = default_search_path;  // where names without a slash are looked up
   bool search_path_is_default = true;
   const char* emulator = nullptr;   // set when running locally
@@ -57,12 +61,14 @@ struct Complaint {
   char short_option[3] = {};  // names an unknown short option, which argv cannot point at
 };
 
-enum class Action { run, check, help, version, complain };
+// resume: run the command carried in the environment (carry.hpp).
+enum class Action { run, check, help, version, complain, resume };
 
 struct Decision {
   Action action = Action::complain;
   Plan plan;
   Complaint complaint;
+  const char* carried = nullptr;  // for resume: the value that carries the command
 };
 
 Decision complaint(const Complaint& complaint) {

@@ -1,16 +1,21 @@
 // Carrying a plan out: the argv and environment built, the program (or the
-// emulator, and the runtime it will start) found, then execve. Its system
-// calls are those of locate.hpp and diagnose.hpp, malloc() and execve().
+// emulator, and the runtime it will start) found, then execve; and, as the
+// Managed Instances bootstrap, the command carried to it taken up. Its
+// system calls are those of locate.hpp, diagnose.hpp and managed.hpp,
+// getcwd(), chdir(), malloc() and execve().
 #pragma once
 
 #include <unistd.h>
 #include <cerrno>
 #include <cstddef>
 #include <cstdlib>
+#include <cstring>
 
+#include "carry.hpp"
 #include "command.hpp"
 #include "diagnose.hpp"
 #include "locate.hpp"
+#include "managed.hpp"
 #include "output.hpp"
 #include "plan.hpp"
 #include "walk.hpp"
@@ -18,14 +23,55 @@
 namespace {
 
 // A program the emulator will start, found and judged now: the path it was
-// found at, or nullptr once why it cannot start has been told (code: the
-// exit code).
+// found at, or nullptr once why it cannot start has been told (code: the Judged as this process, or in the Managed
+// Instances mode, where the emulator starts it as Lambda's user, as that user.
 const char* checked_for_emulator(const char* name, Role role, const Plan& plan, char (&found)[PATH_MAX], int& code) {
-  Location at = locate(name, plan.search_path, found, true);
+  Judge judge = plan.managed_instances ? Judge::lambda : Judge::here_any_cpu;
+  Location at = locate(name, plan.search_path, found, true, plan.managed_instances);
   Output discard(-1);
-  if (at.error == 0 && explain(discard, at.path, Judge::here_any_cpu, 0) == 0) return at.path;
-  code = cannot_run(at, role, plan, true, Judge::here_any_cpu);
+  if (at.error == 0 && explain(discard, at.path, judge, 0) == 0) return at.path;
+  code = cannot_run(at, role, plan, true, judge);
   return nullptr;
+}
+
+// The environment with this program's working directory and own arguments
+// carried in it, for the Managed Instances bootstrap; nullptr when out of memory.
+char* const* with_carried(const Plan& plan, char* const env[]) {
+  static char directory[PATH_MAX];
+  if (getcwd(directory, sizeof directory) == nullptr) std::strcpy(directory, managed_working_directory);
+  size_t count = static_cast<size_t>(plan.argc) + 1;
+  char** words = static_cast<char**>(std::malloc(count * sizeof(char*)));
+  char** carried = static_cast<char**>(std::malloc((env_size(env) + 2) * sizeof(char*)));
+  if (words == nullptr || carried == nullptr) return nullptr;
+  words[0] = directory;
+  std::memcpy(words + 1, plan.argv, static_cast<size_t>(plan.argc) * sizeof(char*));
+  char* entry = static_cast<char*>(std::malloc(carried_size(words, count)));
+  if (entry == nullptr) return nullptr;
+  fill_carried(env, words, count, entry, carried);
+  return carried;
+}
+
+// As the Managed Instances bootstrap: the command carried to it made this
+// process's arguments and environment, in the directory it was started in;
+// 0, or the exit code once why not has been told.
+int resume(const char* value, int& argc, char**& argv, char**& envp) {
+  size_t length = std::strlen(value);
+  char* buffer = static_cast<char*>(std::malloc(length + 1));
+  char** words = static_cast<char**>(std::malloc((length / 2 + 1) * sizeof(char*)));
+  char** env = static_cast<char**>(std::malloc((env_size(envp) + 1) * sizeof(char*)));
+  if (buffer == nullptr || words == nullptr || env == nullptr) return complain(out_of_memory);
+  size_t count = read_carried(value, buffer, words);
+  if (count < 2) return complain({exit_misuse, carried_variable, "not a command this program carried"});
+  if (chdir(words[0]) != 0) {
+    int error = errno;
+    return complain({exit_code_for(error), words[0], error_text(error),
+                     "the working directory carried in LAMBDA_ENTRYPOINT_COMMAND"});
+  }
+  without_carried(envp, env);
+  argc = static_cast<int>(count - 1);
+  argv = words + 1;
+  envp = env;
+  return 0;
 }
 
 // Carries the plan out. Memory is never freed: the process becomes the
@@ -77,10 +123,22 @@ int run(const Plan& plan, char* const envp[]) {
         checked_for_emulator(argv[index + 1], Role::program, plan, program_path, code) == nullptr)
       return code;
     argv[index] = const_cast<char*>(runtime);
-    // As root, code only root can read works here and fails in the cloud:
-    // say so now. Not as another user, who meets the error itself.
-    if (geteuid() == 0) {
-      Telling telling{5, true};
+    if (plan.managed_instances) {
+      if (geteuid() != 0)
+        return complain({exit_cannot_run, max_concurrency_variable,
+                         "set, so the emulator's Managed Instances mode runs the function as uid 993, which takes "
+                         "root, and this does not run as root",
+                         "run the container as root, or unset it"});
+      bool carry = false;
+      if (managed_start(plan, argv_size(plan) == index + 1 ? runtime : nullptr, carry, code) == nullptr) return code;
+      if (carry && (env = with_carried(plan, env)) == nullptr) return complain(out_of_memory);
+      // There the emulator runs the function as Lambda's user: what that user cannot read fails now.
+      Telling telling{5, false, false};
+      if (int refused = judge_code(plan.task_root, telling)) return refused;
+    } else if (geteuid() == 0) {
+      // As root, code only root can read works here and fails in the cloud:
+      // say so now. Not as another user, who meets the error itself.
+      Telling telling{5, true, false};
       judge_code(plan.task_root, telling);
     }
   }

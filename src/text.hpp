@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
 #include <string_view>
 
 #include "names.hpp"
@@ -50,6 +51,36 @@ bool is_within(string_view path, string_view top) {
   top = without_trailing_slashes(top);
   if (!starts_with(path, top)) return false;
   return path.size() == top.size() || path[top.size()] == '/' || top == "/";
+}
+
+// "NAME=value" at out; returns the byte past its NUL.
+char* write_entry(char* out, string_view name, const char* value) {
+  std::memcpy(out, name.data(), name.size());
+  out[name.size()] = '=';
+  return stpcpy(out + name.size() + 1, value) + 1;
+}
+
+// n in decimal at out, which must hold 20 bytes; returns the end.
+char* decimal(char* out, size_t n) {
+  char digits[20];
+  size_t used = 0;
+  do digits[used++] = static_cast<char>('0' + n % 10);
+  while ((n /= 10) != 0);
+  while (used > 0) *out++ = digits[--used];
+  return out;
+}
+
+// A whole number written in decimal digits alone, from 1 to most; false for
+// anything else (a sign, a blank, nothing).
+bool parse_count(const char* text, size_t most, size_t& value) {
+  value = 0;
+  if (*text == '\0') return false;
+  for (; *text != '\0'; ++text) {
+    if (*text < '0' || *text > '9') return false;
+    value = value * 10 + static_cast<size_t>(*text - '0');
+    if (value > most) return false;
+  }
+  return value != 0;
 }
 
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n'; }

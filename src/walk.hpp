@@ -36,11 +36,13 @@ struct Tree {
   unsigned long files, directories, faults;
 };
 
-// How faults are told: at most limit lines in all (each a warning, locally),
-// then how many more there were.
+// How faults are told: at most limit lines in all (each a warning where
+// the run goes on), then how many more there were; a tree without faults is
+// told only where ok_lines (under --check: a run's output is the runtime's).
 struct Telling {
   unsigned long limit;
   bool warning;
+  bool ok_lines;
   unsigned long told = 0, untold = 0;
 };
 
@@ -192,7 +194,7 @@ int judge_code(const char* task_root, Telling& telling) {
   for (size_t i = 0; i < count; ++i) {
     const Walked& top = walked[i];
     if (top.faults == 0) {
-      if (telling.warning) continue;  // a run's output is the runtime's
+      if (!telling.ok_lines) continue;
       Output out(STDOUT_FILENO);
       out.about(top.top) << "ok, the function's code, readable by other users (files: ";
       out.number(top.files) << ", directories: ";

@@ -1,6 +1,7 @@
 // The decision, driven directly: arguments and environment in, a plan or a
 // complaint out, over a table with a case for every rule of the contract.
 #include "../src/decide.hpp"
+#include "../src/carry.hpp"
 #include "../src/command.hpp"
 #include "../src/errors.hpp"
 #include "../src/inspect.hpp"
@@ -11,6 +12,7 @@
 #include <catch2/matchers/catch_matchers_string.hpp>
 #include <fstream>
 #include <iterator>
+#include <random>
 
 #include "decide_cases.hpp"
 #include "elf_bytes.hpp"
@@ -402,4 +404,160 @@ TEST_CASE("every long option is taken by each unambiguous prefix and refused by 
       }
     }
   }
+}
+
+TEST_CASE(
+    "AWS_LAMBDA_MAX_CONCURRENCY: locally and under --check, a whole number from 1 to 2147483647 chooses the Managed "
+    "Instances mode and any other value is refused; in the cloud any value passes untouched",
+    "[decide][managed]") {
+  const Strings taken = {"1", "2", "02", "64", "2147483647", "0002147483647"};
+  const Strings refused_values = {"",    "0",   "00",  "-1",         "+2",
+                                  " 2",  "2 ",  "2.0", "2x",         "abc",
+                                  "0x2", "1e3", "２",  "2147483648", "99999999999999999999999"};
+  for (bool is_check : {false, true}) {
+    for (bool aws_form : {false, true}) {
+      Strings args = {"le"};
+      if (is_check) args.push_back("--check");
+      if (aws_form) args.push_back("--aws-form");
+      args.push_back(aws_form ? "app.handler" : "/var/task/bootstrap");
+      for (const std::string& value : taken) {
+        INFO((is_check ? "--check, " : "") << (aws_form ? "AWS form, " : "") << "value '" << value << "'");
+        Input input(args, {"AWS_LAMBDA_MAX_CONCURRENCY=" + value});
+        Decision decision = input.decide();
+        REQUIRE(decision.action == (is_check ? Action::check : Action::run));
+        CHECK(decision.plan.managed_instances);
+        // The bootstrap carries this program's own arguments.
+        CHECK(decision.plan.argc == static_cast<int>(args.size()));
+        CHECK(decision.plan.argv == input.argv.data());
+      }
+      for (const std::string& value : refused_values) {
+        INFO((is_check ? "--check, " : "") << (aws_form ? "AWS form, " : "") << "value '" << value << "'");
+        Input input(args, {"AWS_LAMBDA_MAX_CONCURRENCY=" + value});
+        Decision decision = input.decide();
+        REQUIRE(decision.action == Action::complain);
+        CHECK(decision.complaint.exit_code == 142);
+        CHECK(std::string(decision.complaint.subject) == "AWS_LAMBDA_MAX_CONCURRENCY");
+        CHECK_THAT(decision.complaint.reason,
+                   Catch::Matchers::ContainsSubstring("a whole number from 1 to 2147483647"));
+      }
+    }
+  }
+  for (const std::string& value : refused_values) {
+    INFO("in the cloud, value '" << value << "'");
+    Strings env = {cloud,
+                   "AWS_LAMBDA_MAX_CONCURRENCY=" + value,
+                   "AWS_LAMBDA_INITIALIZATION_TYPE=lambda-managed-instances",
+                   "_LAMBDA_TELEMETRY_LOG_FD_PROVIDER_SOCKET=/tmp/s",
+                   "_HANDLER=h",
+                   task_root,
+                   runtime_dir};
+    Input input({"le", "/var/task/bootstrap", "h"}, env);
+    Decision decision = input.decide();
+    REQUIRE(decision.action == Action::run);
+    CHECK_FALSE(decision.plan.managed_instances);
+    CHECK(env_of(decision.plan, input) == env);
+  }
+  // Its presence alone chooses the mode; without it, none.
+  Input absent({"le", "prog"}, {"AWS_LAMBDA_MAX_CONCURRENCYX=2", "XAWS_LAMBDA_MAX_CONCURRENCY=2"});
+  CHECK_FALSE(absent.decide().plan.managed_instances);
+}
+
+TEST_CASE(
+    "started with no argument and LAMBDA_ENTRYPOINT_COMMAND set, it resumes the command carried there; with "
+    "arguments, or without the variable, it decides as ever",
+    "[decide][managed]") {
+  for (const Strings& env :
+       {Strings{"LAMBDA_ENTRYPOINT_COMMAND=1:/3:le1:p"}, Strings{cloud, "LAMBDA_ENTRYPOINT_COMMAND=1:/3:le1:p"},
+        Strings{"LAMBDA_ENTRYPOINT_COMMAND="}}) {
+    INFO(env.back());
+    Input input({"/var/runtime/bootstrap"}, env);
+    Decision decision = input.decide();
+    REQUIRE(decision.action == Action::resume);
+    CHECK(std::string(decision.carried) == env.back().substr(env.back().find('=') + 1));
+    // Not even argv[0], as the kernel allows.
+    Input bare({}, env);
+    CHECK(bare.decide().action == Action::resume);
+    Input with_argument({"/var/runtime/bootstrap", "prog"}, env);
+    Decision decided = with_argument.decide();
+    REQUIRE(decided.action == Action::run);
+    CHECK(argv_of(decided.plan) == (env.front() == cloud ? Strings{"prog"} : Strings{rie, "prog"}));
+  }
+  Input none({"/var/runtime/bootstrap"}, {cloud, "LAMBDA_ENTRYPOINT_COMMANDS=1:/3:le1:p"});
+  Decision decision = none.decide();
+  REQUIRE(decision.action == Action::complain);
+  CHECK(std::string(decision.complaint.reason) == "no PROGRAM to run");
+}
+
+TEST_CASE(
+    "the command carried to the Managed Instances bootstrap reads back word for word, and the environment loses the "
+    "carrying variable alone",
+    "[carry][managed]") {
+  std::mt19937_64 random(20261203);
+  const std::string alphabet = std::string("=:0123_ab/ \t\n'\"$\\-") + '\x01' + '\xff';
+  auto word = [&] {
+    std::string w;
+    for (size_t n = random() % 14; n > 0; --n) w += alphabet[random() % alphabet.size()];
+    return w;
+  };
+  for (int round = 0; round < 1000; ++round) {
+    Strings words(1 + random() % 12);
+    for (std::string& w : words) w = word();
+    Strings env = {"A=1", "LAMBDA_ENTRYPOINT_COMMANDS=kept", "LAMBDA_ENTRYPOINT_DEBUG=1", "Z=" + word()};
+    // A stale carrying entry, from an outer run, is replaced.
+    if (random() % 2)
+      env.insert(env.begin() + static_cast<long>(random() % env.size()), "LAMBDA_ENTRYPOINT_COMMAND=1:x");
+    Input input(words, env);
+    std::vector<char*> carried(env.size() + 2, reinterpret_cast<char*>(1));
+    std::string entry(carried_size(input.argv.data(), words.size()), '\x7f');
+    fill_carried(input.envp.data(), input.argv.data(), words.size(), entry.data(), carried.data());
+    // One null ends it, right after the carrying entry.
+    auto null = std::find(carried.begin(), carried.end(), nullptr);
+    REQUIRE(null != carried.end());
+    REQUIRE(null != carried.begin());
+    const std::string carrying = *(null - 1);
+    REQUIRE(carrying.rfind("LAMBDA_ENTRYPOINT_COMMAND=", 0) == 0);
+    Strings left;
+    for (char** e = carried.data(); *e != nullptr; ++e)
+      if (std::string(*e).rfind("LAMBDA_ENTRYPOINT_COMMAND=", 0) != 0) left.emplace_back(*e);
+    Strings expected_left;
+    for (const std::string& e : env)
+      if (e.rfind("LAMBDA_ENTRYPOINT_COMMAND=", 0) != 0) expected_left.push_back(e);
+    CHECK(left == expected_left);
+
+    const char* value = *(null - 1) + std::string("LAMBDA_ENTRYPOINT_COMMAND=").size();
+    std::string buffer(std::strlen(value) + 1, '\x7f');
+    std::vector<char*> read(std::strlen(value) / 2 + 1, reinterpret_cast<char*>(1));
+    REQUIRE(read_carried(value, buffer.data(), read.data()) == words.size());
+    CHECK(Strings(read.begin(), read.begin() + static_cast<long>(words.size())) == words);
+    CHECK(read[words.size()] == nullptr);
+    std::vector<char*> without(carried.size(), reinterpret_cast<char*>(1));
+    char** end = without_carried(carried.data(), without.data());
+    CHECK(Strings(without.data(), end) == expected_left);
+    CHECK(*end == nullptr);
+  }
+}
+
+TEST_CASE("a value the bootstrap did not carry reads as no words", "[carry][managed]") {
+  for (const char* value : {"1", "1:", "2:a", ":a", "x:a", "1:a2", "1:a2:", "-1:a", "99999999999999999999999:a",
+                            "18446744073709551617:a", "1:a:"}) {
+    INFO(value);
+    std::string buffer(std::strlen(value) + 1, '\x7f');
+    std::vector<char*> words(std::strlen(value) / 2 + 1);
+    CHECK(read_carried(value, buffer.data(), words.data()) == 0);
+  }
+  std::string buffer(8, '\x7f');
+  std::vector<char*> words(4);
+  REQUIRE(read_carried("0:1:a2:bc", buffer.data(), words.data()) == 3);
+  CHECK(Strings(words.begin(), words.begin() + 3) == Strings{"", "a", "bc"});
+}
+
+TEST_CASE("a count is decimal digits alone, from 1 to the most allowed", "[text]") {
+  size_t value = 0;
+  CHECK((parse_count("1", 5, value) && value == 1));
+  CHECK((parse_count("005", 5, value) && value == 5));
+  for (const char* refused : {"", "0", "6", "-1", "+1", " 1", "1 ", "1a", "0x1", "99999999999999999999999999"})
+    CHECK_FALSE(parse_count(refused, 5, value));
+  char digits[21];
+  for (size_t n : {size_t{0}, size_t{7}, size_t{10}, size_t{2147483647}, SIZE_MAX})
+    CHECK(std::string(digits, decimal(digits, n)) == std::to_string(n));
 }
