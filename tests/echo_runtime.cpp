@@ -7,16 +7,21 @@
 //
 // Built static for both CPUs, so that it runs in a scratch image under the
 // real emulator. It exits 1 when the Runtime API cannot be reached or
-// answers what it cannot read.
+// answers what it cannot read. With AWS_LAMBDA_MAX_CONCURRENCY it serves
+// that many invocations at once (main()).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <atomic>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace {
 
@@ -104,26 +109,50 @@ bool request(const std::string& address, const std::string& method, const std::s
   return response.head.rfind("HTTP/1.1 2", 0) == 0;
 }
 
+// One worker: events in turn, each answered with itself. An event whose body
+// starts with {"hold":N is held until N events are in hand at once, across
+// the workers (at most 30 s), and answered with {"alone":true} when they
+// never were: what proves invocations run at the same time.
+std::atomic<int> in_hand{0};
+
+int serve(const std::string& api) {
+  for (;;) {
+    Response event;
+    if (!request(api, "GET", "/2018-06-01/runtime/invocation/next", "", event)) {
+      std::fprintf(stderr, "echo-runtime: no event from %s\n", api.c_str());
+      return 1;
+    }
+    std::string id = header(event.head, "Lambda-Runtime-Aws-Request-Id");
+    std::string answer = event.body;
+    if (event.body.rfind("{\"hold\":", 0) == 0) {
+      int wanted = std::atoi(event.body.c_str() + 8);
+      ++in_hand;
+      auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+      while (in_hand.load() < wanted && std::chrono::steady_clock::now() < give_up)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      if (in_hand.load() < wanted) answer = R"({"alone":true})";
+    }
+    Response accepted;
+    if (id.empty() || !request(api, "POST", "/2018-06-01/runtime/invocation/" + id + "/response", answer, accepted)) {
+      std::fprintf(stderr, "echo-runtime: the response to %s was not taken\n", id.c_str());
+      return 1;
+    }
+  }
+}
+
 }  // namespace
 
+// As many workers as AWS_LAMBDA_MAX_CONCURRENCY says (one where it is unset
+// or below 2, as aws-lambda-go does), each on the Runtime API on its own.
 int main() {
   const char* api = std::getenv("AWS_LAMBDA_RUNTIME_API");
   if (api == nullptr || *api == '\0') {
     std::fprintf(stderr, "echo-runtime: AWS_LAMBDA_RUNTIME_API is not set\n");
     return 1;
   }
-  for (;;) {
-    Response event;
-    if (!request(api, "GET", "/2018-06-01/runtime/invocation/next", "", event)) {
-      std::fprintf(stderr, "echo-runtime: no event from %s\n", api);
-      return 1;
-    }
-    std::string id = header(event.head, "Lambda-Runtime-Aws-Request-Id");
-    Response accepted;
-    if (id.empty() ||
-        !request(api, "POST", "/2018-06-01/runtime/invocation/" + id + "/response", event.body, accepted)) {
-      std::fprintf(stderr, "echo-runtime: the response to %s was not taken\n", id.c_str());
-      return 1;
-    }
-  }
+  const char* concurrency = std::getenv("AWS_LAMBDA_MAX_CONCURRENCY");
+  int workers = concurrency != nullptr ? std::atoi(concurrency) : 1;
+  std::vector<std::thread> others;
+  for (int i = 1; i < workers; ++i) others.emplace_back([api] { std::exit(serve(api)); });
+  return serve(api);
 }

@@ -415,3 +415,337 @@ TEST_CASE("the emulator stand-in gives the runtime what the real emulator gives 
     CHECK(real_env.count(entry) == 1);
   }
 }
+
+// The emulator's Lambda Managed Instances mode, chosen by the presence of
+// AWS_LAMBDA_MAX_CONCURRENCY: it starts /var/runtime/bootstrap,
+// /var/task/bootstrap or /opt/bootstrap (the first there) as uid 993,
+// whatever its command says.
+namespace {
+
+// A scratch image for a platform: lambda-entrypoint at / and as
+// /lambda-entrypoint.sh, then the Dockerfile lines given (the binary's stage
+// is "binary", the echo runtime "echo" in the context). Built once per run
+// and tag.
+std::string scratch_image(const std::string& platform, const std::string& tag, const std::string& lines) {
+  std::string name = "lambda-entrypoint-test:managed-" + tag + "-" + platform;
+  harness::TempDir context;
+  harness::copy_file(ECHO_RUNTIME_DIR "/echo-runtime-" + std::string(platform == "amd64" ? "x86_64" : "aarch64"),
+                     context / "echo", 0755);
+  harness::write_file(context / "Dockerfile",
+                      "FROM --platform=linux/" + platform + " lambda-entrypoint:test" +
+                          (platform == "amd64" ? "" : "-arm64") +
+                          " AS binary\n"
+                          "FROM scratch\n"
+                          "COPY --from=binary /lambda-entrypoint /lambda-entrypoint\n"
+                          "COPY --from=binary /lambda-entrypoint /lambda-entrypoint.sh\n" +
+                          lines,
+                      0644);
+  Outcome built = docker({"build", "-q", "--platform", "linux/" + platform, "-t", name, context.path()});
+  INFO(built.err);
+  REQUIRE(built.status == 0);
+  return name;
+}
+
+// The README's one more line of an image whose command is not itself a bootstrap.
+constexpr const char* bootstrap_line = "COPY --from=binary /lambda-entrypoint /var/runtime/bootstrap\n";
+constexpr const char* echo_line = "COPY echo /var/task/echo\n";
+
+// docker run's options for the mode: the emulator mounted, on its own ports.
+Strings managed_options(const std::string& platform, const MountedEmulator& emulator, int port,
+                        const std::string& concurrency = "2") {
+  return {"--platform", "linux/" + platform,
+          "-v",         emulator.dir.path() + ":/aws-lambda:ro",
+          "-e",         "AWS_LAMBDA_MAX_CONCURRENCY=" + concurrency,
+          "-e",         "LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=" + own_ports(port)};
+}
+
+// Two invocations sent at once, each held by the runtime until both are in
+// its hands: both answered with their own event, which a runtime serving one
+// at a time cannot do.
+void check_in_flight_together(const Container& container, int port) {
+  check_echoed(container, container.invoke(port));  // up and answering
+  HttpAnswer first;
+  std::thread other([&] { first = post(port, invocations, R"({"hold":2,"n":1})"); });
+  HttpAnswer second = post(port, invocations, R"({"hold":2,"n":2})");
+  other.join();
+  INFO("container logs:\n" << container.logs());
+  CHECK(first.status == 200);
+  CHECK(first.body == R"({"hold":2,"n":1})");
+  CHECK(second.status == 200);
+  CHECK(second.body == R"({"hold":2,"n":2})");
+}
+
+// The container ends by itself with this code and this line alone in its
+// log: refused before the emulator started, which never listened.
+void check_refused(const Container& container, int port, const std::string& code, const std::string& line) {
+  auto give_up = Clock::now() + std::chrono::seconds(60);
+  while (container.running() && Clock::now() < give_up) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  REQUIRE(!container.running());
+  CHECK(container.exit_code() == code + "\n");
+  CHECK(container.logs() == line + "\n");
+  CHECK(post(port, invocations, event).status == 0);
+}
+
+}  // namespace
+
+TEST_CASE(
+    "in the emulator's Managed Instances mode, each arrangement answers, two invocations in flight together: the "
+    "command form with the binary as /var/runtime/bootstrap, the AWS form, a Go-style /var/task/bootstrap",
+    "[rie][managed]") {
+  real_emulator_dir();
+  struct Arrangement {
+    const char* name;
+    const char* lines;
+  };
+  const Arrangement arrangements[] = {
+      {"python-form",
+       "WORKDIR /var/task\nENTRYPOINT [\"/lambda-entrypoint\", \"/var/task/echo\", \"-m\", \"awslambdaric\"]\n"
+       "CMD [\"app.handler\"]\n"},
+      {"node-form",
+       "WORKDIR /var/task\nENTRYPOINT [\"/lambda-entrypoint\", \"/var/task/echo\", "
+       "\"/var/task/node_modules/.bin/aws-lambda-ric\"]\nCMD [\"index.handler\"]\n"},
+      {"aws-form",
+       "COPY echo /var/runtime/bootstrap\nWORKDIR /var/task\nENTRYPOINT [\"/lambda-entrypoint.sh\"]\nCMD "
+       "[\"function.handler\"]\n"},
+      {"go-bootstrap", "COPY echo /var/task/bootstrap\nENTRYPOINT [\"/lambda-entrypoint\", \"/var/task/bootstrap\"]\n"},
+  };
+  for (const std::string& platform : platforms) {
+    for (const Arrangement& arrangement : arrangements) {
+      DYNAMIC_SECTION(platform << ", " << arrangement.name) {
+        std::string lines = arrangement.lines;
+        // The forms whose program is not itself a bootstrap take the README's one more line.
+        if (lines.find("/var/task/echo") != std::string::npos) lines = std::string(bootstrap_line) + echo_line + lines;
+        std::string image = scratch_image(platform, arrangement.name, lines);
+        MountedEmulator emulator(platform, "aws-lambda-rie");
+        int port = free_port();
+        Container container(managed_options(platform, emulator, port), image);
+        check_in_flight_together(container, port);
+        // The same image without the variable: the classic mode, one at a time.
+        if (std::string(arrangement.name) == "python-form") {
+          int classic_port = free_port();
+          Container classic({"--platform", "linux/" + platform, "-v", emulator.dir.path() + ":/aws-lambda:ro", "-e",
+                             "LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=" + own_ports(classic_port)},
+                            image);
+          check_echoed(classic, classic.invoke(classic_port));
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("in the emulator's Managed Instances mode, the README's Node example with its one more line answers",
+          "[rie][managed][client]") {
+  real_emulator_dir();
+  // The line as the README gives it: the binary from the lambda-entrypoint image.
+  harness::TempDir context;
+  harness::write_file(
+      context / "Dockerfile",
+      "FROM " + node_example() + "\nCOPY --from=lambda-entrypoint /lambda-entrypoint /var/runtime/bootstrap\n", 0644);
+  std::string image = "lambda-entrypoint-test:managed-node-example";
+  Outcome built = docker({"build", "-q", "-t", image, context.path()});
+  INFO(built.err);
+  REQUIRE(built.status == 0);
+  MountedEmulator emulator("amd64", "aws-lambda-rie");
+  int port = free_port();
+  Container container(managed_options("amd64", emulator, port), image);
+  HttpAnswer answer = container.invoke(port);
+  INFO("container logs:\n" << container.logs());
+  CHECK(answer.status == 200);
+  CHECK(answer.body == std::string(R"({"received":)") + event + "}");
+}
+
+TEST_CASE(
+    "in the emulator's Managed Instances mode, the runtime gets the command's words, the image's working directory and "
+    "uid 993, and no LAMBDA_ENTRYPOINT_COMMAND",
+    "[rie][managed]") {
+  real_emulator_dir();
+  harness::TempDir context;
+  harness::copy_file(harness::standin("handler"), context / "recording-runtime", 0755);
+  harness::write_file(context / "Dockerfile",
+                      std::string("FROM --platform=linux/amd64 lambda-entrypoint:test AS binary\n"
+                                  "FROM scratch\n"
+                                  "COPY --from=binary /lambda-entrypoint /lambda-entrypoint\n") +
+                          bootstrap_line +
+                          "COPY recording-runtime /srv/app/runtime\n"
+                          "COPY recording-runtime /var/task/placeholder\n"
+                          "WORKDIR /srv/app\n"
+                          "ENTRYPOINT [\"/lambda-entrypoint\", \"./runtime\", \"a b\", \"\", \"--flag=x\"]\n"
+                          "CMD [\"app.handler\"]\n",
+                      0644);
+  std::string image = "lambda-entrypoint-test:managed-recording";
+  Outcome built = docker({"build", "-q", "-t", image, context.path()});
+  INFO(built.err);
+  REQUIRE(built.status == 0);
+  harness::TempDir records;
+  chmod(records.path().c_str(), 0777);
+  MountedEmulator emulator("amd64", "aws-lambda-rie");
+  int port = free_port();
+  Strings options = managed_options("amd64", emulator, port);
+  options.insert(options.end(), {"-v", records.path() + ":/out", "-e", "STANDIN_RECORD_DIR=/out", "-e", "KEPT=yes"});
+  Container container(options, image);
+  // The emulator starts the runtime at once in this mode, without an invocation.
+  auto give_up = Clock::now() + std::chrono::seconds(60);
+  while (harness::records(records.path(), "handler").empty() && Clock::now() < give_up)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::vector<harness::Record> found = harness::records(records.path(), "handler");
+  INFO("container logs:\n" << container.logs());
+  REQUIRE(!found.empty());
+  const harness::Record& runtime = found.front();
+  CHECK(runtime.argv == Strings{"./runtime", "a b", "", "--flag=x", "app.handler"});
+  CHECK(runtime.cwd == "/srv/app");
+  CHECK(runtime.uid == 993);
+  CHECK(runtime.gid == 990);
+  std::set<std::string> env(runtime.env.begin(), runtime.env.end());
+  CHECK(env.count("KEPT=yes") == 1);
+  CHECK(env.count("AWS_LAMBDA_MAX_CONCURRENCY=2") == 1);
+  CHECK(env.count("AWS_LAMBDA_INITIALIZATION_TYPE=lambda-managed-instances") == 1);
+  CHECK(env.count("_HANDLER=app.handler") == 1);
+  for (const std::string& entry : runtime.env) CHECK(entry.rfind("LAMBDA_ENTRYPOINT_COMMAND", 0) != 0);
+}
+
+TEST_CASE(
+    "in the emulator's Managed Instances mode, what cannot work is refused with its line before the emulator starts",
+    "[rie][managed]") {
+  real_emulator_dir();
+  const std::string command =
+      std::string(echo_line) + "ENTRYPOINT [\"/lambda-entrypoint\", \"/var/task/echo\", \"-m\", \"x\"]\nCMD [\"h\"]\n";
+  const std::string install =
+      "install this program as the first: COPY --from=lambda-entrypoint /lambda-entrypoint /var/runtime/bootstrap";
+  struct Refusal {
+    const char* name;
+    std::string lines;
+    Strings options;
+    std::string concurrency;
+    std::string code;
+    std::string line;
+  };
+  const std::vector<Refusal> refusals = {
+      {"no-bootstrap",
+       command,
+       {},
+       "2",
+       "127",
+       harness::message("/var/runtime/bootstrap",
+                        "not found, nor /var/task/bootstrap or /opt/bootstrap, the first of which the emulator's "
+                        "Managed Instances mode (AWS_LAMBDA_MAX_CONCURRENCY is set) starts instead of its command; " +
+                            install)},
+      {"another-bootstrap",
+       "COPY echo /var/task/bootstrap\n" + command,
+       {},
+       "2",
+       "126",
+       harness::message("/var/task/bootstrap",
+                        "the emulator's Managed Instances mode (AWS_LAMBDA_MAX_CONCURRENCY is set) would start this, "
+                        "alone, instead of the command; " +
+                            install)},
+      {"a-bootstrap-with-arguments",
+       "COPY echo /var/task/bootstrap\nENTRYPOINT [\"/lambda-entrypoint\", \"/var/task/bootstrap\", \"-v\"]\n",
+       {},
+       "2",
+       "126",
+       harness::message("/var/task/bootstrap",
+                        "the emulator's Managed Instances mode (AWS_LAMBDA_MAX_CONCURRENCY is set) would start this, "
+                        "alone, instead of the command; " +
+                            install)},
+      {"not-root",
+       bootstrap_line + command,
+       {"--user", "993:990"},
+       "2",
+       "126",
+       harness::message("AWS_LAMBDA_MAX_CONCURRENCY",
+                        "set, so the emulator's Managed Instances mode runs the function as uid 993, which takes root, "
+                        "and this does not run as root; run the container as root, or unset it")},
+      {"program-others-cannot-run",
+       std::string(bootstrap_line) + "COPY --chmod=0700 echo /var/task/private\n" +
+           "ENTRYPOINT [\"/lambda-entrypoint\", \"/var/task/private\"]\n",
+       {},
+       "2",
+       "126",
+       harness::message("/var/task/private",
+                        "no execute permission for other users (mode 0700); Lambda runs the function as a user who is "
+                        "neither its owner nor in its group: chmod o+rx; the emulator was to run it")},
+      {"code-others-cannot-read",
+       std::string(bootstrap_line) + "COPY --chmod=0600 echo /var/task/app.py\n" + command,
+       {},
+       "2",
+       "126",
+       harness::message("/var/task/app.py", "other users cannot read it (mode 0600)") + "\n" +
+           harness::message("/var/task",
+                            "Lambda runs the function as a user who is neither its owner nor in its group: "
+                            "RUN chmod -R o+rX /var/task as the last line that writes there, or COPY it "
+                            "with --chmod=755")},
+      {"no-task-directory",
+       std::string(bootstrap_line) + "COPY echo /srv/echo\nENTRYPOINT [\"/lambda-entrypoint\", \"/srv/echo\"]\n",
+       {},
+       "2",
+       "127",
+       harness::message("/var/task",
+                        "No such file or directory; the Managed Instances bootstrap starts there: add it "
+                        "(WORKDIR /var/task)")},
+      {"not-a-number",
+       bootstrap_line + command,
+       {},
+       "two",
+       "142",
+       harness::message("AWS_LAMBDA_MAX_CONCURRENCY",
+                        "expected a whole number from 1 to 2147483647: the Python and Java clients stop on any other, "
+                        "and the emulator would run one invocation at a time")},
+      {"empty",
+       bootstrap_line + command,
+       {},
+       "",
+       "142",
+       harness::message("AWS_LAMBDA_MAX_CONCURRENCY",
+                        "expected a whole number from 1 to 2147483647: the Python and Java clients stop on any other, "
+                        "and the emulator would run one invocation at a time")},
+  };
+  // Where the emulator, started directly on the same image without this program's checks, fails too.
+  const std::set<std::string> emulator_fails = {"no-bootstrap", "not-root", "no-task-directory"};
+  for (const std::string& platform : platforms) {
+    for (const Refusal& refusal : refusals) {
+      DYNAMIC_SECTION(platform << ", " << refusal.name) {
+        std::string image = scratch_image(platform, refusal.name, refusal.lines);
+        if (emulator_fails.count(refusal.name) != 0) {
+          MountedEmulator emulator(platform, "aws-lambda-rie");
+          int port = free_port();
+          Strings options = managed_options(platform, emulator, port, refusal.concurrency);
+          options.insert(options.end(), refusal.options.begin(), refusal.options.end());
+          options.insert(options.end(), {"--entrypoint", "/aws-lambda/aws-lambda-rie"});
+          Strings flags = {"--runtime-interface-emulator-address", "127.0.0.1:" + std::to_string(port),
+                           "--runtime-api-address", "127.0.0.1:" + std::to_string(free_port()), "/var/task/echo"};
+          Container direct(options, image, flags);
+          HttpAnswer answer = direct.invoke(port);
+          INFO("the emulator alone:\n" << direct.logs());
+          // Nothing, or its own error ({"errorType":"Runtime.InvalidEntrypoint"}, with 200): never the event.
+          CHECK(answer.body != event);
+        }
+        MountedEmulator emulator(platform, "aws-lambda-rie");
+        int port = free_port();
+        Strings options = managed_options(platform, emulator, port, refusal.concurrency);
+        options.insert(options.end(), refusal.options.begin(), refusal.options.end());
+        Container container(options, image);
+        check_refused(container, port, refusal.code, refusal.line);
+      }
+    }
+  }
+}
+
+TEST_CASE("in the emulator's Managed Instances mode, docker stop still ends it within 3 s", "[rie][managed]") {
+  real_emulator_dir();
+  for (const std::string& platform : platforms) {
+    DYNAMIC_SECTION(platform) {
+      std::string image = scratch_image(
+          platform, "stop",
+          std::string(bootstrap_line) + echo_line + "ENTRYPOINT [\"/lambda-entrypoint\", \"/var/task/echo\", \"h\"]\n");
+      MountedEmulator emulator(platform, "aws-lambda-rie");
+      int port = free_port();
+      Container container(managed_options(platform, emulator, port), image);
+      check_echoed(container, container.invoke(port));
+      auto asked = Clock::now();
+      Outcome stopped = docker({"stop", "-t", "10", container.name()});
+      auto took = Clock::now() - asked;
+      CHECK(stopped.status == 0);
+      CHECK(took < std::chrono::seconds(3));
+    }
+  }
+}
