@@ -109,13 +109,15 @@ int windows_line_endings(Output& out) {
 // Whose eyes a file is judged with: this process's, after a failure; the
 // same, but leaving a program for another CPU to the kernel, which may run it
 // through qemu (binfmt_misc), in the local pre-check; Lambda's non-root user's
-// under --check.
-enum class Judge { here, here_any_cpu, lambda };
+// under --check; and that user's, the CPU left to the kernel, in the local
+// pre-check of the Managed Instances mode, where the emulator runs the
+// function as that user.
+enum class Judge { here, here_any_cpu, lambda, lambda_any_cpu };
 
 // Why path cannot start, written after "PATH: ", with the exit code a run
 // gets; 0, with nothing written, when nothing wrong can be seen.
 int explain(Output& out, const char* path, Judge judge, int depth) {
-  bool as_other_user = judge == Judge::lambda;
+  bool as_other_user = judge == Judge::lambda || judge == Judge::lambda_any_cpu;
   struct stat status;
   if (stat(path, &status) != 0) {
     int error = errno;
@@ -146,7 +148,7 @@ int explain(Output& out, const char* path, Judge judge, int depth) {
       return out << "an ELF file whose headers are cut short or point past its end", exit_cannot_run;
     case Head::other: return out << "neither a program (ELF) nor a script starting with '#!'", exit_cannot_run;
     case Head::elf:
-      if (head.machine != this_machine && judge != Judge::here_any_cpu) {
+      if (head.machine != this_machine && judge != Judge::here_any_cpu && judge != Judge::lambda_any_cpu) {
         if (const char* program = program_for(head.machine)) out << program;
         else out << "a program for another CPU (ELF machine ", out.number(head.machine) << ")";
         return out << "; this is an " LAMBDA_ENTRYPOINT_CPU " machine", exit_cannot_run;

@@ -90,8 +90,8 @@ const char* managed_start(const Plan& plan, const char* program, bool& carry, in
            nullptr;
   }
   Output discard(-1);
-  if (explain(discard, bootstrap, Judge::lambda, 0) == 0) return bootstrap;
-  code = cannot_run({0, bootstrap, false}, Role::managed_bootstrap, plan, false, Judge::lambda);
+  if (explain(discard, bootstrap, Judge::lambda_any_cpu, 0) == 0) return bootstrap;
+  code = cannot_run({0, bootstrap, false}, Role::managed_bootstrap, plan, false, Judge::lambda_any_cpu);
   return nullptr;
 }
 

@@ -6,6 +6,8 @@
 #include <unistd.h>
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
+#include <functional>
+#include <memory>
 
 #include "elf_bytes.hpp"
 #include "harness.hpp"
@@ -55,13 +57,13 @@ struct Image {
     chmod(records.path().c_str(), 0777);
   }
 
-  Outcome run(const Setting& setting, Strings argv, Strings env) const {
+  Outcome run(const Setting& setting, Strings argv, Strings env, const std::string& cwd = "/var/task") const {
     harness::Sandbox sandbox{root.path(), records.path(), setting.read_only, setting.uid, setting.gid};
     harness::Launch launch;
     launch.program = argv.front();
     launch.argv = std::move(argv);
     launch.env = std::move(env);
-    launch.cwd = "/var/task";
+    launch.cwd = cwd;
     launch.sandbox = &sandbox;
     return harness::launch(launch);
   }
@@ -325,4 +327,313 @@ TEST_CASE("scratch: --check as uid 993 names a directory it cannot walk, though 
         "lambda-entrypoint: /var/task/odd: cannot be walked here: Permission denied\n"
         "lambda-entrypoint: /var/task: Lambda runs the function as a user who is neither its owner nor in its group: "
         "RUN chmod -R o+rX /var/task as the last line that writes there, or COPY it with --chmod=755\n");
+}
+
+// The emulator's Managed Instances mode (the stand-in plays it as the real
+// one does: rie_test.cpp runs the same arrangements through the real one).
+namespace {
+
+const std::string install_bootstrap =
+    "install this program as the first: COPY --from=lambda-entrypoint /lambda-entrypoint /var/runtime/bootstrap";
+const std::string managed_mode = "the emulator's Managed Instances mode (AWS_LAMBDA_MAX_CONCURRENCY is set)";
+
+// The environment of a local start in that mode; the stand-in emulator runs
+// a bootstrap for another CPU through qemu, as binfmt_misc would.
+Strings managed_env(const std::string& concurrency = "2") {
+  Strings env = {"STANDIN_RECORD_DIR=/out", "AWS_LAMBDA_MAX_CONCURRENCY=" + concurrency};
+  if (std::string qemu = harness::cpu_emulator(harness::entrypoint()); !qemu.empty())
+    env.push_back("STANDIN_CPU_EMULATOR=" + qemu);
+  return env;
+}
+
+bool has_entry(const Record& record, const std::string& prefix) {
+  for (const std::string& entry : record.env)
+    if (entry.rfind(prefix, 0) == 0) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "scratch: in the Managed Instances mode the binary as /var/runtime/bootstrap runs the command as uid 993, in the "
+    "directory it was started in, without the variable that carried it, over generated commands",
+    "[scratch][managed]") {
+  harness::Random random(harness::number_setting("ORACLE_SEED", 20261203));
+  const Strings pieces = {"a", "b c", "", "=", "x=y", "1:", "0:", "-v", "-", "app.handler", "\\", "'", "\t", "$HOME"};
+  for (int round = 0; round < 40; ++round) {
+    Strings command = {random.one_in(2) ? "/usr/local/bin/handler" : "handler"};
+    for (size_t n = random.below(5); n > 0; --n) {
+      std::string word;
+      for (size_t k = random.below(3); k > 0; --k)
+        word += *(pieces.begin() + static_cast<long>(random.below(pieces.size())));
+      command.push_back(word);
+    }
+    const std::string cwd = random.pick({"/var/task", "/srv/app", "/"});
+    const std::string concurrency = std::to_string(1 + random.below(64));
+    DYNAMIC_SECTION("case " << round) {
+      Image image;
+      harness::make_dirs(image.root.path() + "/srv/app");
+      harness::copy_file(harness::entrypoint(), image.root / "var/runtime/bootstrap", 0755);
+      Strings argv = {"/lambda-entrypoint"};
+      argv.insert(argv.end(), command.begin(), command.end());
+      Outcome outcome = image.run(all_settings[0], argv, managed_env(concurrency), cwd);
+      INFO("command: " << ::Catch::Detail::stringify(command) << " in " << cwd);
+      CHECK(outcome.err.empty());
+      CHECK(outcome.status == 0);
+      Record emulator = image.only("emulator");
+      CHECK(emulator.uid == 0);
+      Record runtime = image.only("handler");
+      CHECK(runtime.argv == command);
+      CHECK(runtime.cwd == cwd);
+      CHECK(runtime.uid == 993);
+      CHECK(runtime.gid == 990);
+      CHECK_FALSE(has_entry(runtime, "LAMBDA_ENTRYPOINT_COMMAND="));
+      CHECK(has_entry(runtime, "AWS_LAMBDA_MAX_CONCURRENCY=" + concurrency));
+    }
+  }
+}
+
+TEST_CASE(
+    "scratch: in the Managed Instances mode a command that is itself the bootstrap runs without the binary as one: a "
+    "Go-style /var/task/bootstrap, and the AWS form's /var/runtime/bootstrap",
+    "[scratch][managed]") {
+  SECTION("/var/task/bootstrap") {
+    Image image;
+    harness::remove_tree(image.root / "var/runtime/bootstrap");
+    harness::copy_file(harness::standin("handler"), image.root / "var/task/bootstrap", 0755);
+    Outcome outcome = image.run(all_settings[0], {"/lambda-entrypoint", "/var/task/bootstrap"}, managed_env(), "/");
+    CHECK(outcome.err.empty());
+    CHECK(outcome.status == 0);
+    Record runtime = image.only("handler");
+    CHECK(runtime.argv == Strings{"/var/task/bootstrap"});
+    CHECK(runtime.cwd == "/var/task");  // the emulator's: only a carried command keeps its own
+    CHECK(runtime.uid == 993);
+    CHECK_FALSE(has_entry(runtime, "LAMBDA_ENTRYPOINT_COMMAND="));
+  }
+  SECTION("the AWS form") {
+    Image image;
+    Outcome outcome = image.run(all_settings[0], {"/lambda-entrypoint.sh", "app.handler"}, managed_env());
+    CHECK(outcome.err.empty());
+    CHECK(outcome.status == 0);
+    Record runtime = image.only("handler");
+    CHECK(runtime.argv == Strings{"/var/runtime/bootstrap"});
+    CHECK(has_entry(runtime, "_HANDLER=app.handler"));
+    CHECK(runtime.uid == 993);
+  }
+}
+
+TEST_CASE(
+    "scratch: in the Managed Instances mode, what cannot work is refused with its line before the emulator starts",
+    "[scratch][managed]") {
+  struct Refusal {
+    const char* name;
+    std::function<void(Image&)> arrange;
+    Strings argv;
+    std::string concurrency;
+    size_t setting;
+    std::string cwd;
+    int status;
+    std::string err;
+  };
+  auto ours = [](Image& image) {
+    harness::copy_file(harness::entrypoint(), image.root / "var/runtime/bootstrap", 0755);
+  };
+  const std::string value_line = harness::message(
+      "AWS_LAMBDA_MAX_CONCURRENCY",
+      "expected a whole number from 1 to 2147483647: the Python and Java clients stop on any other, and the emulator "
+      "would run one invocation at a time");
+  const Strings handler = {"/lambda-entrypoint", "/usr/local/bin/handler", "app.handler"};
+  std::vector<Refusal> refusals = {
+      {"no bootstrap", [](Image& image) { harness::remove_tree(image.root / "var/runtime/bootstrap"); }, handler, "2",
+       0, "/var/task", 127,
+       harness::message("/var/runtime/bootstrap",
+                        "not found, nor /var/task/bootstrap or /opt/bootstrap, the first of which " + managed_mode +
+                            " starts instead of its command; " + install_bootstrap)},
+      {"another program as the bootstrap", [](Image&) {}, handler, "2", 0, "/var/task", 126,
+       harness::message("/var/runtime/bootstrap",
+                        managed_mode + " would start this, alone, instead of the command; " + install_bootstrap)},
+      {"another program first, though the command is a later bootstrap",
+       [](Image& image) { harness::copy_file(harness::standin("handler"), image.root / "var/task/bootstrap", 0755); },
+       {"/lambda-entrypoint", "/var/task/bootstrap"},
+       "2",
+       0,
+       "/var/task",
+       126,
+       harness::message("/var/runtime/bootstrap",
+                        managed_mode + " would start this, alone, instead of the command; " + install_bootstrap)},
+      {"the bootstrap, with arguments",
+       [](Image&) {},
+       {"/lambda-entrypoint", "/var/runtime/bootstrap", "-v"},
+       "2",
+       0,
+       "/var/task",
+       126,
+       harness::message("/var/runtime/bootstrap",
+                        managed_mode + " would start this, alone, instead of the command; " + install_bootstrap)},
+      {"not root", ours, handler, "2", 1, "/var/task", 126,
+       harness::message("AWS_LAMBDA_MAX_CONCURRENCY",
+                        "set, so the emulator's Managed Instances mode runs the function as uid 993, which takes root, "
+                        "and this does not run as root; run the container as root, or unset it")},
+      {"a program others cannot run",
+       [&](Image& image) {
+         ours(image);
+         harness::copy_file(harness::standin("handler"), image.root / "var/task/private", 0700);
+       },
+       {"/lambda-entrypoint", "/var/task/private"},
+       "2",
+       0,
+       "/var/task",
+       126,
+       harness::message("/var/task/private",
+                        "no execute permission for other users (mode 0700); Lambda runs the function as a user who is "
+                        "neither its owner nor in its group: chmod o+rx; the emulator was to run it")},
+      {"a bootstrap others cannot run",
+       [](Image& image) { harness::copy_file(harness::entrypoint(), image.root / "var/runtime/bootstrap", 0700); },
+       handler, "2", 0, "/var/task", 126,
+       harness::message("/var/runtime/bootstrap",
+                        "no execute permission for other users (mode 0700); Lambda runs the function as a user who is "
+                        "neither its owner nor in its group: chmod o+rx; it is the Managed Instances bootstrap, which "
+                        "the emulator starts as Lambda's user")},
+      {"code others cannot read",
+       [&](Image& image) {
+         ours(image);
+         harness::write_file(image.root / "var/task/app.py", "x = 1\n", 0600);
+       },
+       handler, "2", 0, "/var/task", 126,
+       harness::message("/var/task/app.py", "other users cannot read it (mode 0600)") + "\n" +
+           harness::message(
+               "/var/task",
+               "Lambda runs the function as a user who is neither its owner nor in its group: RUN chmod -R "
+               "o+rX /var/task as the last line that writes there, or COPY it with --chmod=755")},
+      {"no /var/task",
+       [&](Image& image) {
+         ours(image);
+         harness::remove_tree(image.root / "var/task");
+       },
+       handler, "2", 0, "/", 127,
+       harness::message("/var/task",
+                        "No such file or directory; the Managed Instances bootstrap starts there: add it (WORKDIR "
+                        "/var/task)")},
+  };
+  for (const char* value : {"", "0", "00", "-1", "+2", " 2", "2 ", "two", "2.0", "0x2", "2147483648"})
+    refusals.push_back({"the value", ours, handler, value, 0, "/var/task", 142, value_line});
+  for (const Refusal& refusal : refusals) {
+    DYNAMIC_SECTION(refusal.name << " '" << refusal.concurrency << "'") {
+      Image image;
+      refusal.arrange(image);
+      Outcome outcome =
+          image.run(all_settings[refusal.setting], refusal.argv, managed_env(refusal.concurrency), refusal.cwd);
+      CHECK(outcome.status == refusal.status);
+      CHECK(outcome.err == refusal.err + "\n");
+      CHECK(harness::records(image.records.path(), "emulator").empty());
+    }
+  }
+}
+
+TEST_CASE(
+    "scratch: --check with AWS_LAMBDA_MAX_CONCURRENCY judges its value and the bootstrap a local start would run, as "
+    "root and as uid 993",
+    "[scratch][managed]") {
+  // Programs for the binary's own CPU, which --check requires: the lookup
+  // probe built with it, as the program; no emulator in the image.
+  const std::string probe = harness::entrypoint().substr(0, harness::entrypoint().rfind('/')) + "/execvp-probe";
+  auto image_with_probe = [&] {
+    auto image = std::make_unique<Image>(false);
+    harness::copy_file(probe, image->root / "usr/local/bin/probe", 0755);
+    return image;
+  };
+  for (const Setting& setting : all_settings) {
+    DYNAMIC_SECTION(setting.name) {
+      const Strings check = {"/lambda-entrypoint", "--check", "/usr/local/bin/probe", "app.handler"};
+      SECTION("this program as the bootstrap") {
+        std::unique_ptr<Image> owned = image_with_probe();
+        Image& image = *owned;
+        harness::copy_file(harness::entrypoint(), image.root / "var/runtime/bootstrap", 0755);
+        Outcome outcome = image.run(setting, check, managed_env());
+        CHECK(outcome.status == 0);
+        CHECK_THAT(outcome.out, Catch::Matchers::ContainsSubstring(harness::message(
+                                    "/var/runtime/bootstrap",
+                                    "ok, the Managed Instances bootstrap: this program, which runs the command\n")));
+      }
+      SECTION("the command itself as the bootstrap") {
+        std::unique_ptr<Image> owned = image_with_probe();
+        Image& image = *owned;
+        harness::remove_tree(image.root / "var/runtime/bootstrap");
+        harness::copy_file(probe, image.root / "var/task/bootstrap", 0755);
+        Outcome outcome =
+            image.run(setting, {"/lambda-entrypoint", "--check", "bootstrap"}, plus(managed_env(), {"PATH=/var/task"}));
+        CHECK(outcome.status == 0);
+        CHECK_THAT(outcome.out,
+                   Catch::Matchers::ContainsSubstring(harness::message(
+                       "/var/task/bootstrap", "ok, the Managed Instances bootstrap: the command itself\n")));
+      }
+      SECTION("another program as the bootstrap") {
+        std::unique_ptr<Image> owned = image_with_probe();
+        Image& image = *owned;
+        Outcome outcome = image.run(setting, check, managed_env());
+        CHECK(outcome.status == 126);
+        CHECK(outcome.err == harness::message("/var/runtime/bootstrap", managed_mode +
+                                                                            " would start this, alone, instead of the "
+                                                                            "command; " +
+                                                                            install_bootstrap) +
+                                 "\n");
+      }
+      SECTION("no bootstrap") {
+        std::unique_ptr<Image> owned = image_with_probe();
+        Image& image = *owned;
+        harness::remove_tree(image.root / "var/runtime/bootstrap");
+        Outcome outcome = image.run(setting, check, managed_env());
+        CHECK(outcome.status == 127);
+        CHECK_THAT(outcome.err,
+                   Catch::Matchers::StartsWith(harness::message("/var/runtime/bootstrap", "not found, nor")));
+      }
+      SECTION("without the variable, no bootstrap is looked at") {
+        std::unique_ptr<Image> owned = image_with_probe();
+        Image& image = *owned;
+        harness::remove_tree(image.root / "var/runtime/bootstrap");
+        Outcome outcome = image.run(setting, check, {});
+        CHECK(outcome.status == 0);
+        CHECK(outcome.out.find("Managed Instances") == std::string::npos);
+      }
+      SECTION("a value the clients stop on") {
+        std::unique_ptr<Image> owned = image_with_probe();
+        Image& image = *owned;
+        Outcome outcome = image.run(setting, check, managed_env("many"));
+        CHECK(outcome.status == 142);
+        CHECK_THAT(outcome.err,
+                   Catch::Matchers::StartsWith(harness::message("AWS_LAMBDA_MAX_CONCURRENCY", "expected")));
+      }
+    }
+  }
+}
+
+TEST_CASE(
+    "scratch: in the cloud, AWS_LAMBDA_MAX_CONCURRENCY (any value), AWS_LAMBDA_INITIALIZATION_TYPE and every _LAMBDA_ "
+    "variable reach the runtime untouched",
+    "[scratch][managed]") {
+  for (const Setting& setting : all_settings) {
+    for (const char* value : {"2", "", "many", "0"}) {
+      DYNAMIC_SECTION(setting.name << ", AWS_LAMBDA_MAX_CONCURRENCY='" << value << "'") {
+        Image image;
+        harness::copy_file(harness::entrypoint(), image.root / "var/runtime/bootstrap", 0755);
+        Strings env = {"STANDIN_RECORD_DIR=/out",
+                       cloud,
+                       std::string("AWS_LAMBDA_MAX_CONCURRENCY=") + value,
+                       "AWS_LAMBDA_INITIALIZATION_TYPE=lambda-managed-instances",
+                       "_LAMBDA_TELEMETRY_LOG_FD_PROVIDER_SOCKET=/tmp/telemetry.sock",
+                       "_LAMBDA_TELEMETRY_LOG_FD=3",
+                       "_AWS_XRAY_DAEMON_PORT=2000",
+                       "_HANDLER=app.handler",
+                       "LAMBDA_TASK_ROOT=/var/task",
+                       "LAMBDA_RUNTIME_DIR=/var/runtime"};
+        Outcome outcome = image.run(setting, {"/lambda-entrypoint", "handler", "app.handler"}, env);
+        CHECK(outcome.err.empty());
+        CHECK(outcome.status == 0);
+        Record runtime = image.only("handler");
+        CHECK(runtime.argv == Strings{"handler", "app.handler"});
+        CHECK(runtime.env == env);
+        CHECK(runtime.uid == setting.uid);
+      }
+    }
+  }
 }

@@ -17,12 +17,22 @@
 //             real one would serve invocations, it runs the runtime once and
 //             exits with its status; with STANDIN_EMULATOR_SERVE=1 it stays
 //             up after that until SIGTERM or SIGINT, then exits 0, as the
-//             real one does.
+//             real one does. With AWS_LAMBDA_MAX_CONCURRENCY present (its
+//             Managed Instances mode) it ignores the command's program and
+//             runs, as the real one does, the first of /var/runtime/bootstrap,
+//             /var/task/bootstrap and /opt/bootstrap with no arguments, in
+//             /var/task, as uid 993 and gid 990, with the container's
+//             variables but those starting with '_' and the mode's own
+//             (managed_env(): what the tests read of it, not all the real one
+//             sets); a program for another CPU through $STANDIN_CPU_EMULATOR,
+//             where that is set.
 //
 // Built static, so it runs in an empty root. The record is NUL-separated:
 // see tests/harness.cpp for the reader.
 
 #include <fcntl.h>
+#include <grp.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <algorithm>
@@ -126,6 +136,48 @@ void set_env(std::vector<std::string>& env, const std::string& name, const std::
   env.push_back(name + "=" + value);
 }
 
+// The Managed Instances mode's runtime environment: the container's but
+// the variables starting with '_', and those of the mode's own that the
+// tests read, as the real one sets them.
+std::vector<std::string> managed_env(const std::vector<std::string>& container, const std::string& runtime_api,
+                                     const std::string& handler) {
+  std::vector<std::string> env;
+  for (const std::string& entry : container)
+    if (entry[0] != '_') env.push_back(entry);
+  const char* concurrency = std::getenv("AWS_LAMBDA_MAX_CONCURRENCY");
+  int workers = std::atoi(concurrency);
+  set_env(env, "AWS_LAMBDA_MAX_CONCURRENCY", std::to_string(workers > 0 ? workers : 1));
+  set_env(env, "AWS_LAMBDA_INITIALIZATION_TYPE", "lambda-managed-instances");
+  set_env(env, "AWS_LAMBDA_RUNTIME_API", runtime_api);
+  set_env(env, "LAMBDA_TASK_ROOT", "/var/task");
+  set_env(env, "LAMBDA_RUNTIME_DIR", "/var/runtime");
+  set_env(env, "_HANDLER", handler);
+  return env;
+}
+
+// Whether a file is an ELF program for the CPU this stand-in runs on.
+bool for_this_cpu(const std::string& path) {
+#if defined(__x86_64__)
+  constexpr unsigned char machine = 62;
+#else
+  constexpr unsigned char machine = 183;
+#endif
+  unsigned char header[20] = {};
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  bool read_all = fd >= 0 && read(fd, header, sizeof header) == static_cast<ssize_t>(sizeof header);
+  if (fd >= 0) close(fd);
+  return read_all && header[18] == machine && header[19] == 0;
+}
+
+// The Managed Instances mode's bootstrap, or "" for none.
+std::string managed_bootstrap() {
+  for (const char* path : {"/var/runtime/bootstrap", "/var/task/bootstrap", "/opt/bootstrap"}) {
+    struct stat status;
+    if (stat(path, &status) == 0 && !S_ISDIR(status.st_mode)) return path;
+  }
+  return "";
+}
+
 int emulate(int argc, char** argv) {
   std::vector<std::string> valued = {"--log-level", "--runtime-interface-emulator-address", "--runtime-api-address"};
   if (const char* knows = std::getenv("STANDIN_EMULATOR_KNOWS")) {
@@ -167,6 +219,27 @@ int emulate(int argc, char** argv) {
     if (handler.empty()) handler = command.back();
     set_env(env, "_HANDLER", handler);
   }
+  const bool managed = std::getenv("AWS_LAMBDA_MAX_CONCURRENCY") != nullptr;
+  std::string bootstrap = managed_bootstrap();
+  if (managed) {
+    std::vector<std::string> container;
+    for (char** entry = environ; *entry != nullptr; ++entry) container.emplace_back(*entry);
+    // Its handler: AWS_LAMBDA_FUNCTION_HANDLER where set, else the container's
+    // _HANDLER, and where that is empty, the last of two or more words.
+    const char* named = std::getenv("AWS_LAMBDA_FUNCTION_HANDLER");
+    if (named == nullptr) named = std::getenv("_HANDLER");
+    std::string handler = named != nullptr ? named : "";
+    if (handler.empty() && command.size() >= 2) handler = command.back();
+    env = managed_env(container, runtime_api, handler);
+    if (bootstrap.empty()) {
+      std::fprintf(stderr, "standin-emulator: Runtime.InvalidEntrypoint\n");
+      return 93;
+    }
+    command = {bootstrap.data()};
+  }
+  const char* cpu_emulator = std::getenv("STANDIN_CPU_EMULATOR");
+  if (managed && cpu_emulator != nullptr && !for_this_cpu(bootstrap))
+    command.insert(command.begin(), const_cast<char*>(cpu_emulator));
   std::vector<char*> envp;
   for (std::string& entry : env) envp.push_back(entry.data());
   envp.push_back(nullptr);
@@ -174,6 +247,14 @@ int emulate(int argc, char** argv) {
 
   pid_t child = fork();
   if (child == 0) {
+    if (managed && chdir("/var/task") != 0) {
+      std::fprintf(stderr, "standin-emulator: Runtime.InvalidWorkingDir\n");
+      _exit(94);
+    }
+    if (managed && (setgroups(0, nullptr) != 0 || setgid(990) != 0 || setuid(993) != 0)) {
+      std::fprintf(stderr, "standin-emulator: operation not permitted\n");
+      _exit(95);
+    }
     execve(command[0], command.data(), envp.data());
     std::fprintf(stderr, "standin-emulator: %s: %s\n", command[0], std::strerror(errno));
     _exit(127);
