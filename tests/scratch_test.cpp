@@ -461,6 +461,15 @@ TEST_CASE(
        126,
        harness::message("/var/runtime/bootstrap",
                         managed_mode + " would start this, alone, instead of the command; " + install_bootstrap)},
+      {"a directory is no bootstrap: the next one is",
+       [](Image& image) {
+         harness::remove_tree(image.root / "var/runtime/bootstrap");
+         harness::make_dirs(image.root / "var/runtime/bootstrap");
+         harness::copy_file(harness::standin("handler"), image.root / "var/task/bootstrap", 0755);
+       },
+       handler, "2", 0, "/var/task", 126,
+       harness::message("/var/task/bootstrap",
+                        managed_mode + " would start this, alone, instead of the command; " + install_bootstrap)},
       {"the bootstrap, with arguments",
        [](Image&) {},
        {"/lambda-entrypoint", "/var/runtime/bootstrap", "-v"},
