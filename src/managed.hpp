@@ -1,10 +1,11 @@
 // The emulator's Lambda Managed Instances mode, chosen by the presence of
 // AWS_LAMBDA_MAX_CONCURRENCY: it ignores its command and starts a fixed
 // bootstrap as Lambda's user (names.hpp). What such a start needs, checked
-// before the emulator runs: root, a bootstrap that is this program (which
-// then runs the command carried to it) or the command itself, and the
-// emulator's working directory. System calls: stat(), open(), fstat(),
-// read(), and those of diagnose.hpp.
+// before the emulator runs: a bootstrap that is this program (which then
+// runs the command carried to it) or the command itself, runnable by that
+// user, and the emulator's working directory (that the emulator runs as root
+// is run.hpp's to check). System calls: stat(), open(), fstat(), read(), and
+// those of diagnose.hpp.
 #pragma once
 
 #include <fcntl.h>

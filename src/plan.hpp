@@ -30,9 +30,10 @@ struct Plan {
   bool cloud = false;  // AWS_LAMBDA_RUNTIME_API is set and non-empty
   bool aws_form = false;
   bool debug = false;
-  bool managed_instances =
-      false;     // not in the cloud, with AWS_LAMBDA_MAX_CONCURRENCY set: the emulator's mode for them
-  int argc = 0;  // this program's own arguments, carried to the bootstrap in that mode
+  // Not in the cloud, with AWS_LAMBDA_MAX_CONCURRENCY set: the emulator's
+  // Managed Instances mode, to which this program's own arguments are carried.
+  bool managed_instances = false;
+  int argc = 0;
   char* const* argv = nullptr;
   const char* search_path = default_search_path;  // where names without a slash are looked up
   bool search_path_is_default = true;

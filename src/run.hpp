@@ -23,8 +23,9 @@
 namespace {
 
 // A program the emulator will start, found and judged now: the path it was
-// found at, or nullptr once why it cannot start has been told (code: the Judged as this process, or in the Managed
-// Instances mode, where the emulator starts it as Lambda's user, as that user.
+// found at, or nullptr once why it cannot start has been told (code: the
+// exit code). Judged as this process, or in the Managed Instances mode, where
+// the emulator starts it as Lambda's user, as that user.
 const char* checked_for_emulator(const char* name, Role role, const Plan& plan, char (&found)[PATH_MAX], int& code) {
   Judge judge = plan.managed_instances ? Judge::lambda_any_cpu : Judge::here_any_cpu;
   Location at = locate(name, plan.search_path, found, true, plan.managed_instances);
