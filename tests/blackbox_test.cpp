@@ -750,3 +750,40 @@ TEST_CASE("the changelog's newest version is the project's version", "[blackbox]
   }
   CHECK(newest == PROJECT_VERSION);
 }
+
+TEST_CASE(
+    "started with no argument, a LAMBDA_ENTRYPOINT_COMMAND this program did not write is refused with 142, and a "
+    "carried working directory that cannot be entered is named with its cause",
+    "[blackbox][managed]") {
+  for (const char* value : {"", "x", "1:", "2:/", "1:/", "3:/ab", "1:/2:le3:ab", "01:/x"}) {
+    INFO("LAMBDA_ENTRYPOINT_COMMAND=" << value);
+    Outcome outcome = harness::run_entrypoint({}, {cloud, std::string("LAMBDA_ENTRYPOINT_COMMAND=") + value});
+    CHECK(outcome.status == 142);
+    CHECK(outcome.err == message("LAMBDA_ENTRYPOINT_COMMAND", "not a command this program carried") + "\n");
+  }
+  harness::TempDir dir;
+  struct Directory {
+    std::string path;
+    int status;
+    std::string reason;
+  };
+  for (const Directory& d : {Directory{dir / "missing", 127, "No such file or directory"},
+                             Directory{dir / "file", 127, "Not a directory"}}) {
+    harness::write_file(dir / "file", "", 0644);
+    std::string target = d.path == dir / "file" ? d.path + "/below" : d.path;
+    std::string value = std::to_string(target.size()) + ":" + target + "2:le7:/bin/sh";
+    Outcome outcome = harness::run_entrypoint({}, {cloud, "LAMBDA_ENTRYPOINT_COMMAND=" + value});
+    CHECK(outcome.status == d.status);
+    CHECK(outcome.err ==
+          message(target, d.reason + "; the working directory carried in LAMBDA_ENTRYPOINT_COMMAND") + "\n");
+  }
+  // Carried well, the command runs there, and the variable does not reach it.
+  std::string inside = dir / "inside";
+  harness::make_dirs(inside, 0755);
+  std::string script = "test \"$(pwd)\" = '" + inside + "' && test -z \"${LAMBDA_ENTRYPOINT_COMMAND+set}\" && exit 7";
+  std::string value =
+      std::to_string(inside.size()) + ":" + inside + "2:le7:/bin/sh2:-c" + std::to_string(script.size()) + ":" + script;
+  Outcome outcome = harness::run_entrypoint({}, {cloud, "PATH=/usr/bin:/bin", "LAMBDA_ENTRYPOINT_COMMAND=" + value});
+  CHECK(outcome.err.empty());
+  CHECK(outcome.status == 7);
+}
