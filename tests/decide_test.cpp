@@ -410,10 +410,10 @@ TEST_CASE(
     "AWS_LAMBDA_MAX_CONCURRENCY: locally and under --check, a whole number from 1 to 2147483647 chooses the Managed "
     "Instances mode and any other value is refused; in the cloud any value passes untouched",
     "[decide][managed]") {
-  const Strings taken = {"1", "2", "02", "64", "2147483647", "0002147483647"};
-  const Strings refused_values = {"",    "0",   "00",  "-1",         "+2",
-                                  " 2",  "2 ",  "2.0", "2x",         "abc",
-                                  "0x2", "1e3", "２",  "2147483648", "99999999999999999999999"};
+  const Strings taken = {"1", "2", "02", "+2", "+02", "64", "2147483647", "0002147483647"};
+  const Strings refused_values = {"",    "0",   "00",  "-1", "++2",        "+",
+                                  "+-2", "-0",  " 2",  "2 ", "2.0",        "2x",
+                                  "abc", "0x2", "1e3", "２", "2147483648", "99999999999999999999999"};
   for (bool is_check : {false, true}) {
     for (bool aws_form : {false, true}) {
       Strings args = {"le"};

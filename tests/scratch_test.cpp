@@ -524,7 +524,7 @@ TEST_CASE(
                         "No such file or directory; the Managed Instances bootstrap starts there: add it (WORKDIR "
                         "/var/task)")},
   };
-  for (const char* value : {"", "0", "00", "-1", "+2", " 2", "2 ", "two", "2.0", "0x2", "2147483648"})
+  for (const char* value : {"", "0", "00", "-1", "+", "++2", "+-2", " 2", "2 ", "two", "2.0", "0x2", "2147483648"})
     refusals.push_back({"the value", ours, handler, value, 0, "/var/task", 142, value_line});
   for (const Refusal& refusal : refusals) {
     DYNAMIC_SECTION(refusal.name << " '" << refusal.concurrency << "'") {
