@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <cstddef>
 #include <string_view>
+#include <utility>
 
 #include "diagnose.hpp"
 #include "inspect.hpp"
@@ -110,9 +111,12 @@ int check(const Plan& plan) {
   } else {
     result = check_file(emulator.path, Role::emulator, plan);
   }
-  for (const char* program : {plan.lead, plan.tail_size != 0 ? static_cast<const char*>(plan.tail[0]) : nullptr}) {
+  const std::pair<const char*, Role> programs[] = {{plan.lead, plan.lead_role},
+                                                   {plan.bootstrap_wrapper, Role::wrapper},
+                                                   {plan.tail_size != 0 ? plan.tail[0] : nullptr, Role::program}};
+  for (const auto& [program, role] : programs) {
     if (program == nullptr) continue;
-    int code = check_file(program, program == plan.lead ? plan.lead_role : Role::program, plan);
+    int code = check_file(program, role, plan);
     if (result == 0) result = code;
   }
   if (plan.managed_instances) {

@@ -262,6 +262,7 @@ Decision decide(int argc, char* const argv[], char* const envp[]) {
     assign(plan, handler_variable, operands[0]);
     plan.lead = value_of(bootstrap_setting);
     plan.lead_role = Role::bootstrap;
+    if (non_empty(variables.exec_wrapper)) plan.bootstrap_wrapper = variables.exec_wrapper;
   } else {
     if (operand_count == 0) return misuse({}, "no PROGRAM to run");
     plan.tail = operands;
@@ -275,16 +276,17 @@ Decision decide(int argc, char* const argv[], char* const envp[]) {
   }
 
   // Parity: what the Lambda cloud gives every container function and the
-  // emulator does not, and the _HANDLER the emulator derives from its command
-  // (the last word of two or more, unless AWS_LAMBDA_FUNCTION_HANDLER says
-  // otherwise), which the cloud may not give. Runtime clients read them from
-  // the environment alone. Only where unset or empty: a value is never
+  // emulator does not, and the _HANDLER the emulator gives (its
+  // AWS_LAMBDA_FUNCTION_HANDLER, else the last word of a command of two or
+  // more), which the cloud may not give. Runtime clients read them from the
+  // environment alone. Only where unset or empty: a value is never
   // overridden, and when all are there the environment passes untouched.
   if (!no_parity) {
     size_t command_words = (plan.lead != nullptr ? 1 : 0) + plan.tail_size;
-    if (!plan.aws_form && command_words >= 2 && !non_empty(variables.handler))
-      assign(plan, handler_variable,
-             non_empty(variables.function_handler) ? variables.function_handler : plan.tail[plan.tail_size - 1]);
+    const char* handler = non_empty(variables.function_handler) ? variables.function_handler
+                          : command_words >= 2                  ? plan.tail[plan.tail_size - 1]
+                                                                : nullptr;
+    if (!plan.aws_form && handler != nullptr && !non_empty(variables.handler)) assign(plan, handler_variable, handler);
     if (!non_empty(variables.task_root)) assign(plan, task_root_variable, task_root_value);
     if (!non_empty(variables.runtime_dir)) assign(plan, runtime_dir_variable, runtime_dir_value);
   }

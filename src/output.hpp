@@ -142,7 +142,7 @@ void print_help() {
          "AWS_LAMBDA_RUNTIME_API is set, as in the Lambda cloud, and under the Runtime Interface Emulator\n"
          "when it is unset or empty, as on a local machine. In the command form, AWS_LAMBDA_EXEC_WRAPPER,\n"
          "when set, runs around PROGRAM.\n\n"
-         "Options, each also set by its environment variable (an option wins; an empty value counts as unset):\n";
+         "Settings, each an option and an environment variable (an option wins; an empty value counts as unset):\n";
   for (const SettingInfo& setting : settings) {
     out << "  --" << setting.option;
     if (setting.value_name != nullptr) out << "=" << setting.value_name;
@@ -151,7 +151,8 @@ void print_help() {
     if (setting.default_value != nullptr) out << "\n      (default: " << setting.default_value << ")";
     out << "\n";
   }
-  out << "  --check\n      run nothing: check every file a run would execute, in either mode, and\n"
+  out << "Options alone:\n"
+         "  --check\n      run nothing: check every file a run would execute, in either mode, and\n"
          "      walk the function's code (the task root, /opt, the working directory), as\n"
          "      Lambda's non-root user would meet them; exit 0 when a cold start would work\n"
          "  -h, --help\n      print this help\n"

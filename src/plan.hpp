@@ -43,6 +43,9 @@ struct Plan {
   size_t emulator_flag_count = 0;
   const char* lead = nullptr;
   Role lead_role = Role::program;
+  // In the AWS form, AWS_LAMBDA_EXEC_WRAPPER: the bootstrap starts it, so
+  // only --check reads it.
+  const char* bootstrap_wrapper = nullptr;
   char* const* tail = nullptr;
   size_t tail_size = 0;
   Assignment assignments[max_assignments] = {};

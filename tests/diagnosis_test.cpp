@@ -403,6 +403,64 @@ TEST_CASE("under --check with AWS_LAMBDA_EXEC_WRAPPER set, the program is judged
 }
 
 TEST_CASE(
+    "under --check in the AWS form, AWS_LAMBDA_EXEC_WRAPPER is judged as the bootstrap will start it: every "
+    "cause named, with its code",
+    "[diagnosis]") {
+  const std::string cpu = harness::entrypoint_arch();
+  auto check_aws_form = [](const Files& files, const std::string& bootstrap, const std::string& wrapper) {
+    return harness::run_entrypoint(
+        {"--check", "--aws-form", "app.handler"},
+        files.env({"LAMBDA_ENTRYPOINT_BOOTSTRAP=" + bootstrap, "AWS_LAMBDA_EXEC_WRAPPER=" + wrapper}));
+  };
+  for (const Diagnosed& d : diagnosed()) {
+    DYNAMIC_SECTION(d.cause) {
+      Files files;
+      harness::copy_file(harness::entrypoint(), files.emulator, 0755);
+      std::string bootstrap = files.dir / "bootstrap";
+      harness::copy_file(harness::entrypoint(), bootstrap, 0755);
+      std::string wrapper = d.make(files);
+      Outcome outcome = check_aws_form(files, bootstrap, wrapper);
+      CHECK(outcome.status == d.status);
+      CHECK(outcome.err == message(wrapper, d.reason(wrapper)) + "; it is named by AWS_LAMBDA_EXEC_WRAPPER\n");
+      CHECK_THAT(outcome.out, Catch::Matchers::ContainsSubstring(
+                                  message(bootstrap, "ok, the bootstrap, a static " + cpu + " program\n")));
+    }
+  }
+  Files files;
+  harness::copy_file(harness::entrypoint(), files.emulator, 0755);
+  std::string bootstrap = files.dir / "bootstrap";
+  harness::copy_file(harness::entrypoint(), bootstrap, 0755);
+  SECTION("a wrapper that is not there: 127") {
+    std::string missing = files.dir / "missing";
+    Outcome outcome = check_aws_form(files, bootstrap, missing);
+    CHECK(outcome.status == 127);
+    CHECK(outcome.err == message(missing, "No such file or directory; it is named by AWS_LAMBDA_EXEC_WRAPPER\n"));
+  }
+  SECTION("a wrapper Lambda's user cannot run: 126") {
+    std::string closed = files.add("closed", "#!" + bootstrap + "\n", 0700);
+    Outcome outcome = check_aws_form(files, bootstrap, closed);
+    CHECK(outcome.status == 126);
+    CHECK_THAT(outcome.err,
+               Catch::Matchers::StartsWith(message(closed, "no execute permission for other users (mode 0700)")));
+  }
+  SECTION("a sound wrapper: 0, its line after the bootstrap's, and its interpreter's") {
+    std::string wrapper = files.add("wrapper", "#!" + bootstrap + "\n");
+    Outcome outcome = check_aws_form(files, bootstrap, wrapper);
+    CHECK(outcome.status == 0);
+    CHECK(outcome.err.empty());
+    CHECK(outcome.out == message(files.emulator, "ok, the emulator, a static " + cpu + " program\n") +
+                             message(bootstrap, "ok, the bootstrap, a static " + cpu + " program\n") +
+                             message(wrapper, "ok, AWS_LAMBDA_EXEC_WRAPPER, a script for " + bootstrap + "\n") +
+                             message(bootstrap, "ok, a '#!' interpreter, a static " + cpu + " program\n") + code_ok);
+  }
+  SECTION("an empty AWS_LAMBDA_EXEC_WRAPPER counts as unset: nothing to judge") {
+    Outcome outcome = check_aws_form(files, bootstrap, "");
+    CHECK(outcome.status == 0);
+    CHECK(outcome.out.find("AWS_LAMBDA_EXEC_WRAPPER") == std::string::npos);
+  }
+}
+
+TEST_CASE(
     "a '#!' argument ending in a carriage return is 127, named as Windows line endings, under --check and locally",
     "[diagnosis]") {
   Files files;

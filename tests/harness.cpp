@@ -1,11 +1,14 @@
 #include "harness.hpp"
 
+#include <arpa/inet.h>
 #include <elf.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -325,5 +328,46 @@ std::string cpu_emulator(const std::string& file) {
 std::string entrypoint_arch() { return under_test().first; }
 
 std::string standin(const std::string& role) { return std::string(STANDIN_DIR) + "/standin-" + role; }
+
+int free_port() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address = {};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  bool found = fd >= 0 && bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+               getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0;
+  if (fd >= 0) close(fd);
+  if (!found) throw std::runtime_error(std::string("no free loopback port: ") + std::strerror(errno));
+  return ntohs(address.sin_port);
+}
+
+HttpAnswer post(int port, const std::string& path, const std::string& body) {
+  HttpAnswer answer;
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address = {};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval timeout = {90, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    close(fd);
+    return answer;
+  }
+  std::string request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: " +
+                        std::to_string(body.size()) + "\r\n\r\n" + body;
+  std::string raw;
+  if (write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
+    char buffer[65536];
+    for (ssize_t got; (got = read(fd, buffer, sizeof buffer)) > 0;) raw.append(buffer, static_cast<size_t>(got));
+  }
+  close(fd);
+  size_t end = raw.find("\r\n\r\n");
+  if (raw.rfind("HTTP/1.1 ", 0) != 0 || end == std::string::npos) return answer;
+  answer.status = std::atoi(raw.c_str() + 9);
+  answer.body = raw.substr(end + 4);
+  return answer;
+}
 
 }  // namespace harness

@@ -137,4 +137,15 @@ std::string cpu_emulator(const std::string& file);
 // The bytes of a file; empty when it cannot be read.
 std::string read_file(const std::string& path);
 
+// A loopback port nobody listens on now.
+int free_port();
+
+struct HttpAnswer {
+  int status = 0;  // 0: no answer
+  std::string body;
+};
+
+// One POST to 127.0.0.1:port; no answer where nothing listens there.
+HttpAnswer post(int port, const std::string& path, const std::string& body);
+
 }  // namespace harness

@@ -28,7 +28,10 @@
 #include "node_example.hpp"
 
 using harness::docker;
+using harness::free_port;
+using harness::HttpAnswer;
 using harness::Outcome;
+using harness::post;
 using harness::Strings;
 
 namespace {
@@ -58,53 +61,6 @@ std::string real_emulator(const std::string& platform) {
   INFO("the real emulator: " << path);
   REQUIRE(access(path.c_str(), X_OK) == 0);
   return path;
-}
-
-// A loopback port nobody listens on now.
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address = {};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof address;
-  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0);
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
-struct HttpAnswer {
-  int status = 0;  // 0: no answer
-  std::string body;
-};
-
-// One POST to 127.0.0.1:port; no answer where nothing listens there.
-HttpAnswer post(int port, const std::string& path, const std::string& body) {
-  HttpAnswer answer;
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address = {};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  timeval timeout = {90, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    close(fd);
-    return answer;
-  }
-  std::string request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: " +
-                        std::to_string(body.size()) + "\r\n\r\n" + body;
-  std::string raw;
-  if (write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
-    char buffer[65536];
-    for (ssize_t got; (got = read(fd, buffer, sizeof buffer)) > 0;) raw.append(buffer, static_cast<size_t>(got));
-  }
-  close(fd);
-  size_t end = raw.find("\r\n\r\n");
-  if (raw.rfind("HTTP/1.1 ", 0) != 0 || end == std::string::npos) return answer;
-  answer.status = std::atoi(raw.c_str() + 9);
-  answer.body = raw.substr(end + 4);
-  return answer;
 }
 
 // A container on the host's network, removed at the end of the test.

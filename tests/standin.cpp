@@ -11,9 +11,9 @@
 //             know, listed in $STANDIN_EMULATOR_KNOWS, comma-separated), runs
 //             the rest as the runtime with AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001
 //             (or --runtime-api-address) and, where unset or empty, the
-//             function's variables (emulator_env.hpp) set and, when two or more words
-//             remain, _HANDLER set by its rule: AWS_LAMBDA_FUNCTION_HANDLER,
-//             else the container's _HANDLER, else the last word. Where the
+//             function's variables (emulator_env.hpp) set and _HANDLER set
+//             by its rule: AWS_LAMBDA_FUNCTION_HANDLER, else the container's
+//             _HANDLER, else the last of two or more words. Where the
 //             real one would serve invocations, it runs the runtime once and
 //             exits with its status; with STANDIN_EMULATOR_SERVE=1 it stays
 //             up after that until SIGTERM or SIGINT, then exits 0, as the
@@ -213,11 +213,11 @@ int emulate(int argc, char** argv) {
   set_env(env, "AWS_LAMBDA_RUNTIME_API", runtime_api);
   for (const auto& [name, value] : emulator_env::function_variables)
     if (env_value(env, name).empty()) set_env(env, name, value);
-  if (command.size() >= 2) {
+  {
     std::string handler = env_value(env, "AWS_LAMBDA_FUNCTION_HANDLER");
     if (handler.empty()) handler = env_value(env, "_HANDLER");
-    if (handler.empty()) handler = command.back();
-    set_env(env, "_HANDLER", handler);
+    if (handler.empty() && command.size() >= 2) handler = command.back();
+    if (!handler.empty()) set_env(env, "_HANDLER", handler);
   }
   const bool managed = std::getenv("AWS_LAMBDA_MAX_CONCURRENCY") != nullptr;
   std::string bootstrap = managed_bootstrap();

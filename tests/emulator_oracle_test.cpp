@@ -1,0 +1,137 @@
+// The _HANDLER rule held to the real emulator, started on this machine: for
+// every length of command and every state of _HANDLER and
+// AWS_LAMBDA_FUNCTION_HANDLER (unset, empty, set), the runtime gets from
+// lambda-entrypoint in the cloud the _HANDLER the real aws-lambda-rie gives
+// it. One case differs, as the README says: where both are set, the emulator
+// takes AWS_LAMBDA_FUNCTION_HANDLER and lambda-entrypoint keeps the _HANDLER
+// that is there. Needs LAMBDA_ENTRYPOINT_RIE_DIR; no container engine.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <catch2/catch_test_macros.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "harness.hpp"
+
+using harness::Strings;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using Value = std::optional<std::string>;  // nullopt: unset
+
+std::string host_emulator() {
+  const char* dir = std::getenv("LAMBDA_ENTRYPOINT_RIE_DIR");
+  if (dir == nullptr || *dir == '\0')
+    SKIP(
+        "LAMBDA_ENTRYPOINT_RIE_DIR is unset: point it at a folder holding AWS's aws-lambda-rie-x86_64 and "
+        "aws-lambda-rie-arm64 to hold the _HANDLER rule to the real emulator");
+#if defined(__x86_64__)
+  std::string path = std::string(dir) + "/aws-lambda-rie-x86_64";
+#else
+  std::string path = std::string(dir) + "/aws-lambda-rie-arm64";
+#endif
+  INFO("the real emulator: " << path);
+  REQUIRE(access(path.c_str(), X_OK) == 0);
+  return path;
+}
+
+Value handler_in(const harness::Record& record) {
+  for (const std::string& entry : record.env)
+    if (entry.rfind("_HANDLER=", 0) == 0) return entry.substr(9);
+  return std::nullopt;
+}
+
+// The one record the handler stand-in left in records, waiting a while for it.
+harness::Record only_record(const std::string& records) {
+  auto give_up = Clock::now() + std::chrono::seconds(20);
+  while (harness::records(records, "handler").empty() && Clock::now() < give_up)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::vector<harness::Record> found = harness::records(records, "handler");
+  REQUIRE(found.size() == 1);
+  return found.front();
+}
+
+// What the real emulator gives its runtime: it is started with the command,
+// invoked once (it starts the runtime at the first invocation), and ended.
+harness::Record under_emulator(const std::string& emulator, const Strings& command, const Strings& env) {
+  harness::TempDir records;
+  int port = harness::free_port();
+  Strings arguments = {emulator, "--runtime-interface-emulator-address", "127.0.0.1:" + std::to_string(port)};
+  arguments.insert(arguments.end(), command.begin(), command.end());
+  Strings environment = env;
+  environment.push_back("STANDIN_RECORD_DIR=" + records.path());
+  std::vector<char*> argv, envp;
+  for (std::string& a : arguments) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  for (std::string& e : environment) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  posix_spawn_file_actions_t quiet;
+  posix_spawn_file_actions_init(&quiet);
+  posix_spawn_file_actions_addopen(&quiet, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&quiet, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  int spawned = posix_spawn(&pid, emulator.c_str(), &quiet, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&quiet);
+  REQUIRE(spawned == 0);
+  auto give_up = Clock::now() + std::chrono::seconds(20);
+  while (harness::post(port, "/2015-03-31/functions/function/invocations", "{}").status == 0 && Clock::now() < give_up)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  harness::Record record = only_record(records.path());
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  return record;
+}
+
+// What lambda-entrypoint gives the runtime in the cloud.
+harness::Record in_cloud(const Strings& command, const Strings& env) {
+  harness::TempDir records;
+  Strings environment = env;
+  environment.push_back("STANDIN_RECORD_DIR=" + records.path());
+  environment.push_back("AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001");
+  harness::Outcome outcome = harness::run_entrypoint(command, environment);
+  INFO(outcome.err);
+  REQUIRE(outcome.status == 0);
+  return only_record(records.path());
+}
+
+std::string shown(const Value& value) { return value ? "'" + *value + "'" : "unset"; }
+
+}  // namespace
+
+TEST_CASE(
+    "in the cloud, the runtime gets the _HANDLER the real emulator gives it, for a command of one, two or three "
+    "words and _HANDLER and AWS_LAMBDA_FUNCTION_HANDLER each unset, empty or set",
+    "[emulator-oracle]") {
+  const std::string emulator = host_emulator();
+  const std::string runtime = harness::standin("handler");
+  const std::vector<Strings> commands = {{runtime}, {runtime, "app.handler"}, {runtime, "arg", "app.handler"}};
+  const std::vector<Value> handlers = {std::nullopt, std::string(), std::string("container.handler")};
+  const std::vector<Value> function_handlers = {std::nullopt, std::string(), std::string("named.handler")};
+  for (const Strings& command : commands)
+    for (const Value& handler : handlers)
+      for (const Value& function_handler : function_handlers) {
+        DYNAMIC_SECTION(command.size() << " word(s), _HANDLER " << shown(handler) << ", AWS_LAMBDA_FUNCTION_HANDLER "
+                                       << shown(function_handler)) {
+          Strings env = {"PATH=/usr/bin:/bin"};
+          if (handler) env.push_back("_HANDLER=" + *handler);
+          if (function_handler) env.push_back("AWS_LAMBDA_FUNCTION_HANDLER=" + *function_handler);
+          Value real = handler_in(under_emulator(emulator, command, env));
+          Value ours = handler_in(in_cloud(command, env));
+          INFO("the real emulator gives " << shown(real) << "; lambda-entrypoint gives " << shown(ours));
+          if (handler && !handler->empty() && function_handler && !function_handler->empty()) {
+            CHECK(real == function_handler);
+            CHECK(ours == handler);  // a value that is there is never replaced
+          } else {
+            CHECK(ours == real);
+          }
+        }
+      }
+}
