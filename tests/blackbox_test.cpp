@@ -9,6 +9,7 @@
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 #include <csignal>
+#include <set>
 
 #include "elf_bytes.hpp"
 #include "harness.hpp"
@@ -669,54 +670,123 @@ TEST_CASE("the --version option prints the version and the CPU, and only as the 
   CHECK(scene.only("handler").argv == Strings{scene.handler, "--version"});
 }
 
-TEST_CASE("the --help option lists every option and variable, and the README documents each of them", "[blackbox]") {
+namespace {
+
+// One entry of the options table: its option names (without "=VALUE"), its
+// variable (empty for an option alone) and its default (empty: none shown).
+struct OptionRow {
+  std::set<std::string> options;
+  std::string variable;
+  std::string default_value;
+  bool operator==(const OptionRow& other) const {
+    return options == other.options && variable == other.variable && default_value == other.default_value;
+  }
+};
+
+std::string before_equals(const std::string& word) { return word.substr(0, word.find('=')); }
+
+// The words between backticks in a cell of the README's table.
+Strings quoted_words(const std::string& cell) {
+  Strings words;
+  for (size_t open = cell.find('`'); open != std::string::npos; open = cell.find('`', open + 1)) {
+    size_t close = cell.find('`', open + 1);
+    if (close == std::string::npos) break;
+    words.push_back(cell.substr(open + 1, close - open - 1));
+    open = close;
+  }
+  return words;
+}
+
+// The table under "## Options and variables": its rows after the header.
+std::vector<OptionRow> readme_option_rows(const std::string& readme) {
+  std::vector<OptionRow> rows;
+  size_t at = readme.find("## Options and variables");
+  size_t table = readme.find("\n| option |", at);
+  size_t end = readme.find("\n\n", table + 1);
+  if (at == std::string::npos || table == std::string::npos) return rows;
+  std::string lines = readme.substr(table + 1, end - table - 1);
+  size_t start = lines.find('\n', lines.find('\n') + 1);  // past the header and its rule
+  for (size_t next; start != std::string::npos && start < lines.size(); start = next) {
+    next = lines.find('\n', start + 1);
+    std::string line = lines.substr(start + 1, next == std::string::npos ? std::string::npos : next - start - 1);
+    Strings cells;
+    for (size_t bar = 0, following; (following = line.find('|', bar + 1)) != std::string::npos; bar = following)
+      cells.push_back(line.substr(bar + 1, following - bar - 1));
+    if (cells.size() < 4) continue;
+    OptionRow row;
+    for (const std::string& word : quoted_words(cells[0])) row.options.insert(before_equals(word));
+    Strings variables = quoted_words(cells[1]);
+    if (!variables.empty()) row.variable = before_equals(variables.front());
+    Strings defaults = quoted_words(cells[2]);
+    // A default the help prints is a path; "on when installed as ..." is told, not printed.
+    if (!defaults.empty() && defaults.front().rfind('/', 0) == 0) row.default_value = defaults.front();
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+// The entries of --help's lists: "  --name[=VALUE][, VARIABLE=VALUE]" or
+// "  -h, --help", each followed by lines of help, one of which may be
+// "(default: VALUE)".
+std::vector<OptionRow> help_option_rows(const std::string& help) {
+  std::vector<OptionRow> rows;
+  size_t start = 0;
+  for (size_t next; start < help.size(); start = next + 1) {
+    next = help.find('\n', start);
+    if (next == std::string::npos) next = help.size();
+    std::string line = help.substr(start, next - start);
+    if (line.rfind("  -", 0) == 0) {
+      OptionRow row;
+      for (size_t word = 2, comma; word < line.size(); word = comma + 2) {
+        comma = line.find(", ", word);
+        if (comma == std::string::npos) comma = line.size();
+        std::string name = before_equals(line.substr(word, comma - word));
+        if (name.rfind('-', 0) == 0) row.options.insert(name);
+        else row.variable = name;
+      }
+      rows.push_back(row);
+    } else if (!rows.empty() && line.find("(default: ") != std::string::npos) {
+      size_t value = line.find("(default: ") + 10;
+      rows.back().default_value = line.substr(value, line.rfind(')') - value);
+    }
+  }
+  return rows;
+}
+
+std::string shown(const OptionRow& row) {
+  std::string text;
+  for (const std::string& option : row.options) text += option + " ";
+  return text + "/ " + (row.variable.empty() ? "no variable" : row.variable) + " / " +
+         (row.default_value.empty() ? "no default" : row.default_value);
+}
+
+}  // namespace
+
+TEST_CASE("every option --help lists has its row in the README's table, with its variable and default, and the other "
+          "way round",
+          "[blackbox]") {
   Scene scene;
   Outcome help = scene.run({"--help"}, {});
   CHECK(help.status == 0);
   CHECK(help.err.empty());
   std::string readme = harness::read_file(SOURCE_DIR "/README.md");
-  REQUIRE(!readme.empty());
-  const Strings names = {"--aws-form",
-                         "--bootstrap",
-                         "--emulator",
-                         "--emulator-flags",
-                         "--no-parity",
-                         "--debug",
-                         "--check",
-                         "--help",
-                         "--version",
-                         "LAMBDA_ENTRYPOINT_AWS_FORM",
-                         "LAMBDA_ENTRYPOINT_BOOTSTRAP",
-                         "LAMBDA_ENTRYPOINT_EMULATOR",
-                         "LAMBDA_ENTRYPOINT_EMULATOR_FLAGS",
-                         "LAMBDA_ENTRYPOINT_NO_PARITY",
-                         "LAMBDA_ENTRYPOINT_DEBUG",
-                         "AWS_LAMBDA_RUNTIME_API",
-                         "AWS_LAMBDA_EXEC_WRAPPER",
-                         "LAMBDA_TASK_ROOT",
-                         "LAMBDA_RUNTIME_DIR",
-                         "_HANDLER",
-                         "/var/runtime/bootstrap",
-                         "/usr/local/bin/aws-lambda-rie",
-                         "/aws-lambda/aws-lambda-rie"};
-  for (const std::string& name : names) {
-    INFO(name);
-    CHECK(help.out.find(name) != std::string::npos);
-    CHECK(readme.find("`" + name) != std::string::npos);
+  std::vector<OptionRow> in_help = help_option_rows(help.out);
+  std::vector<OptionRow> in_readme = readme_option_rows(readme);
+  // Every setting, --check, -h/--help and --version.
+  CHECK(in_help.size() == 9);
+  for (const OptionRow& row : in_help) {
+    INFO("--help lists " << shown(row) << "; the README's table has no such row");
+    CHECK(std::find(in_readme.begin(), in_readme.end(), row) != in_readme.end());
   }
-  // Nothing the help names is missing from the list above, and so from the README.
-  for (size_t at = help.out.find("LAMBDA_ENTRYPOINT_"); at != std::string::npos;
-       at = help.out.find("LAMBDA_ENTRYPOINT_", at + 1)) {
-    size_t end = help.out.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ_", at);
-    std::string variable = help.out.substr(at, end - at);
+  for (const OptionRow& row : in_readme) {
+    INFO("the README's table has " << shown(row) << "; --help lists no such entry");
+    CHECK(std::find(in_help.begin(), in_help.end(), row) != in_help.end());
+  }
+  // The variables the help names in its prose are in the README too.
+  for (const char* variable : {"AWS_LAMBDA_RUNTIME_API", "AWS_LAMBDA_EXEC_WRAPPER", "_HANDLER"}) {
     INFO(variable);
-    CHECK(std::find(names.begin(), names.end(), variable) != names.end());
-  }
-  for (size_t at = help.out.find("\n  --"); at != std::string::npos; at = help.out.find("\n  --", at + 1)) {
-    size_t end = help.out.find_first_of("=,\n", at + 3);
-    std::string option = help.out.substr(at + 3, end - at - 3);
-    INFO(option);
-    CHECK(std::find(names.begin(), names.end(), option) != names.end());
+    CHECK(help.out.find(variable) != std::string::npos);
+    CHECK(readme.find(std::string("`") + variable) != std::string::npos);
   }
 }
 
