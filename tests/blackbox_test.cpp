@@ -762,9 +762,10 @@ std::string shown(const OptionRow& row) {
 
 }  // namespace
 
-TEST_CASE("every option --help lists has its row in the README's table, with its variable and default, and the other "
-          "way round",
-          "[blackbox]") {
+TEST_CASE(
+    "every option --help lists has its row in the README's table, with its variable and default, and the other "
+    "way round",
+    "[blackbox]") {
   Scene scene;
   Outcome help = scene.run({"--help"}, {});
   CHECK(help.status == 0);
