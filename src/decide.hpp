@@ -236,16 +236,16 @@ Decision decide(int argc, char* const argv[], char* const envp[]) {
   }
   plan.cloud = !check && non_empty(variables.runtime_api);
   // The cloud sets it for a Managed Instances function, and the runtime gets
-  // it untouched; locally (and under --check) it is a developer's, which the
-  // emulator would read as 1 where it is no number, and the clients stop on.
-  // A '+' before the digits they all take, as the emulator does.
+  // it untouched; locally (and under --check) it is a developer's: the
+  // emulator would read what is no number as 1, and the clients stop on some
+  // values (the README has which). A '+' before the digits they all take, as
+  // the emulator does.
   if (!plan.cloud && variables.max_concurrency != nullptr) {
     size_t concurrency = 0;
     const char* digits = variables.max_concurrency + (*variables.max_concurrency == '+' ? 1 : 0);
     if (!parse_count(digits, largest_concurrency, concurrency))
-      return complaint({exit_misuse, max_concurrency_variable,
-                        "expected a whole number from 1 to 2147483647: the Python and Java clients stop on any "
-                        "other, and the emulator would run one invocation at a time"});
+      return complaint(
+          {exit_misuse, max_concurrency_variable, "expected a whole number from 1 to 2147483647 in decimal digits"});
     plan.managed_instances = true;
     plan.argc = argc;
     plan.argv = argv;

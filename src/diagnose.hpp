@@ -42,6 +42,12 @@ const char* role_hint(Role role, int error) {
   return nullptr;
 }
 
+// Docker runs a CMD or ENTRYPOINT written in the shell form (or as a JSON
+// array that does not parse, one missing a comma) as /bin/sh -c 'LINE'.
+bool is_shell_form(const Plan& plan) {
+  return plan.tail_size >= 3 && std::strcmp(plan.tail[0], shell_path) == 0 && std::strcmp(plan.tail[1], "-c") == 0;
+}
+
 const char* error_hint(int error) {
   switch (error) {
     case ENOEXEC:
@@ -217,6 +223,8 @@ int cannot_run(const Location& where, Role role, const Plan& plan, bool for_emul
   }
   if (for_emulator) err << "; the emulator was to run it";
   if (const char* hint = role_hint(role, code == exit_not_found ? ENOENT : EACCES)) err << "; " << hint;
+  if (role == Role::program && code == exit_not_found && is_shell_form(plan))
+    err << "; the image's CMD or ENTRYPOINT is in the shell form, which needs a shell: write it as a JSON array";
   if (kernel_hint != nullptr) err << "; " << kernel_hint;
   err << "\n";
   return code;

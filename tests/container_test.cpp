@@ -425,6 +425,32 @@ TEST_CASE("a --check RUN line fails the build of a broken image, with the cause 
   }
 }
 
+TEST_CASE("a CMD in the shell form, or a JSON array missing a comma, in an image without /bin/sh is named as such: 127",
+          "[container]") {
+  const std::string shell_form =
+      "; the image's CMD or ENTRYPOINT is in the shell form, which needs a shell: write it as a JSON array\n";
+  struct Form {
+    const char* name;
+    const char* cmd;
+  };
+  for (const Form& form : {Form{"shell-form", "CMD /var/task/handler app.handler\n"},
+                           Form{"missing-comma", "CMD [\"/var/task/handler\" \"app.handler\"]\n"}}) {
+    DYNAMIC_SECTION(form.name) {
+      Image image(form.name, std::string("ENTRYPOINT [\"/lambda-entrypoint\"]\n") + form.cmd);
+      // What docker made of the CMD: the shell's three words.
+      CHECK_THAT(inspect(image.tag, "{{json .Config.Cmd}}"), Catch::Matchers::StartsWith("[\"/bin/sh\",\"-c\","));
+      Records records;
+      for (bool in_cloud : {true, false}) {
+        Outcome outcome = run_image(image, records, in_cloud);
+        CHECK(outcome.status == 127);
+        CHECK_THAT(outcome.err, Catch::Matchers::StartsWith("lambda-entrypoint: /bin/sh: No such file or directory"));
+        CHECK_THAT(outcome.err, Catch::Matchers::EndsWith(shell_form));
+      }
+      CHECK(records.of("handler").empty());
+    }
+  }
+}
+
 TEST_CASE("a --check RUN line passes a sound image without the emulator, with a note", "[container]") {
   for (const std::string platform : {"amd64", "arm64"}) {
     DYNAMIC_SECTION(platform) {

@@ -644,16 +644,14 @@ TEST_CASE(
        "two",
        "142",
        harness::message("AWS_LAMBDA_MAX_CONCURRENCY",
-                        "expected a whole number from 1 to 2147483647: the Python and Java clients stop on any other, "
-                        "and the emulator would run one invocation at a time")},
+                        "expected a whole number from 1 to 2147483647 in decimal digits")},
       {"empty",
        bootstrap_line + command,
        {},
        "",
        "142",
        harness::message("AWS_LAMBDA_MAX_CONCURRENCY",
-                        "expected a whole number from 1 to 2147483647: the Python and Java clients stop on any other, "
-                        "and the emulator would run one invocation at a time")},
+                        "expected a whole number from 1 to 2147483647 in decimal digits")},
   };
   // Where the emulator, started directly on the same image without this program's checks, fails too.
   const std::set<std::string> emulator_fails = {"no-bootstrap", "not-root", "no-task-directory"};

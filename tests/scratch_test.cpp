@@ -247,6 +247,57 @@ TEST_CASE("scratch: as PID 1, a program that cannot start is named with its caus
   }
 }
 
+TEST_CASE(
+    "scratch: /bin/sh -c missing from the image is named as a CMD in the shell form, in the cloud, locally and "
+    "under --check; nothing else is",
+    "[scratch]") {
+  const std::string shell_form =
+      "; the image's CMD or ENTRYPOINT is in the shell form, which needs a shell: write it as a JSON array";
+  struct Call {
+    const char* name;
+    Strings words;  // after the program's own arguments: what docker passes
+    bool shell_form;
+  };
+  const std::vector<Call> calls = {
+      {"/bin/sh -c LINE", {"/bin/sh", "-c", "/usr/local/bin/handler app.handler"}, true},
+      {"/bin/sh -c LINE ARG", {"/bin/sh", "-c", "/usr/local/bin/handler", "app.handler"}, true},
+      {"/bin/sh SCRIPT, no -c", {"/bin/sh", "/var/task/run.sh", "app.handler"}, false},
+      {"/bin/sh -c with nothing after it", {"/bin/sh", "-c"}, false},
+      {"another missing program with -c", {"/bin/bash", "-c", "/usr/local/bin/handler app.handler"}, false},
+  };
+  for (const Setting& setting : all_settings) {
+    for (const Call& call : calls) {
+      DYNAMIC_SECTION(setting.name << ": " << call.name) {
+        Image image;
+        harness::copy_file(harness::entrypoint(), image.root / "usr/local/bin/aws-lambda-rie", 0755);
+        const std::string named = call.words.front();
+        const std::string line = "lambda-entrypoint: " + named + ": No such file or directory";
+        const std::string tail = call.shell_form ? shell_form : "";
+        Strings argv = plus({"/lambda-entrypoint"}, call.words);
+        Outcome cloud_run = image.run(setting, argv, {cloud});
+        CHECK(cloud_run.status == 127);
+        CHECK(cloud_run.err == line + tail + "\n");
+        Outcome local_run = image.run(setting, argv, {});
+        CHECK(local_run.status == 127);
+        CHECK(local_run.err == line + "; the emulator was to run it" + tail + "\n");
+        Outcome checked = image.run(setting, plus({"/lambda-entrypoint", "--check"}, call.words), {});
+        CHECK(checked.status == 127);
+        CHECK(checked.err == line + tail + "\n");
+      }
+    }
+  }
+  SECTION("with /bin/sh in the image, /bin/sh -c runs as it is") {
+    Image image;
+    harness::make_dirs(image.root / "bin");
+    harness::copy_file(harness::standin("handler"), image.root / "bin/sh", 0755);
+    Outcome outcome =
+        image.run(all_settings[0], {"/lambda-entrypoint", "/bin/sh", "-c", "x y"}, {"STANDIN_RECORD_DIR=/out", cloud});
+    CHECK(outcome.status == 0);
+    CHECK(outcome.err.empty());
+    CHECK(image.only("handler").argv == Strings{"/bin/sh", "-c", "x y"});
+  }
+}
+
 TEST_CASE("scratch: --check as PID 1 judges a root-only bootstrap for Lambda's user, even as root", "[scratch]") {
   Image image;
   harness::copy_file(harness::entrypoint(), image.root / "var/runtime/bootstrap", 0700);
@@ -438,10 +489,8 @@ TEST_CASE(
   auto ours = [](Image& image) {
     harness::copy_file(harness::entrypoint(), image.root / "var/runtime/bootstrap", 0755);
   };
-  const std::string value_line = harness::message(
-      "AWS_LAMBDA_MAX_CONCURRENCY",
-      "expected a whole number from 1 to 2147483647: the Python and Java clients stop on any other, and the emulator "
-      "would run one invocation at a time");
+  const std::string value_line =
+      harness::message("AWS_LAMBDA_MAX_CONCURRENCY", "expected a whole number from 1 to 2147483647 in decimal digits");
   const Strings handler = {"/lambda-entrypoint", "/usr/local/bin/handler", "app.handler"};
   std::vector<Refusal> refusals = {
       {"no bootstrap", [](Image& image) { harness::remove_tree(image.root / "var/runtime/bootstrap"); }, handler, "2",
