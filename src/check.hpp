@@ -1,11 +1,15 @@
-// --check: every file a run would execute, in either mode, judged as
-// Lambda's non-root user meets it, with a line each. It runs nothing; its
-// system calls are those of locate.hpp, diagnose.hpp and managed.hpp.
+// --check: every file a run would execute, in either mode, and the
+// extensions Lambda starts beside it, judged as Lambda's non-root user meets
+// them, with a line each. It runs nothing; its system calls are those of
+// locate.hpp, diagnose.hpp, walk.hpp and managed.hpp, and lstat().
 #pragma once
 
+#include <fcntl.h>
 #include <limits.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cstddef>
+#include <cstring>
 #include <string_view>
 #include <utility>
 
@@ -27,6 +31,7 @@ const char* role_name(Role role) {
     case Role::bootstrap: return "the bootstrap";
     case Role::emulator: return "the emulator";
     case Role::managed_bootstrap: return "the Managed Instances bootstrap";
+    case Role::extension: return "an extension";
     case Role::interpreter: break;
   }
   return "a '#!' interpreter";
@@ -96,6 +101,33 @@ int check_file(const char* name, Role role, const Plan& plan) {
   return check_file(interpreter, Role::interpreter, plan);
 }
 
+// The extensions Lambda starts before the runtime: every entry of
+// /opt/extensions but a directory (a link to one is started, and fails), in
+// the directory's order, each judged as a program; a directory is told as
+// skipped. The exit code of the first that cannot start.
+int check_extensions(const Plan& plan) {
+  int fd = open(extensions_directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return 0;  // none, as Lambda and the emulator take it
+  static char path[PATH_MAX];
+  size_t length = std::strlen(extensions_directory);
+  std::memcpy(path, extensions_directory, length);
+  int result = 0;
+  list_entries(fd, [&](const char* name) {
+    size_t joined;
+    if (!join_path(path, length, name, joined)) return;
+    struct stat status;
+    int code = 0;
+    if (lstat(path, &status) == 0 && S_ISDIR(status.st_mode)) {
+      Output out(STDOUT_FILENO);
+      out.about(path) << "a directory, which Lambda does not start as an extension\n";
+    } else {
+      code = check_file(path, Role::extension, plan);
+    }
+    if (result == 0) result = code;
+  });
+  return result;
+}
+
 // --check: every file a run with these arguments and this environment would
 // execute, in either mode, judged for the cloud's non-root user. The exit
 // code is the one a run would get from the first that cannot start.
@@ -119,6 +151,7 @@ int check(const Plan& plan) {
     int code = check_file(program, role, plan);
     if (result == 0) result = code;
   }
+  if (int code = check_extensions(plan); result == 0) result = code;
   if (plan.managed_instances) {
     // The emulator's Managed Instances bootstrap: the command itself only where it is one word.
     static char found[PATH_MAX];

@@ -36,6 +36,7 @@ const char* role_hint(Role role, int error) {
     case Role::bootstrap: return "it is the AWS form's bootstrap (LAMBDA_ENTRYPOINT_BOOTSTRAP)";
     case Role::managed_bootstrap:
       return "it is the Managed Instances bootstrap, which the emulator starts as Lambda's user";
+    case Role::extension: return "Lambda starts every file in /opt/extensions before the runtime, as its user";
     case Role::program:
     case Role::interpreter: break;
   }

@@ -67,6 +67,9 @@ constexpr const char* mounted_emulator_for_cpu = "/aws-lambda/aws-lambda-rie-" L
 // LAMBDA_ENTRYPOINT_COMMAND (carry.hpp).
 constexpr const char* managed_bootstraps[] = {"/var/runtime/bootstrap", "/var/task/bootstrap", "/opt/bootstrap"};
 constexpr const char* managed_working_directory = "/var/task";
+// Lambda starts every entry here but a directory before the runtime, as the
+// emulator does in both its modes.
+constexpr const char* extensions_directory = "/opt/extensions";
 constexpr string_view carried_variable = "LAMBDA_ENTRYPOINT_COMMAND";
 #define LAMBDA_ENTRYPOINT_MANAGED_MODE "the emulator's Managed Instances mode (AWS_LAMBDA_MAX_CONCURRENCY is set)"
 constexpr size_t largest_concurrency = 2147483647;  // Java's largest int: its client parses the value as one

@@ -407,6 +407,26 @@ TEST_CASE("a --check RUN line fails the build of a broken image, with the cause 
        {},
        "/var/task/bootstrap: no execute permission for other users (mode 0700); Lambda runs the function as a user "
        "who is neither its owner nor in its group: chmod o+rx"},
+      {"extension-for-amd64-in-arm64",
+       "COPY --from=arm64-binary /lambda-entrypoint /var/task/bootstrap\n"
+       "COPY --from=amd64-binary /lambda-entrypoint /opt/extensions/agent\n",
+       "arm64",
+       {},
+       "/opt/extensions/agent: an x86_64 program; this is an aarch64 machine; Lambda starts every file in "
+       "/opt/extensions before the runtime, as its user"},
+      {"extension-crlf",
+       "COPY --from=amd64-binary /lambda-entrypoint /var/task/bootstrap\n"
+       "COPY --from=amd64-binary /lambda-entrypoint /bin/sh\n"
+       "COPY agent.sh /opt/extensions/agent\n",
+       "amd64",
+       {{"agent.sh", "#!/bin/sh\r\nexec agent\r\n"}},
+       "/opt/extensions/agent: its '#!' line ends in a carriage return: the file has Windows line endings (CRLF)"},
+      {"extension-without-execute-bit",
+       "COPY --from=amd64-binary /lambda-entrypoint /var/task/bootstrap\n"
+       "COPY --chmod=0644 --from=amd64-binary /lambda-entrypoint /opt/extensions/agent\n",
+       "amd64",
+       {},
+       "/opt/extensions/agent: no execute permission for other users (mode 0644)"},
       {"emulator-for-arm64",
        "COPY --from=amd64-binary /lambda-entrypoint /var/task/bootstrap\n"
        "COPY --from=arm64-binary /lambda-entrypoint /usr/local/bin/aws-lambda-rie\n",
@@ -465,6 +485,31 @@ TEST_CASE("a --check RUN line passes a sound image without the emulator, with a 
       CHECK_THAT(built.err, Catch::Matchers::ContainsSubstring(
                                 "lambda-entrypoint: /var/task/bootstrap: ok, the program, a static " +
                                 std::string(platform == "amd64" ? "x86_64" : "aarch64") + " program"));
+    }
+  }
+}
+
+TEST_CASE(
+    "a --check RUN line passes an image whose extension is sound, and tells a directory in /opt/extensions "
+    "as skipped",
+    "[container]") {
+  for (const std::string platform : {"amd64", "arm64"}) {
+    DYNAMIC_SECTION(platform) {
+      Outcome built =
+          build_checked("extension-" + platform,
+                        "COPY --from=" + platform + "-binary /lambda-entrypoint /var/task/bootstrap\n" +
+                            "COPY --from=" + platform + "-binary /lambda-entrypoint /opt/extensions/agent\n" +
+                            "COPY --from=" + platform + "-binary /lambda-entrypoint /opt/extensions/lib/x\n",
+                        platform);
+      INFO(built.err);
+      CHECK(built.status == 0);
+      CHECK_THAT(built.err, Catch::Matchers::ContainsSubstring(
+                                "lambda-entrypoint: /opt/extensions/agent: ok, an extension, a static " +
+                                std::string(platform == "amd64" ? "x86_64" : "aarch64") + " program"));
+      CHECK_THAT(
+          built.err,
+          Catch::Matchers::ContainsSubstring(
+              "lambda-entrypoint: /opt/extensions/lib: a directory, which Lambda does not start as an extension"));
     }
   }
 }

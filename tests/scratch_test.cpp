@@ -298,6 +298,120 @@ TEST_CASE(
   }
 }
 
+TEST_CASE(
+    "scratch: --check judges every entry of /opt/extensions as Lambda starts it, and its verdict is the kernel's for "
+    "Lambda's user",
+    "[scratch]") {
+  const std::string cpu = harness::entrypoint_arch();
+  const unsigned machine = cpu == "aarch64" ? elf_bytes::aarch64 : elf_bytes::x86_64;
+  const unsigned other_machine = cpu == "aarch64" ? elf_bytes::x86_64 : elf_bytes::aarch64;
+  const bool binfmt_aarch64 = harness::read_file("/proc/sys/fs/binfmt_misc/qemu-aarch64").rfind("enabled", 0) == 0;
+#if defined(__x86_64__)
+  const bool native = cpu == "x86_64";
+#else
+  const bool native = cpu == "aarch64";
+#endif
+  const std::string program = harness::read_file(harness::entrypoint());
+  const std::string role = "; Lambda starts every file in /opt/extensions before the runtime, as its user\n";
+  struct Extension {
+    const char* name;
+    std::function<void(const std::string& path)> make;
+    int status;
+    std::string line;   // after "lambda-entrypoint: /opt/extensions/NAME: "
+    bool kernel_asked;  // whether the kernel here can say what Lambda's would
+  };
+  auto file = [](std::string content, mode_t mode) {
+    return [content, mode](const std::string& path) { harness::write_file(path, content, mode); };
+  };
+  const std::vector<Extension> extensions = {
+      {"sound-program", file(program, 0755), 0, "ok, an extension, a static " + cpu + " program\n", true},
+      {"sound-script", file("#!/opt/tool --help\n", 0755), 0, "ok, an extension, a script for /opt/tool\n", true},
+      {"root-only", file(program, 0700), 126,
+       "no execute permission for other users (mode 0700); Lambda runs the function as a user who is neither its "
+       "owner nor in its group: chmod o+rx" +
+           role,
+       true},
+      {"no-execute-bit", file(program, 0644), 126,
+       "no execute permission for other users (mode 0644); Lambda runs the function as a user who is neither its "
+       "owner nor in its group: chmod o+rx" +
+           role,
+       true},
+      {"missing-interpreter", file("#!/bin/bash\necho\n", 0755), 127,
+       "its '#!' interpreter /bin/bash: No such file or directory" + role, true},
+      {"crlf", file("#!/opt/tool --help\r\n", 0755), 127,
+       "its '#!' line ends in a carriage return: the file has Windows line endings (CRLF); convert them to LF" + role,
+       true},
+      {"no-shebang", file("echo hi\n", 0755), 126, "neither a program (ELF) nor a script starting with '#!'" + role,
+       true},
+      {"empty", file("", 0755), 126, "neither a program (ELF) nor a script starting with '#!'" + role, true},
+      {"missing-loader", file(elf_bytes::file(machine, "/lib/ld-musl-x.so.1"), 0755), 127,
+       "a dynamically linked program whose ELF interpreter /lib/ld-musl-x.so.1 is missing: link it statically, or "
+       "add its loader and libraries" +
+           role,
+       true},
+      {"other-cpu", file(elf_bytes::file(other_machine), 0755), 126,
+       std::string(other_machine == elf_bytes::aarch64 ? "an aarch64" : "an x86_64") + " program; this is an " + cpu +
+           " machine" + role,
+       false},
+      {"link-to-program", [](const std::string& path) { REQUIRE(symlink("/opt/tool", path.c_str()) == 0); }, 0,
+       "ok, an extension, a static " + cpu + " program\n", true},
+      {"dangling-link", [](const std::string& path) { REQUIRE(symlink("/opt/none", path.c_str()) == 0); }, 127,
+       "No such file or directory" + role, true},
+      {"link-to-directory", [](const std::string& path) { REQUIRE(symlink("/var/task", path.c_str()) == 0); }, 126,
+       "Is a directory" + role, true},
+      {"directory", [](const std::string& path) { harness::make_dirs(path); }, 0,
+       "a directory, which Lambda does not start as an extension\n", false},
+  };
+  for (const Extension& extension : extensions) {
+    DYNAMIC_SECTION(extension.name) {
+      Image image;
+      harness::copy_file(harness::entrypoint(), image.root / "usr/local/bin/aws-lambda-rie", 0755);
+      harness::copy_file(harness::entrypoint(), image.root / "var/task/bootstrap", 0755);
+      harness::make_dirs(image.root / "opt/extensions");
+      harness::copy_file(harness::entrypoint(), image.root / "opt/tool", 0755);
+      const std::string path = "/opt/extensions/" + std::string(extension.name);
+      extension.make(image.root.path() + path);
+      Outcome checked = image.run(all_settings[0], {"/lambda-entrypoint", "--check", "/var/task/bootstrap"}, {});
+      INFO("out: " << checked.out << "err: " << checked.err);
+      CHECK(checked.status == extension.status);
+      const std::string line = "lambda-entrypoint: " + path + ": " + extension.line;
+      CHECK_THAT(extension.status == 0 ? checked.out : checked.err, Catch::Matchers::ContainsSubstring(line));
+      // An x86_64 file this machine would start through qemu is not the kernel's to judge.
+      if (!extension.kernel_asked || !native || (other_machine == elf_bytes::aarch64 && binfmt_aarch64)) continue;
+      // The kernel's word: Lambda's user starts the extension with musl's
+      // execvp (the binary's libc), which exits 127 or 126 where execve fails.
+      const std::string built = harness::entrypoint();
+      harness::copy_file(built.substr(0, built.rfind('/')) + "/execvp-probe", image.root / "execvp-probe", 0755);
+      Outcome started = image.run(all_settings[1], {"/execvp-probe", path}, {});
+      int kernel = started.status == 126 || started.status == 127 ? started.status : 0;
+      CHECK(kernel == extension.status);
+    }
+  }
+  SECTION("an image without /opt/extensions, or with it empty, has no line for them") {
+    Image image;
+    harness::copy_file(harness::entrypoint(), image.root / "usr/local/bin/aws-lambda-rie", 0755);
+    harness::copy_file(harness::entrypoint(), image.root / "var/task/bootstrap", 0755);
+    for (bool made : {false, true}) {
+      if (made) harness::make_dirs(image.root / "opt/extensions");
+      Outcome checked = image.run(all_settings[0], {"/lambda-entrypoint", "--check", "/var/task/bootstrap"}, {});
+      CHECK(checked.status == 0);
+      CHECK(checked.out.find("/opt/extensions") == std::string::npos);
+    }
+  }
+  SECTION("the first extension that cannot start sets the exit code, and each gets its line") {
+    Image image;
+    harness::copy_file(harness::entrypoint(), image.root / "usr/local/bin/aws-lambda-rie", 0755);
+    harness::copy_file(harness::entrypoint(), image.root / "var/task/bootstrap", 0755);
+    harness::make_dirs(image.root / "opt/extensions");
+    harness::write_file(image.root / "opt/extensions/a", "#!/bin/bash\n", 0755);
+    harness::write_file(image.root / "opt/extensions/b", "#!/bin/bash\n", 0755);
+    Outcome checked = image.run(all_settings[0], {"/lambda-entrypoint", "--check", "/var/task/bootstrap"}, {});
+    CHECK(checked.status == 127);
+    CHECK_THAT(checked.err, Catch::Matchers::ContainsSubstring("lambda-entrypoint: /opt/extensions/a: "));
+    CHECK_THAT(checked.err, Catch::Matchers::ContainsSubstring("lambda-entrypoint: /opt/extensions/b: "));
+  }
+}
+
 TEST_CASE("scratch: --check as PID 1 judges a root-only bootstrap for Lambda's user, even as root", "[scratch]") {
   Image image;
   harness::copy_file(harness::entrypoint(), image.root / "var/runtime/bootstrap", 0700);
