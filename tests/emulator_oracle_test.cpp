@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "harness.hpp"
+#include "real_emulator.hpp"
 
 using harness::Strings;
 
@@ -27,20 +28,13 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using Value = std::optional<std::string>;  // nullopt: unset
 
+// The real emulator for this machine's CPU, which runs here without qemu.
 std::string host_emulator() {
-  const char* dir = std::getenv("LAMBDA_ENTRYPOINT_RIE_DIR");
-  if (dir == nullptr || *dir == '\0')
-    SKIP(
-        "LAMBDA_ENTRYPOINT_RIE_DIR is unset: point it at a folder holding AWS's aws-lambda-rie-x86_64 and "
-        "aws-lambda-rie-arm64 to hold the _HANDLER rule to the real emulator");
 #if defined(__x86_64__)
-  std::string path = std::string(dir) + "/aws-lambda-rie-x86_64";
+  return real_emulator("amd64");
 #else
-  std::string path = std::string(dir) + "/aws-lambda-rie-arm64";
+  return real_emulator("arm64");
 #endif
-  INFO("the real emulator: " << path);
-  REQUIRE(access(path.c_str(), X_OK) == 0);
-  return path;
 }
 
 Value handler_in(const harness::Record& record) {

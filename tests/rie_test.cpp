@@ -26,6 +26,7 @@
 
 #include "harness.hpp"
 #include "node_example.hpp"
+#include "real_emulator.hpp"
 
 using harness::docker;
 using harness::free_port;
@@ -42,25 +43,12 @@ constexpr const char* event = R"({"hello":"world","n":[1,2,3]})";
 constexpr const char* invocations = "/2015-03-31/functions/function/invocations";
 const Strings platforms = {"amd64", "arm64"};
 
-std::string rie_cpu(const std::string& platform) { return platform == "amd64" ? "x86_64" : "arm64"; }
-
-// The folder that holds the real emulator's release files; the test is
-// skipped, saying why, where none is given.
-std::string real_emulator_dir() {
-  const char* dir = std::getenv("LAMBDA_ENTRYPOINT_RIE_DIR");
-  if (dir == nullptr || *dir == '\0')
-    SKIP(
-        "LAMBDA_ENTRYPOINT_RIE_DIR is unset: point it at a folder holding AWS's aws-lambda-rie-x86_64 and "
-        "aws-lambda-rie-arm64 to run the tests through the real emulator");
-  return dir;
-}
-
-// AWS's release file of the real emulator for a platform; it must run.
-std::string real_emulator(const std::string& platform) {
-  std::string path = real_emulator_dir() + "/aws-lambda-rie-" + rie_cpu(platform);
-  INFO("the real emulator: " << path);
-  REQUIRE(access(path.c_str(), X_OK) == 0);
-  return path;
+// Builds the image tag from the Dockerfile and files in context, for
+// platform; the test stops with the build's log where it fails.
+void build_image(const std::string& tag, const harness::TempDir& context, const std::string& platform = "amd64") {
+  Outcome built = docker({"build", "-q", "--platform", "linux/" + platform, "-t", tag, context.path()});
+  INFO(built.err);
+  REQUIRE(built.status == 0);
 }
 
 // A container on the host's network, removed at the end of the test.
@@ -135,9 +123,7 @@ std::string echo_image(const std::string& platform, bool baked_in) {
   }
   dockerfile += "ENTRYPOINT [\"/lambda-entrypoint\", \"/var/task/bootstrap\"]\nCMD [\"app.handler\"]\n";
   harness::write_file(context / "Dockerfile", dockerfile, 0644);
-  Outcome built = docker({"build", "-q", "--platform", "linux/" + platform, "-t", tag, context.path()});
-  INFO(built.err);
-  REQUIRE(built.status == 0);
+  build_image(tag, context, platform);
   return tag;
 }
 
@@ -328,9 +314,7 @@ TEST_CASE("the emulator stand-in gives the runtime what the real emulator gives 
                       "ENTRYPOINT [\"/lambda-entrypoint\", \"/var/task/bootstrap\", \"--flag\", \"app.handler\"]\n",
                       0644);
   std::string image = "lambda-entrypoint-test:rie-recording";
-  Outcome built = docker({"build", "-q", "-t", image, context.path()});
-  INFO(built.err);
-  REQUIRE(built.status == 0);
+  build_image(image, context);
 
   // The same addresses for both, so that the variables naming them compare.
   const std::string api = "127.0.0.1:" + std::to_string(free_port());
@@ -396,9 +380,7 @@ std::string scratch_image(const std::string& platform, const std::string& tag, c
                           "COPY --from=binary /lambda-entrypoint /lambda-entrypoint.sh\n" +
                           lines,
                       0644);
-  Outcome built = docker({"build", "-q", "--platform", "linux/" + platform, "-t", name, context.path()});
-  INFO(built.err);
-  REQUIRE(built.status == 0);
+  build_image(name, context, platform);
   return name;
 }
 
@@ -498,9 +480,7 @@ TEST_CASE("in the emulator's Managed Instances mode, the README's Node example w
       context / "Dockerfile",
       "FROM " + node_example() + "\nCOPY --from=lambda-entrypoint /lambda-entrypoint /var/runtime/bootstrap\n", 0644);
   std::string image = "lambda-entrypoint-test:managed-node-example";
-  Outcome built = docker({"build", "-q", "-t", image, context.path()});
-  INFO(built.err);
-  REQUIRE(built.status == 0);
+  build_image(image, context);
   MountedEmulator emulator("amd64", "aws-lambda-rie");
   int port = free_port();
   Container container(managed_options("amd64", emulator, port), image);
@@ -529,9 +509,7 @@ TEST_CASE(
                           "CMD [\"app.handler\"]\n",
                       0644);
   std::string image = "lambda-entrypoint-test:managed-recording";
-  Outcome built = docker({"build", "-q", "-t", image, context.path()});
-  INFO(built.err);
-  REQUIRE(built.status == 0);
+  build_image(image, context);
   harness::TempDir records;
   chmod(records.path().c_str(), 0777);
   MountedEmulator emulator("amd64", "aws-lambda-rie");
