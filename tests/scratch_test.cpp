@@ -305,7 +305,6 @@ TEST_CASE(
   const std::string cpu = harness::entrypoint_arch();
   const unsigned machine = cpu == "aarch64" ? elf_bytes::aarch64 : elf_bytes::x86_64;
   const unsigned other_machine = cpu == "aarch64" ? elf_bytes::x86_64 : elf_bytes::aarch64;
-  const bool binfmt_aarch64 = harness::read_file("/proc/sys/fs/binfmt_misc/qemu-aarch64").rfind("enabled", 0) == 0;
 #if defined(__x86_64__)
   const bool native = cpu == "x86_64";
 #else
@@ -338,7 +337,7 @@ TEST_CASE(
        true},
       {"missing-interpreter", file("#!/bin/bash\necho\n", 0755), 127,
        "its '#!' interpreter /bin/bash: No such file or directory" + role, true},
-      {"crlf", file("#!/opt/tool --help\r\n", 0755), 127,
+      {"crlf", file("#!/opt/tool\r\n", 0755), 127,
        "its '#!' line ends in a carriage return: the file has Windows line endings (CRLF); convert them to LF" + role,
        true},
       {"no-shebang", file("echo hi\n", 0755), 126, "neither a program (ELF) nor a script starting with '#!'" + role,
@@ -376,8 +375,9 @@ TEST_CASE(
       CHECK(checked.status == extension.status);
       const std::string line = "lambda-entrypoint: " + path + ": " + extension.line;
       CHECK_THAT(extension.status == 0 ? checked.out : checked.err, Catch::Matchers::ContainsSubstring(line));
-      // An x86_64 file this machine would start through qemu is not the kernel's to judge.
-      if (!extension.kernel_asked || !native || (other_machine == elf_bytes::aarch64 && binfmt_aarch64)) continue;
+      // The kernel here judges only files for its own CPU (one for the other
+      // CPU it may start through qemu, where Lambda's would refuse it).
+      if (!extension.kernel_asked || !native) continue;
       // The kernel's word: Lambda's user starts the extension with musl's
       // execvp (the binary's libc), which exits 127 or 126 where execve fails.
       const std::string built = harness::entrypoint();
