@@ -62,11 +62,7 @@ harness::Record under_emulator(const std::string& emulator, const Strings& comma
   arguments.insert(arguments.end(), command.begin(), command.end());
   Strings environment = env;
   environment.push_back("STANDIN_RECORD_DIR=" + records.path());
-  std::vector<char*> argv, envp;
-  for (std::string& a : arguments) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  for (std::string& e : environment) envp.push_back(e.data());
-  envp.push_back(nullptr);
+  std::vector<char*> argv = harness::pointers(arguments), envp = harness::pointers(environment);
   posix_spawn_file_actions_t quiet;
   posix_spawn_file_actions_init(&quiet);
   posix_spawn_file_actions_addopen(&quiet, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);

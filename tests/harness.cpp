@@ -38,13 +38,6 @@ constexpr int setup_failed = 250;
   _exit(setup_failed);
 }
 
-std::vector<char*> pointers(const Strings& strings) {
-  std::vector<char*> result;
-  for (const std::string& s : strings) result.push_back(const_cast<char*>(s.c_str()));
-  result.push_back(nullptr);
-  return result;
-}
-
 int status_code(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
 
 // Enters the sandbox: this process becomes PID 1 of a new PID namespace by
@@ -328,6 +321,13 @@ std::string cpu_emulator(const std::string& file) {
 std::string entrypoint_arch() { return under_test().first; }
 
 std::string standin(const std::string& role) { return std::string(STANDIN_DIR) + "/standin-" + role; }
+
+std::vector<char*> pointers(const Strings& strings) {
+  std::vector<char*> result;
+  for (const std::string& s : strings) result.push_back(const_cast<char*>(s.c_str()));
+  result.push_back(nullptr);
+  return result;
+}
 
 int free_port() {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

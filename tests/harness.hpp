@@ -137,6 +137,9 @@ std::string cpu_emulator(const std::string& file);
 // The bytes of a file; empty when it cannot be read.
 std::string read_file(const std::string& path);
 
+// argv or envp for execve: the strings' pointers, then a null one.
+std::vector<char*> pointers(const Strings& strings);
+
 // A loopback port nobody listens on now.
 int free_port();
 
