@@ -15,6 +15,7 @@
 
 #include "diagnose.hpp"
 #include "inspect.hpp"
+#include "libraries.hpp"
 #include "locate.hpp"
 #include "managed.hpp"
 #include "names.hpp"
@@ -79,6 +80,11 @@ int check_file(const char* name, Role role, const Plan& plan) {
   char buffer[head_size];
   string_view bytes;
   Head head = read_head(where.path, buffer, bytes) ? inspect(bytes) : Head{};
+  char interpreter[PATH_MAX];
+  c_path(head.interpreter, interpreter);  // explain() has found that it fits
+  bool listed = false;
+  if (head.kind == Head::elf && !head.interpreter.empty())
+    if (int code = check_libraries(where.path, interpreter, role_hint(role, EACCES), listed)) return code;
   {
     Output out(STDOUT_FILENO);
     out.about(where.path) << "ok, " << role_name(role) << ", ";
@@ -87,7 +93,9 @@ int check_file(const char* name, Role role, const Plan& plan) {
       out.quoted(head.interpreter);
     } else if (head.kind == Head::elf) {
       out << (head.interpreter.empty() ? "a static " : "a dynamically linked ") << LAMBDA_ENTRYPOINT_CPU " program";
-      if (!head.interpreter.empty()) out << " (its ELF interpreter is there)";
+      if (!head.interpreter.empty())
+        out << (listed ? " (its ELF interpreter and the libraries it lists are there)"
+                       : " (its ELF interpreter is there)");
     } else {
       out << "executable, unreadable here";
     }
@@ -96,8 +104,6 @@ int check_file(const char* name, Role role, const Plan& plan) {
   if (role == Role::program && runs_npm(name, where.path))
     if (int code = judge_npm(where.path)) return code;
   if (head.kind != Head::script) return 0;
-  char interpreter[PATH_MAX];
-  c_path(head.interpreter, interpreter);  // explain() has found that it fits
   return check_file(interpreter, Role::interpreter, plan);
 }
 

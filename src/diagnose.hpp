@@ -165,6 +165,16 @@ int explain(Output& out, const char* path, Judge judge, int depth) {
         return out.quoted(interpreter) << " is missing: link it statically, or add its loader and libraries",
                exit_not_found;
       }
+      // The kernel opens the interpreter as it opens the program: to be
+      // executed, by the same user.
+      if (!head.interpreter.empty() && as_other_user) {
+        Output discard(-1);
+        if (explain(discard, interpreter, judge, depth + 1) != 0) {
+          out << "its ELF interpreter ";
+          out.quoted(interpreter) << ": ";
+          return explain(out, interpreter, judge, depth + 1);
+        }
+      }
       return 0;
     case Head::script: break;
   }

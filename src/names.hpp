@@ -35,6 +35,10 @@ constexpr string_view path_variable = "PATH";
 constexpr string_view lambda_prefix = "LAMBDA_";
 constexpr string_view task_root_variable = "LAMBDA_TASK_ROOT";
 constexpr string_view runtime_dir_variable = "LAMBDA_RUNTIME_DIR";
+// Lambda's user, as the emulator's Managed Instances mode runs the function
+// (the cloud's was seen as uid 993 too).
+constexpr unsigned lambda_uid = 993;
+constexpr unsigned lambda_gid = 990;
 // The shell npm starts the programs it runs with (sh -c).
 constexpr const char* shell_path = "/bin/sh";
 // What Lambda sets them to for every container image.

@@ -2,13 +2,12 @@
 // emulator, and the runtime it will start) found, then execve; and, as the
 // Managed Instances bootstrap, the command carried to it taken up. Its
 // system calls are those of locate.hpp, diagnose.hpp and managed.hpp,
-// getcwd(), chdir(), malloc() and execve().
+// system.hpp's current_directory() and allocate(), chdir() and execve().
 #pragma once
 
 #include <unistd.h>
 #include <cerrno>
 #include <cstddef>
-#include <cstdlib>
 #include <cstring>
 
 #include "carry.hpp"
@@ -18,6 +17,7 @@
 #include "managed.hpp"
 #include "output.hpp"
 #include "plan.hpp"
+#include "system.hpp"
 #include "walk.hpp"
 
 namespace {
@@ -39,14 +39,14 @@ const char* checked_for_emulator(const char* name, Role role, const Plan& plan, 
 // carried in it, for the Managed Instances bootstrap; nullptr when out of memory.
 char* const* with_carried(const Plan& plan, char* const env[]) {
   static char directory[PATH_MAX];
-  if (getcwd(directory, sizeof directory) == nullptr) std::strcpy(directory, managed_working_directory);
+  if (current_directory(directory) == nullptr) std::strcpy(directory, managed_working_directory);
   size_t count = static_cast<size_t>(plan.argc) + 1;
-  char** words = static_cast<char**>(std::malloc(count * sizeof(char*)));
-  char** carried = static_cast<char**>(std::malloc((env_size(env) + 2) * sizeof(char*)));
+  char** words = static_cast<char**>(allocate(count * sizeof(char*)));
+  char** carried = static_cast<char**>(allocate((env_size(env) + 2) * sizeof(char*)));
   if (words == nullptr || carried == nullptr) return nullptr;
   words[0] = directory;
   std::memcpy(words + 1, plan.argv, static_cast<size_t>(plan.argc) * sizeof(char*));
-  char* entry = static_cast<char*>(std::malloc(carried_size(words, count)));
+  char* entry = static_cast<char*>(allocate(carried_size(words, count)));
   if (entry == nullptr) return nullptr;
   fill_carried(env, words, count, entry, carried);
   return carried;
@@ -57,9 +57,9 @@ char* const* with_carried(const Plan& plan, char* const env[]) {
 // 0, or the exit code once why not has been told.
 int resume(const char* value, int& argc, char**& argv, char**& envp) {
   size_t length = std::strlen(value);
-  char* buffer = static_cast<char*>(std::malloc(length + 1));
-  char** words = static_cast<char**>(std::malloc((length / 2 + 1) * sizeof(char*)));
-  char** env = static_cast<char**>(std::malloc((env_size(envp) + 1) * sizeof(char*)));
+  char* buffer = static_cast<char*>(allocate(length + 1));
+  char** words = static_cast<char**>(allocate((length / 2 + 1) * sizeof(char*)));
+  char** env = static_cast<char**>(allocate((env_size(envp) + 1) * sizeof(char*)));
   if (buffer == nullptr || words == nullptr || env == nullptr) return complain(out_of_memory);
   size_t count = read_carried(value, buffer, words);
   if (count < 2) return complain({exit_misuse, carried_variable, "not a command this program carried"});
@@ -76,22 +76,21 @@ int resume(const char* value, int& argc, char**& argv, char**& envp) {
 }
 
 // Carries the plan out. Memory is never freed: the process becomes the
-// program or exits within microseconds, and with no free() in it musl links
-// a few-hundred-byte allocator instead of its general one.
+// program or exits within microseconds.
 int run(const Plan& plan, char* const envp[]) {
   // The cloud's command form runs the tail of this program's own argv, which
   // is null-terminated already: the hot path builds nothing.
   char** argv = const_cast<char**>(plan.tail);
   if (plan.emulator != nullptr || plan.lead != nullptr) {
-    argv = static_cast<char**>(std::malloc((argv_size(plan) + 1) * sizeof(char*)));
-    char* words = static_cast<char*>(std::malloc(plan.emulator_flags.size() + 1));
+    argv = static_cast<char**>(allocate((argv_size(plan) + 1) * sizeof(char*)));
+    char* words = static_cast<char*>(allocate(plan.emulator_flags.size() + 1));
     if (argv == nullptr || words == nullptr) return complain(out_of_memory);
     fill_argv(plan, words, argv);
   }
   char* const* env = envp;
   if (plan.assignment_count != 0) {
-    char** assigned = static_cast<char**>(std::malloc((env_size(envp) + plan.assignment_count + 1) * sizeof(char*)));
-    char* entries = static_cast<char*>(std::malloc(assignments_size(plan)));
+    char** assigned = static_cast<char**>(allocate((env_size(envp) + plan.assignment_count + 1) * sizeof(char*)));
+    char* entries = static_cast<char*>(allocate(assignments_size(plan)));
     if (assigned == nullptr || entries == nullptr) return complain(out_of_memory);
     fill_env(plan, envp, entries, assigned);
     env = assigned;

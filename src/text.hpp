@@ -17,6 +17,11 @@ string_view first(string_view text, size_t n) { return string_view(text.data(), 
 
 bool starts_with(string_view text, string_view prefix) { return first(text, prefix.size()) == prefix; }
 
+bool ends_with(string_view text, string_view suffix) {
+  return text.size() >= suffix.size() &&
+         string_view(text.data() + text.size() - suffix.size(), suffix.size()) == suffix;
+}
+
 bool non_empty(const char* text) { return text != nullptr && *text != '\0'; }
 
 // What follows prefix in text, or nullptr. text is never measured: its NUL

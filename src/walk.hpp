@@ -2,8 +2,8 @@
 // directory under a tree, judged by readable.hpp, without following links out
 // of it or entering another file system; faults told a line each, up to a
 // limit, then their count and the fix. System calls: openat(), fstatat(),
-// getdents64(), close(), getcwd() and realpath(), and those of locate.hpp
-// (the directories a link leads through) and read_head() (the first bytes of a
+// getdents64() and close(), system.hpp's real_path() and current_directory(),
+// and those of locate.hpp (the directories a link leads through) and read_head() (the first bytes of a
 // file others may execute but not read); memory grows with the depth (a 2 KB
 // buffer and a descriptor per level), not with the size.
 #pragma once
@@ -75,7 +75,7 @@ void tell(Tree& tree, Telling& telling, const char* fault, mode_t mode, int erro
 [[gnu::noinline]] void judge_link_target(Tree& tree, Telling& telling) {
   char target[PATH_MAX], directory[PATH_MAX];
   struct stat status;
-  if (realpath(tree.path, target) != nullptr && unsearchable_directory_of(target, true, directory, status))
+  if (real_path(tree.path, target) != nullptr && unsearchable_directory_of(target, true, directory, status))
     tell(tree, telling, "a link through a directory other users cannot search: ", status.st_mode, 0, directory);
 }
 
@@ -177,10 +177,10 @@ int judge_code(const char* task_root, Telling& telling) {
   static char working_directory[PATH_MAX], real_task_root[PATH_MAX], real_opt[PATH_MAX];
   // A top is named as walked: "/var/task/" is /var/task.
   string_view tops[3] = {without_trailing_slashes(task_root), "/opt"};
-  // getcwd() names the working directory without links: so are the tops, to tell whether it lies within one.
-  string_view real_tops[2] = {realpath(task_root, real_task_root) != nullptr ? real_task_root : tops[0],
-                              realpath("/opt", real_opt) != nullptr ? real_opt : tops[1]};
-  if (getcwd(working_directory, sizeof working_directory) != nullptr && string_view(working_directory) != "/" &&
+  // The kernel names the working directory without links: so are the tops, to tell whether it lies within one.
+  string_view real_tops[2] = {real_path(task_root, real_task_root) != nullptr ? real_task_root : tops[0],
+                              real_path("/opt", real_opt) != nullptr ? real_opt : tops[1]};
+  if (current_directory(working_directory) != nullptr && string_view(working_directory) != "/" &&
       !is_within(working_directory, real_tops[0]) && !is_within(working_directory, real_tops[1]))
     tops[2] = working_directory;
   static Tree tree;  // no initializer: static storage is zeroed, and needs no guard

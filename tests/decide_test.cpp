@@ -5,6 +5,7 @@
 #include "../src/command.hpp"
 #include "../src/errors.hpp"
 #include "../src/inspect.hpp"
+#include "../src/listing.hpp"
 #include "../src/readable.hpp"
 
 #include <algorithm>
@@ -560,4 +561,73 @@ TEST_CASE("a count is decimal digits alone, from 1 to the most allowed", "[text]
   char digits[21];
   for (size_t n : {size_t{0}, size_t{7}, size_t{10}, size_t{2147483647}, SIZE_MAX})
     CHECK(std::string(digits, decimal(digits, n)) == std::to_string(n));
+}
+
+TEST_CASE("only glibc's and musl's loaders are asked for their libraries, told by the interpreter's name",
+          "[listing]") {
+  const std::pair<const char*, Loader> cases[] = {
+      {"/lib64/ld-linux-x86-64.so.2", Loader::glibc},
+      {"/lib/ld-linux-aarch64.so.1", Loader::glibc},
+      {"ld-linux-x86-64.so.2", Loader::glibc},
+      {"/lib/ld-musl-x86_64.so.1", Loader::musl},
+      {"/lib/ld-musl-aarch64.so.1", Loader::musl},
+      {"/system/bin/linker64", Loader::unknown},
+      {"/lib/ld64.so.1", Loader::unknown},
+      {"/opt/ld-linux-x86-64.so.2/bin/sh", Loader::unknown},
+      {"/lib64/xld-linux-x86-64.so.2", Loader::unknown},
+      {"", Loader::unknown},
+  };
+  for (const auto& [interpreter, loader] : cases) {
+    INFO(interpreter);
+    CHECK(loader_of(interpreter) == loader);
+  }
+}
+
+TEST_CASE("a loader's listing is judged by its first fault: a library not loaded is 127, one that cannot serve 126",
+          "[listing]") {
+  // The lines as glibc 2.36's and musl 1.2.3's loaders print them.
+  const std::string glibc_found =
+      "\tlinux-vdso.so.1 (0x00007ffd1c5f3000)\n"
+      "\tlibf.so.1 => /usr/lib/libf.so.1 (0x00007f1d2c5e0000)\n"
+      "\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x00007f1d2c3ff000)\n"
+      "\t/lib64/ld-linux-x86-64.so.2 (0x00007f1d2c5f5000)\n";
+  const std::string musl_found =
+      "\t/lib/ld-musl-x86_64.so.1 (0x7f5b37f52000)\n"
+      "\tlibf.so.1 => /usr/lib/libf.so.1 (0x7f5b37f41000)\n"
+      "\tlibc.so => /lib/ld-musl-x86_64.so.1 (0x7f5b37f52000)\n";
+  const std::string version = "/var/task/app: /usr/lib/libv.so.1: version `V2' not found (required by /var/task/app)";
+  const std::string relocating = "Error relocating /var/task/app: f: symbol not found";
+  const std::string missing_musl = "Error loading shared library libf.so.1: No such file or directory (needed by /app)";
+  struct Case {
+    std::string listing;
+    std::string line;
+    int code;
+  };
+  const Case cases[] = {
+      {"", "", 0},
+      {glibc_found, "", 0},
+      {musl_found, "", 0},
+      {"\tlibf.so.1 => not found\n" + glibc_found, "libf.so.1 => not found", 127},
+      {glibc_found + "\tlibz.so.1 => not found\n", "libz.so.1 => not found", 127},
+      {version + "\n" + glibc_found, version, 126},
+      // The first fault is the one named, whatever its kind.
+      {version + "\n\tlibz.so.1 => not found\n", version, 126},
+      {"\tlibz.so.1 => not found\n" + version + "\n", "libz.so.1 => not found", 127},
+      {musl_found + missing_musl + "\n" + relocating + "\n", missing_musl, 127},
+      {musl_found + relocating + "\n", relocating, 126},
+      // A last line without its newline is read too.
+      {"\tlibz.so.1 => not found", "libz.so.1 => not found", 127},
+      {relocating, relocating, 126},
+      // Words like these inside a found library's path are no fault.
+      {"\tlibq.so => /opt/not found/libq.so (0x1)\n", "", 0},
+      {"\tlibq.so => /opt/Error loading shared library/libq.so (0x1)\n", "", 0},
+      {"\tlibq.so => /opt/x: version `/libq.so (0x1)\n", "", 0},
+      {"\tlibq.so => /opt/lib => not found/libq.so (0x1)\n", "", 0},
+  };
+  for (const Case& c : cases) {
+    INFO(c.listing);
+    ListingFault fault = first_fault(c.listing);
+    CHECK(std::string(fault.line) == c.line);
+    CHECK(fault.code == c.code);
+  }
 }

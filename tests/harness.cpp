@@ -48,6 +48,9 @@ void enter(const Sandbox& sandbox) {
   if (mount(sandbox.root.c_str(), sandbox.root.c_str(), nullptr, MS_BIND, nullptr) != 0) die("bind root");
   std::string out = sandbox.root + "/out";
   if (mount(sandbox.records.c_str(), out.c_str(), nullptr, MS_BIND, nullptr) != 0) die("bind /out");
+  // /proc, as docker mounts it: the binary reads real paths there.
+  std::string proc = sandbox.root + "/proc";
+  if (mkdir(proc.c_str(), 0555) != 0 && errno != EEXIST) die("mkdir /proc");
   if (sandbox.read_only &&
       mount(nullptr, sandbox.root.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) != 0)
     die("remount root read-only");
@@ -59,6 +62,8 @@ void enter(const Sandbox& sandbox) {
     }
     _exit(status_code(status));
   }
+  // In the new PID namespace, so that its /proc/self is this process's.
+  if (mount("proc", proc.c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) die("mount /proc");
   if (chdir(sandbox.root.c_str()) != 0 || chroot(".") != 0 || chdir("/") != 0) die("chroot");
   if (setgroups(0, nullptr) != 0 || setgid(sandbox.gid) != 0 || setuid(sandbox.uid) != 0) die("drop to uid");
 }
@@ -301,6 +306,18 @@ std::pair<std::string, std::string> under_test() {
 }  // namespace
 
 std::string entrypoint() { return under_test().second; }
+
+std::string host_arch() {
+#if defined(__x86_64__)
+  return "x86_64";
+#elif defined(__aarch64__)
+  return "aarch64";
+#endif
+}
+
+bool kernel_runs(const std::string& cpu) {
+  return cpu == host_arch() || read_file("/proc/sys/fs/binfmt_misc/qemu-" + cpu).rfind("enabled", 0) == 0;
+}
 
 std::string cpu_emulator(const std::string& file) {
 #if defined(__x86_64__)

@@ -130,6 +130,11 @@ std::string entrypoint();
 std::string entrypoint_arch();
 std::string standin(const std::string& role);
 
+// The CPU the tests run on; whether the kernel here starts programs for a
+// CPU, natively or through qemu registered in binfmt_misc.
+std::string host_arch();
+bool kernel_runs(const std::string& cpu);
+
 // The qemu-user program that runs a file built for another CPU than the
 // tests' own, or "" when it runs natively. launch() uses it by itself.
 std::string cpu_emulator(const std::string& file);

@@ -1,0 +1,131 @@
+// The libraries a dynamic program needs, judged by its own loader: started
+// as Lambda's user (uid 993, gid 990) in the mode where it lists what it
+// would load and then exits, without running the program or any code of its
+// libraries. Under --check only. What the listing means is listing.hpp's;
+// the system calls here are pipe(), fork(), setgroups, setgid and setuid,
+// dup2(), execve(), read(), waitpid() and stat(), and locate.hpp's real_path().
+#pragma once
+
+#include <limits.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cerrno>
+#include <csignal>
+#include <cstddef>
+#include <cstring>
+#include <string_view>
+
+#include "command.hpp"
+#include "diagnose.hpp"
+#include "inspect.hpp"
+#include "listing.hpp"
+#include "locate.hpp"
+#include "names.hpp"
+#include "output.hpp"
+#include "system.hpp"
+#include "text.hpp"
+
+namespace {
+
+// What program's loader lists, stdout and stderr together, into buffer
+// (what does not fit is read and dropped); false when it could not be asked.
+// It runs as Lambda's user when this process may switch to it, with this
+// environment; the program is given by its real path, as the kernel gives
+// it to the loader (its $ORIGIN).
+bool list_libraries(const char* program, const char* interpreter, Loader loader, char (&buffer)[4096],
+                    string_view& listing) {
+  static char real[PATH_MAX];
+  if (real_path(program, real) == nullptr) return false;
+  size_t count = env_size(environ);
+  char** env = static_cast<char**>(allocate((count + 3) * sizeof(char*)));
+  int pipe_fds[2];
+  if (env == nullptr || pipe(pipe_fds) != 0) return false;
+  std::memcpy(env, environ, count * sizeof(char*));
+  env[count] = const_cast<char*>("LD_TRACE_LOADED_OBJECTS=1");
+  env[count + 1] = const_cast<char*>("LD_WARN=yes");  // glibc reports missing versions only with it
+  env[count + 2] = nullptr;
+  // musl's loader lists when it is called as ldd.
+  const char* argv[] = {loader == Loader::musl ? "ldd" : interpreter, real, nullptr};
+  struct stat status;
+  // A program others may run but not read cannot be handed to its loader by Lambda's user.
+  bool as_lambda_user = stat(real, &status) == 0 && (status.st_mode & S_IROTH) != 0;
+  pid_t child = static_cast<pid_t>(syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0));
+  if (child == 0) {
+    // The system calls themselves, not musl's setgid() and setuid(), which
+    // change every thread's ids and bring 14 KB of thread signalling: this
+    // child has one thread. Not root, the listing is this user's, which is
+    // all this process can ask.
+    if (as_lambda_user && syscall(SYS_setgroups, 0, nullptr) == 0 && syscall(SYS_setgid, lambda_gid) == 0)
+      syscall(SYS_setuid, lambda_uid);
+    dup2(pipe_fds[1], STDOUT_FILENO);
+    dup2(pipe_fds[1], STDERR_FILENO);
+    execve(interpreter, const_cast<char* const*>(argv), loader == Loader::musl ? environ : env);
+    _exit(exit_cannot_run);
+  }
+  close(pipe_fds[1]);
+  size_t used = 0;
+  for (ssize_t got; child > 0 && (got = read(pipe_fds[0], buffer + used, sizeof buffer - used)) != 0;) {
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) break;
+    used += static_cast<size_t>(got);
+    if (used == sizeof buffer) used = sizeof buffer - 1;  // keep the first lines, drop the rest
+  }
+  close(pipe_fds[0]);
+  int wait_status = 0;
+  while (child > 0 && waitpid(child, &wait_status, 0) < 0 && errno == EINTR) {
+  }
+  listing = string_view(buffer, used);
+  // glibc's loader, listing, may crash once it has said it lacks libc.so.6: its words count.
+  return child > 0 && ((WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0) || first_fault(listing).code != 0);
+}
+
+// Whether a library the loader lists is for another CPU, by its first bytes.
+[[gnu::noinline]] bool is_foreign_library(string_view path) {
+  char library[PATH_MAX], buffer[head_size];
+  string_view bytes;
+  uint64_t machine = 0;  // e_machine, read as the header's byte order says
+  return c_path(path, library) && read_head(library, buffer, bytes) && starts_with(bytes, "\177ELF") &&
+         elf_field(bytes, 18, 2, bytes.size() > 5 && bytes[5] == 2, machine) && machine != this_machine;
+}
+
+// The libraries of a dynamic program whose interpreter is there, as its
+// loader finds them: a line on stderr and the exit code for the first
+// fault it reports; 0, with listed set when the loader was asked and
+// answered.
+int check_libraries(const char* program, const char* interpreter, const char* hint, bool& listed) {
+  Loader loader = loader_of(interpreter);
+  char buffer[4096];
+  string_view listing;
+  listed = loader != Loader::unknown && list_libraries(program, interpreter, loader, buffer, listing);
+  ListingFault fault = listed ? first_fault(listing) : ListingFault{};
+  // musl's loader maps a library for another CPU without a word (and the
+  // program then crashes): each library it lists is judged by its first bytes.
+  string_view foreign;
+  if (fault.code == 0)
+    for_each_loaded(listing, [&](string_view path) {
+      if (foreign.empty() && is_foreign_library(path)) foreign = path;
+    });
+  if (fault.code == 0 && foreign.empty()) return 0;
+  Output err(STDERR_FILENO);
+  err.about(program);
+  if (!foreign.empty()) {
+    err << "its library ";
+    err.quoted(foreign) << ", as its loader finds it, is not one for this " LAMBDA_ENTRYPOINT_CPU
+                           " machine: copy in its " LAMBDA_ENTRYPOINT_CPU " build";
+    fault.code = exit_cannot_run;
+  } else {
+    err << "its loader, asked as Lambda's user to list its libraries, says ";
+    err.quoted(fault.line)
+        << (fault.code == exit_not_found
+                ? ": copy that library into the image, beside its others or into a directory of LD_LIBRARY_PATH"
+                : ": it was built against newer libraries than the image holds; build it against the image's, or "
+                  "copy the newer ones in");
+  }
+  if (hint != nullptr) err << "; " << hint;
+  err << "\n";
+  return fault.code;
+}
+
+}  // namespace

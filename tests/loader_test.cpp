@@ -1,0 +1,186 @@
+// The real loaders as the oracle of --check's word on libraries: seeded
+// random images, each a root with glibc's or musl's loader, a program that
+// needs a library (tests/loader_fixture.c, built for each CPU), and that
+// library somewhere or nowhere: in a directory the loader searches or not,
+// named by LD_LIBRARY_PATH, the program's DT_RUNPATH or DT_RPATH
+// ($ORIGIN/lib) or musl's /etc/ld-musl-ARCH.path, built for the other CPU,
+// unreadable by Lambda's user, in a directory that user cannot search, or
+// lacking the symbol version the program needs. --check runs as root, as in
+// a RUN line; then the program itself is started as Lambda's user (uid 993,
+// gid 990, read-only root): both must fail, with the same exit class, or
+// both succeed. ORACLE_SEED=<seed> replays a run, ORACLE_CASES=<n> sets how
+// many cases.
+#include <sys/stat.h>
+#include <unistd.h>
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
+#include <cstdio>
+#include <random>
+
+#include "harness.hpp"
+
+using harness::Outcome;
+using harness::Strings;
+
+namespace {
+
+std::string other_cpu(const std::string& cpu) { return cpu == "x86_64" ? "aarch64" : "x86_64"; }
+
+// Where a CPU's glibc loader and C library are on this machine (Debian's
+// own, or its cross packages), and where they go in the image.
+struct Glibc {
+  std::string loader_from, loader_to, libc_from, libc_to;
+};
+
+Glibc glibc_for(const std::string& cpu) {
+  const bool native = cpu == harness::host_arch();
+  const std::string cross = "/usr/" + cpu + "-linux-gnu/lib/";
+  if (cpu == "x86_64")
+    return {native ? "/lib64/ld-linux-x86-64.so.2" : cross + "ld-linux-x86-64.so.2", "/lib64/ld-linux-x86-64.so.2",
+            native ? "/lib/x86_64-linux-gnu/libc.so.6" : cross + "libc.so.6", "/lib/x86_64-linux-gnu/libc.so.6"};
+  return {native ? "/lib/ld-linux-aarch64.so.1" : cross + "ld-linux-aarch64.so.1", "/lib/ld-linux-aarch64.so.1",
+          native ? "/lib/aarch64-linux-gnu/libc.so.6" : cross + "libc.so.6", "/lib/aarch64-linux-gnu/libc.so.6"};
+}
+
+struct Case {
+  bool musl = false;
+  std::string program;         // a fixture: app, app-runpath, app-rpath, app-musl, app-versioned
+  std::string place;           // the library's directory; empty: nowhere
+  bool other_cpu = false;      // the library is built for the other CPU
+  mode_t mode = 0644;          // the library's
+  mode_t place_mode = 0755;    // its directory's
+  std::string library_path;    // LD_LIBRARY_PATH; empty: unset
+  bool older_library = false;  // app-versioned gets the libv.so.1 that lacks the V2 it needs
+  std::string musl_path;       // /etc/ld-musl-ARCH.path; "-": none
+
+  std::string describe() const {
+    return std::string(musl ? "musl" : "glibc") + " " + program + ", library in " +
+           (place.empty() ? "nowhere" : place) + (other_cpu ? " (other CPU)" : "") + " mode " + harness::octal(mode) +
+           ", directory " + harness::octal(place_mode) + ", LD_LIBRARY_PATH=" + library_path +
+           (older_library ? ", older libv" : "") + (musl ? ", ld-musl path " + musl_path : "");
+  }
+};
+
+Case generate(harness::Random& random, const std::string& cpu) {
+  Case c;
+  c.musl = random.one_in(3);
+  const std::string multiarch = "/lib/" + cpu + "-linux-gnu";
+  if (c.musl) {
+    c.program = "app-musl";
+    c.place = random.pick<std::string>(
+        {"", "/lib", "/usr/lib", "/usr/local/lib", "/opt/lib", "/var/task/lib", multiarch, "/lib64"});
+    c.musl_path = random.pick<std::string>({"-", "-", "/opt/lib\n", "/var/task/lib:/opt/lib", ""});
+  } else {
+    c.program = random.pick<std::string>({"app", "app-runpath", "app-rpath", "app-versioned"});
+    c.place = random.pick<std::string>({"", multiarch, "/usr" + multiarch, "/lib", "/usr/lib", "/usr/local/lib",
+                                        "/opt/lib", "/var/task/lib", "/lib64"});
+    c.older_library = c.program == "app-versioned" && random.one_in(2);
+  }
+  c.other_cpu = random.one_in(6);
+  c.mode = random.one_in(6) ? 0600 : 0644;
+  c.place_mode = random.one_in(6) ? 0700 : 0755;
+  c.library_path = random.pick<std::string>({"", "", "/opt/lib", "/nowhere:/opt/lib", "/var/task/lib"});
+  return c;
+}
+
+// The image a case describes.
+void build(const Case& c, const std::string& cpu, const std::string& root) {
+  const std::string fixtures = std::string(LOADER_FIXTURES) + "/" + cpu;
+  for (const char* dir : {"/var/task", "/out", "/etc", "/lib", "/opt"}) harness::make_dirs(root + dir);
+  harness::copy_file(harness::entrypoint(), root + "/lambda-entrypoint", 0755);
+  if (std::string qemu = harness::cpu_emulator(harness::entrypoint()); !qemu.empty()) {
+    harness::make_dirs(root + qemu.substr(0, qemu.rfind('/')));
+    harness::copy_file(qemu, root + qemu, 0755);
+  }
+  if (c.musl) {
+    harness::copy_file("/usr/lib/" + cpu + "-linux-musl/libc.so", root + "/lib/ld-musl-" + cpu + ".so.1", 0755);
+    if (c.musl_path != "-") harness::write_file(root + "/etc/ld-musl-" + cpu + ".path", c.musl_path, 0644);
+  } else {
+    Glibc glibc = glibc_for(cpu);
+    harness::make_dirs(root + glibc.loader_to.substr(0, glibc.loader_to.rfind('/')));
+    harness::make_dirs(root + glibc.libc_to.substr(0, glibc.libc_to.rfind('/')));
+    harness::copy_file(glibc.loader_from, root + glibc.loader_to, 0755);
+    harness::copy_file(glibc.libc_from, root + glibc.libc_to, 0644);
+  }
+  harness::copy_file(fixtures + "/" + c.program, root + "/var/task/" + c.program, 0755);
+  if (c.place.empty()) return;
+  const bool versioned = c.program == "app-versioned";
+  const std::string library = versioned ? "libv.so.1" : "libf.so.1";
+  const std::string built = (c.other_cpu ? std::string(LOADER_FIXTURES) + "/" + other_cpu(cpu) : fixtures) +
+                            (versioned ? (c.older_library ? "/v1/" : "/v2/") : "/") + library;
+  harness::make_dirs(root + c.place);
+  harness::copy_file(built, root + c.place + "/" + library, c.mode);
+  REQUIRE(chmod((root + c.place).c_str(), c.place_mode) == 0);
+}
+
+Outcome run(const std::string& root, const harness::TempDir& records, bool as_lambda_user, Strings argv, Strings env) {
+  harness::Sandbox sandbox{root, records.path(), as_lambda_user, as_lambda_user ? 993u : 0u,
+                           as_lambda_user ? 990u : 0u};
+  harness::Launch launch;
+  launch.program = argv.front();
+  launch.argv = std::move(argv);
+  launch.env = std::move(env);
+  launch.cwd = "/var/task";
+  launch.sandbox = &sandbox;
+  return harness::launch(launch);
+}
+
+}  // namespace
+
+TEST_CASE("--check's word on a program's libraries is its real loader's, run as Lambda's user, over generated images",
+          "[scratch][loader]") {
+  const std::string cpu = harness::entrypoint_arch();
+  if (!harness::kernel_runs(cpu))
+    SKIP("the kernel here does not start " + cpu + " programs (no binfmt_misc entry for qemu)");
+  std::uint64_t seed = harness::number_setting("ORACLE_SEED", std::random_device{}());
+  std::uint64_t cases = harness::number_setting("ORACLE_CASES", 150);
+  std::printf("oracle: loaders: seed %llu, %llu cases (ORACLE_SEED=%llu replays this run)\n",
+              static_cast<unsigned long long>(seed), static_cast<unsigned long long>(cases),
+              static_cast<unsigned long long>(seed));
+  harness::Random random(seed);
+  int passed = 0, missing = 0, versions = 0;
+  for (std::uint64_t i = 0; i < cases; ++i) {
+    Case c = generate(random, cpu);
+    harness::TempDir root;
+    harness::TempDir records;
+    REQUIRE(chmod(records.path().c_str(), 0777) == 0);
+    build(c, cpu, root.path());
+    Strings env = {"AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001"};
+    if (!c.library_path.empty()) env.push_back("LD_LIBRARY_PATH=" + c.library_path);
+    const std::string program = "/var/task/" + c.program;
+    Outcome checked = run(root.path(), records, false, {"/lambda-entrypoint", "--check", program}, env);
+    // musl's execvp (the binary's own libc) exits 127 or 126 where execve fails.
+    const std::string built = harness::entrypoint();
+    harness::copy_file(built.substr(0, built.rfind('/')) + "/execvp-probe", root / "execvp-probe", 0755);
+    Outcome started = run(root.path(), records, true, {"/execvp-probe", program}, env);
+    INFO("case " << i << ": " << c.describe() << "\n--check: " << checked.status << "\n"
+                 << checked.out << checked.err << "started as uid 993: " << started.status << "\n"
+                 << started.out << started.err);
+    // The kernel's and loaders' own exit codes: 126 or 127 where execve
+    // fails, 127 for a library the loader cannot load, 1 (glibc) for a
+    // version it lacks, a signal where musl maps a library for another CPU
+    // and the program crashes; --check gives 126 for the last two.
+    const int expected = started.status == 0 || started.status == 127 ? started.status : 126;
+    REQUIRE((started.status <= 1 || started.status == 126 || started.status == 127 || started.status > 128));
+    CHECK(checked.status == expected);
+    if (expected != 0) {
+      // The line names the program and what it lacks: its interpreter, the
+      // library, or the version.
+      CHECK_THAT(checked.err, Catch::Matchers::ContainsSubstring("lambda-entrypoint: " + program + ": "));
+      const std::string library = c.program == "app-versioned" ? "libv.so.1" : "libf.so.1";
+      const bool named = checked.err.find(library) != std::string::npos ||
+                         checked.err.find("its ELF interpreter") != std::string::npos;
+      CHECK(named);
+    } else {
+      CHECK_THAT(checked.out, Catch::Matchers::ContainsSubstring(
+                                  program + ": ok, the program, a dynamically linked " + cpu +
+                                  " program (its ELF interpreter and the libraries it lists are there)"));
+    }
+    (expected == 0 ? passed : expected == 127 ? missing : versions) += 1;
+  }
+  std::printf("oracle: loaders: %d started, %d with a library missing, %d with a version missing\n", passed, missing,
+              versions);
+  // A run that met only one verdict proved little.
+  CHECK(passed > 0);
+  CHECK(missing > 0);
+}
