@@ -2,10 +2,12 @@
 // as Lambda's user (uid 993, gid 990) in the mode where it lists what it
 // would load and then exits, without running the program or any code of its
 // libraries. Under --check only. What the listing means is listing.hpp's;
-// the system calls here are pipe(), fork(), setgroups, setgid and setuid,
-// dup2(), execve(), read(), waitpid() and stat(), and locate.hpp's real_path().
+// the system calls here are pipe2(), the clone, setgroups, setgid and setuid
+// system calls, dup2(), execve(), read(), waitpid() and stat(), with
+// system.hpp's real_path() and allocate() and diagnose.hpp's read_head().
 #pragma once
 
+#include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -21,7 +23,6 @@
 #include "diagnose.hpp"
 #include "inspect.hpp"
 #include "listing.hpp"
-#include "locate.hpp"
 #include "names.hpp"
 #include "output.hpp"
 #include "system.hpp"
@@ -41,7 +42,7 @@ bool list_libraries(const char* program, const char* interpreter, Loader loader,
   size_t count = env_size(environ);
   char** env = static_cast<char**>(allocate((count + 3) * sizeof(char*)));
   int pipe_fds[2];
-  if (env == nullptr || pipe(pipe_fds) != 0) return false;
+  if (env == nullptr || pipe2(pipe_fds, O_CLOEXEC) != 0) return false;
   std::memcpy(env, environ, count * sizeof(char*));
   env[count] = const_cast<char*>("LD_TRACE_LOADED_OBJECTS=1");
   env[count + 1] = const_cast<char*>("LD_WARN=yes");  // glibc reports missing versions only with it
@@ -51,12 +52,13 @@ bool list_libraries(const char* program, const char* interpreter, Loader loader,
   struct stat status;
   // A program others may run but not read cannot be handed to its loader by Lambda's user.
   bool as_lambda_user = stat(real, &status) == 0 && (status.st_mode & S_IROTH) != 0;
+  // The system calls themselves, not musl's fork(), setgid() and setuid():
+  // its fork() brings its full allocator (for its atfork handlers), and its
+  // set*id() signal every thread to change ids, some 14 KB together; this
+  // process has one thread. Not root, the listing is this user's, which is
+  // all this process can ask.
   pid_t child = static_cast<pid_t>(syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0));
   if (child == 0) {
-    // The system calls themselves, not musl's setgid() and setuid(), which
-    // change every thread's ids and bring 14 KB of thread signalling: this
-    // child has one thread. Not root, the listing is this user's, which is
-    // all this process can ask.
     if (as_lambda_user && syscall(SYS_setgroups, 0, nullptr) == 0 && syscall(SYS_setgid, lambda_gid) == 0)
       syscall(SYS_setuid, lambda_uid);
     dup2(pipe_fds[1], STDOUT_FILENO);

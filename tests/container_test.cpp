@@ -9,6 +9,7 @@
 #include <catch2/matchers/catch_matchers_string.hpp>
 #include <chrono>
 #include <cstring>
+#include <functional>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -441,6 +442,169 @@ TEST_CASE("a --check RUN line fails the build of a broken image, with the cause 
       INFO(built.err);
       CHECK(built.status != 0);
       CHECK_THAT(built.err, Catch::Matchers::ContainsSubstring("lambda-entrypoint: " + broken.cause));
+    }
+  }
+}
+
+namespace {
+
+using Files = std::vector<std::pair<std::string, std::string>>;
+
+// A file of this machine (or of the loader tests' fixtures) in an image:
+// its COPY line, its bytes in the build context.
+void add_file(std::string& lines, Files& files, const std::string& from, const std::string& to) {
+  std::string name = "file" + std::to_string(files.size());
+  files.push_back({name, harness::read_file(from)});
+  lines += "COPY " + name + " " + to + "\n";
+}
+
+// One of Debian's dynamic programs as /var/task/bootstrap, with every file
+// its loader loads, as ldd lists them (at the same paths), but the library
+// named drop.
+std::string with_libraries(const std::string& program, Files& files, const std::string& drop = "") {
+  Outcome listed = run_tool({"ldd", program});
+  REQUIRE(listed.status == 0);
+  std::string lines;
+  add_file(lines, files, program, "/var/task/bootstrap");
+  std::istringstream listing(listed.out);
+  for (std::string line; std::getline(listing, line);) {
+    // "\tNAME => PATH (0x...)", or the loader's "\tPATH (0x...)"
+    size_t arrow = line.find(" => "), start = arrow == std::string::npos ? line.find('/') : arrow + 4;
+    size_t end = line.rfind(" (0x");
+    if (start == std::string::npos || end == std::string::npos || line.compare(start, 1, "/") != 0) continue;
+    std::string path = line.substr(start, end - start);
+    if (drop.empty() || path.substr(path.rfind('/') + 1) != drop) add_file(lines, files, path, path);
+  }
+  return lines;
+}
+
+// A root with a CPU's glibc loader and C library where Debian keeps them.
+std::string with_glibc(const std::string& cpu, Files& files) {
+  std::string lines;
+  const bool native = cpu == harness::host_arch();
+  const std::string cross = "/usr/" + cpu + "-linux-gnu/lib/";
+  const std::string loader = cpu == "x86_64" ? "/lib64/ld-linux-x86-64.so.2" : "/lib/ld-linux-aarch64.so.1";
+  const std::string libc = "/lib/" + cpu + "-linux-gnu/libc.so.6";
+  add_file(lines, files, native ? loader : cross + loader.substr(loader.rfind('/') + 1), loader);
+  add_file(lines, files, native ? libc : cross + "libc.so.6", libc);
+  return lines;
+}
+
+std::string fixture(const std::string& cpu, const std::string& name) {
+  return std::string(LOADER_FIXTURES) + "/" + cpu + "/" + name;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a --check RUN line fails the build of an image whose runtime's loader lacks a library or a version, naming it, "
+    "and passes the sound image",
+    "[container]") {
+  struct Build {
+    const char* name;
+    std::string platform;
+    std::function<std::string(Files&)> make;  // the image's lines after its binary
+    std::string line;                         // after "lambda-entrypoint: "; empty: the build passes
+  };
+  const std::string lists = "its loader, asked as Lambda's user to list its libraries, says ";
+  const std::string copy =
+      ": copy that library into the image, beside its others or into a directory of LD_LIBRARY_PATH";
+  const std::string ok = "/var/task/bootstrap: ok, the program, a dynamically linked ";
+  const std::string listed = " program (its ELF interpreter and the libraries it lists are there)";
+  auto glibc_app = [](const std::string& cpu, const std::string& program, const std::string& library,
+                      const std::string& at, const std::string& extra = "") {
+    return [=](Files& files) {
+      std::string lines = with_glibc(cpu, files) + extra;
+      add_file(lines, files, fixture(cpu, program), "/var/task/bootstrap");
+      if (!library.empty()) add_file(lines, files, library, at);
+      return lines;
+    };
+  };
+  const std::vector<Build> builds = {
+      {"python3", "amd64", [](Files& files) { return with_libraries("/usr/bin/python3.11", files); },
+       ok + "x86_64" + listed},
+      {"python3-without-libz", "amd64",
+       [](Files& files) { return with_libraries("/usr/bin/python3.11", files, "libz.so.1"); },
+       "/var/task/bootstrap: " + lists + "'libz.so.1 => not found'" + copy},
+      {"openssl", "amd64", [](Files& files) { return with_libraries("/usr/bin/openssl", files); },
+       ok + "x86_64" + listed},
+      {"openssl-without-libssl", "amd64",
+       [](Files& files) { return with_libraries("/usr/bin/openssl", files, "libssl.so.3"); },
+       "/var/task/bootstrap: " + lists + "'libssl.so.3 => not found'" + copy},
+      {"runpath-origin", "amd64",
+       glibc_app("x86_64", "app-runpath", fixture("x86_64", "libf.so.1"), "/var/task/lib/libf.so.1"),
+       ok + "x86_64" + listed},
+      {"runpath-origin-without-lib", "amd64", glibc_app("x86_64", "app-runpath", "", ""),
+       "/var/task/bootstrap: " + lists + "'libf.so.1 => not found'" + copy},
+      {"library-path", "amd64",
+       glibc_app("x86_64", "app", fixture("x86_64", "libf.so.1"), "/opt/lib/libf.so.1",
+                 "ENV LD_LIBRARY_PATH=/opt/lib\n"),
+       ok + "x86_64" + listed},
+      {"library-path-unset", "amd64", glibc_app("x86_64", "app", fixture("x86_64", "libf.so.1"), "/opt/lib/libf.so.1"),
+       "/var/task/bootstrap: " + lists + "'libf.so.1 => not found'" + copy},
+      {"library-for-arm64", "amd64", glibc_app("x86_64", "app", fixture("aarch64", "libf.so.1"), "/usr/lib/libf.so.1"),
+       "/var/task/bootstrap: " + lists + "'libf.so.1 => not found'" + copy},
+      {"newer-version-needed", "amd64",
+       glibc_app("x86_64", "app-versioned", fixture("x86_64", "v1/libv.so.1"), "/usr/lib/libv.so.1"),
+       "/var/task/bootstrap: " + lists +
+           "'/var/task/bootstrap: /usr/lib/libv.so.1: version `V2'\\'' not found (required by "
+           "/var/task/bootstrap)': it was built against newer libraries than the image holds; build it against the "
+           "image's, or copy the newer ones in"},
+      {"version-there", "amd64",
+       glibc_app("x86_64", "app-versioned", fixture("x86_64", "v2/libv.so.1"), "/usr/lib/libv.so.1"),
+       ok + "x86_64" + listed},
+      {"musl", "amd64",
+       [](Files& files) {
+         std::string lines;
+         add_file(lines, files, "/usr/lib/x86_64-linux-musl/libc.so", "/lib/ld-musl-x86_64.so.1");
+         add_file(lines, files, fixture("x86_64", "app-musl"), "/var/task/bootstrap");
+         add_file(lines, files, fixture("x86_64", "libf.so.1"), "/usr/local/lib/libf.so.1");
+         return lines;
+       },
+       ok + "x86_64" + listed},
+      {"musl-without-lib", "amd64",
+       [](Files& files) {
+         std::string lines;
+         add_file(lines, files, "/usr/lib/x86_64-linux-musl/libc.so", "/lib/ld-musl-x86_64.so.1");
+         add_file(lines, files, fixture("x86_64", "app-musl"), "/var/task/bootstrap");
+         return lines;
+       },
+       "/var/task/bootstrap: " + lists +
+           "'Error loading shared library libf.so.1: No such file or directory (needed by /var/task/bootstrap)'" +
+           copy},
+      {"musl-library-for-arm64", "amd64",
+       [](Files& files) {
+         std::string lines;
+         add_file(lines, files, "/usr/lib/x86_64-linux-musl/libc.so", "/lib/ld-musl-x86_64.so.1");
+         add_file(lines, files, fixture("x86_64", "app-musl"), "/var/task/bootstrap");
+         add_file(lines, files, fixture("aarch64", "libf.so.1"), "/usr/lib/libf.so.1");
+         return lines;
+       },
+       "/var/task/bootstrap: its library /usr/lib/libf.so.1, as its loader finds it, is not one for this x86_64 "
+       "machine: copy in its x86_64 build"},
+      {"extension-without-lib", "amd64",
+       [](Files& files) {
+         std::string lines =
+             with_glibc("x86_64", files) + "COPY --from=amd64-binary /lambda-entrypoint /var/task/bootstrap\n";
+         add_file(lines, files, fixture("x86_64", "app"), "/opt/extensions/agent");
+         return lines;
+       },
+       "/opt/extensions/agent: " + lists + "'libf.so.1 => not found'" + copy +
+           "; Lambda starts every file in /opt/extensions before the runtime, as its user"},
+      {"arm64", "arm64", glibc_app("aarch64", "app", fixture("aarch64", "libf.so.1"), "/usr/lib/libf.so.1"),
+       ok + "aarch64" + listed},
+      {"arm64-without-lib", "arm64", glibc_app("aarch64", "app", "", ""),
+       "/var/task/bootstrap: " + lists + "'libf.so.1 => not found'" + copy},
+  };
+  for (const Build& build : builds) {
+    DYNAMIC_SECTION(build.name) {
+      Files files;
+      std::string lines = build.make(files);
+      Outcome built = build_checked(std::string("libraries-") + build.name, lines, build.platform, files);
+      INFO(built.err);
+      const bool sound = build.line.rfind(ok, 0) == 0;
+      CHECK((built.status == 0) == sound);
+      CHECK_THAT(built.err, Catch::Matchers::ContainsSubstring("lambda-entrypoint: " + build.line));
     }
   }
 }

@@ -127,8 +127,9 @@ Outcome run(const std::string& root, const harness::TempDir& records, bool as_la
 
 }  // namespace
 
-TEST_CASE("--check's word on a program's libraries is its real loader's, run as Lambda's user, over generated images",
-          "[scratch][loader]") {
+TEST_CASE(
+    "a program's own loader, run as Lambda's user, has the word on its libraries under --check, over generated images",
+    "[scratch][loader]") {
   const std::string cpu = harness::entrypoint_arch();
   if (!harness::kernel_runs(cpu))
     SKIP("the kernel here does not start " + cpu + " programs (no binfmt_misc entry for qemu)");
