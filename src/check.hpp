@@ -1,7 +1,9 @@
 // --check: every file a run would execute, in either mode, and the
 // extensions Lambda starts beside it, judged as Lambda's non-root user meets
-// them, with a line each. It runs nothing; its system calls are those of
-// locate.hpp, diagnose.hpp, walk.hpp and managed.hpp, and lstat().
+// them, with a line each. It starts nothing of the function (a dynamic
+// program's loader only, in its list mode); its system calls are those of
+// locate.hpp, diagnose.hpp, libraries.hpp, walk.hpp and managed.hpp, and
+// lstat().
 #pragma once
 
 #include <fcntl.h>

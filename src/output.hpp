@@ -152,10 +152,11 @@ void print_help() {
     out << "\n";
   }
   out << "Options alone:\n"
-         "  --check\n      run nothing: check every file a run would execute, in either mode, and the\n"
-         "      extensions in /opt/extensions, and walk the function's code (the task root,\n"
-         "      /opt, the working directory), as Lambda's non-root user would meet them;\n"
-         "      exit 0 when a cold start would work\n"
+         "  --check\n      start nothing of the function: check every file a run would execute, in\n"
+         "      either mode, with the libraries its loader lists, and the extensions in\n"
+         "      /opt/extensions, and walk the function's code (the task root, /opt, the\n"
+         "      working directory), as Lambda's non-root user would meet them; exit 0 when\n"
+         "      a cold start would work\n"
          "  -h, --help\n      print this help\n"
          "  --version\n      print the version and the CPU; only as the sole argument\n\n"
          "Exit status: the program's own once it runs; 142 for a wrong call; 127 when what must run\n"

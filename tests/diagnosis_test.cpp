@@ -1,6 +1,6 @@
 // Failures to start, named by their cause: the real binary as a subprocess,
 // after a failed execve (in the cloud), before the emulator starts (locally),
-// and under --check, which runs nothing.
+// and under --check, which starts nothing of the function.
 #include <sys/stat.h>
 #include <unistd.h>
 #include <catch2/catch_test_macros.hpp>

@@ -8,8 +8,8 @@
 // lacking the symbol version the program needs. --check runs as root, as in
 // a RUN line; then the program itself is started as Lambda's user (uid 993,
 // gid 990, read-only root): both must fail, with the same exit class, or
-// both succeed. ORACLE_SEED=<seed> replays a run, ORACLE_CASES=<n> sets how
-// many cases.
+// both succeed. ORACLE_SEED=<seed> replays a run, ORACLE_LOADER_CASES=<n>
+// sets how many cases.
 #include <sys/stat.h>
 #include <unistd.h>
 #include <catch2/catch_test_macros.hpp>
@@ -134,7 +134,7 @@ TEST_CASE(
   if (!harness::kernel_runs(cpu))
     SKIP("the kernel here does not start " + cpu + " programs (no binfmt_misc entry for qemu)");
   std::uint64_t seed = harness::number_setting("ORACLE_SEED", std::random_device{}());
-  std::uint64_t cases = harness::number_setting("ORACLE_CASES", 150);
+  std::uint64_t cases = harness::number_setting("ORACLE_LOADER_CASES", 150);
   std::printf("oracle: loaders: seed %llu, %llu cases (ORACLE_SEED=%llu replays this run)\n",
               static_cast<unsigned long long>(seed), static_cast<unsigned long long>(cases),
               static_cast<unsigned long long>(seed));
