@@ -558,6 +558,29 @@ TEST_CASE(
            "'/var/task/bootstrap: /usr/lib/libv.so.1: version `V2'\\'' not found (required by "
            "/var/task/bootstrap)': it was built against newer libraries than the image holds; build it against the "
            "image's, or copy the newer ones in"},
+      {"glibc-newer-than-the-image", "amd64",
+       [](Files& files) {
+         // The system's true with its need of GLIBC_2.34 made one of GLIBC_2.99,
+         // as if built on a glibc newer than the image's.
+         std::string lines = with_glibc("x86_64", files);
+         std::string program = harness::read_file("/usr/bin/true");
+         size_t at = program.find(std::string("GLIBC_2.34") + '\0');
+         REQUIRE(at != std::string::npos);
+         program.replace(at, 10, "GLIBC_2.99");
+         files.push_back({"true", program});
+         return lines + "COPY true /var/task/bootstrap\n";
+       },
+       "/var/task/bootstrap: " + lists +
+           "'/var/task/bootstrap: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.99'\\'' not found (required by "
+           "/var/task/bootstrap)': it was built against newer libraries than the image holds; build it against the "
+           "image's, or copy the newer ones in"},
+      {"glibc-of-the-image", "amd64",
+       [](Files& files) {
+         std::string lines = with_glibc("x86_64", files);
+         add_file(lines, files, "/usr/bin/true", "/var/task/bootstrap");
+         return lines;
+       },
+       ok + "x86_64" + listed},
       {"version-there", "amd64",
        glibc_app("x86_64", "app-versioned", fixture("x86_64", "v2/libv.so.1"), "/usr/lib/libv.so.1"),
        ok + "x86_64" + listed},
