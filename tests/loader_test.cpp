@@ -17,6 +17,7 @@
 #include <catch2/matchers/catch_matchers_string.hpp>
 #include <cstdio>
 #include <random>
+#include <vector>
 
 #include "harness.hpp"
 
@@ -90,6 +91,55 @@ Case generate(harness::Random& random, const std::string& cpu) {
   return c;
 }
 
+// Cases every run holds before its random ones, one for each way a library
+// fails and its sound twin, so that no rule rests on the draw.
+std::vector<Case> pinned(const std::string& cpu) {
+  const bool native = cpu == harness::host_arch();
+  std::vector<Case> cases;
+  auto add = [&](Case c) { cases.push_back(c); };
+  Case glibc;
+  glibc.program = "app";
+  glibc.place = "/usr/lib";
+  Case musl = glibc;
+  musl.musl = true;
+  musl.program = "app-musl";
+  musl.musl_path = "-";
+  for (const Case& base : {glibc, musl}) {
+    add(base);  // sound
+    Case c = base;
+    c.place = "";  // missing
+    add(c);
+    c = base;
+    c.mode = 0600;  // unreadable by Lambda's user
+    add(c);
+    c = base;
+    c.place = "/opt/lib";  // found through LD_LIBRARY_PATH only
+    add(c);
+    c.library_path = "/opt/lib";
+    add(c);
+    c = base;
+    c.loader_mode = 0700;  // a loader Lambda's user cannot execute
+    add(c);
+    c = base;
+    c.other_cpu = true;  // for the other CPU (see generate() for musl)
+    if (!base.musl || native) add(c);
+  }
+  Case versioned = glibc;
+  versioned.program = "app-versioned";
+  add(versioned);
+  versioned.older_library = true;
+  add(versioned);
+  Case runpath = glibc;
+  runpath.program = "app-runpath";
+  runpath.place = "/var/task/lib";
+  add(runpath);
+  Case libc_hidden = glibc;
+  libc_hidden.place = "/lib/" + cpu + "-linux-gnu";  // libc.so.6's directory, closed: glibc's listing crashes
+  libc_hidden.place_mode = 0700;
+  add(libc_hidden);
+  return cases;
+}
+
 // The image a case describes.
 void build(const Case& c, const std::string& cpu, const std::string& root) {
   const std::string fixtures = std::string(LOADER_FIXTURES) + "/" + cpu;
@@ -143,13 +193,14 @@ TEST_CASE(
     SKIP("the kernel here does not start " + cpu + " programs (no binfmt_misc entry for qemu)");
   std::uint64_t seed = harness::number_setting("ORACLE_SEED", std::random_device{}());
   std::uint64_t cases = harness::number_setting("ORACLE_LOADER_CASES", 150);
-  std::printf("oracle: loaders: seed %llu, %llu cases (ORACLE_SEED=%llu replays this run)\n",
-              static_cast<unsigned long long>(seed), static_cast<unsigned long long>(cases),
+  const std::vector<Case> fixed = pinned(cpu);
+  std::printf("oracle: loaders: seed %llu, %zu pinned and %llu random cases (ORACLE_SEED=%llu replays this run)\n",
+              static_cast<unsigned long long>(seed), fixed.size(), static_cast<unsigned long long>(cases),
               static_cast<unsigned long long>(seed));
   harness::Random random(seed);
   int passed = 0, not_found = 0, cannot_run = 0;
-  for (std::uint64_t i = 0; i < cases; ++i) {
-    Case c = generate(random, cpu);
+  for (std::uint64_t i = 0; i < fixed.size() + cases; ++i) {
+    Case c = i < fixed.size() ? fixed[i] : generate(random, cpu);
     harness::TempDir root;
     harness::TempDir records;
     REQUIRE(chmod(records.path().c_str(), 0777) == 0);
