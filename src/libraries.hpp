@@ -45,7 +45,9 @@ bool list_libraries(const char* program, const char* interpreter, Loader loader,
   if (env == nullptr || pipe2(pipe_fds, O_CLOEXEC) != 0) return false;
   std::memcpy(env, environ, count * sizeof(char*));
   env[count] = const_cast<char*>("LD_TRACE_LOADED_OBJECTS=1");
-  env[count + 1] = const_cast<char*>("LD_WARN=yes");  // glibc reports missing versions only with it
+  // glibc's switch for its warnings in this mode (ldd -d sets it); 2.36
+  // reports a missing version without it too, but older ones may not.
+  env[count + 1] = const_cast<char*>("LD_WARN=yes");
   env[count + 2] = nullptr;
   // musl's loader lists when it is called as ldd.
   const char* argv[] = {loader == Loader::musl ? "ldd" : interpreter, real, nullptr};
