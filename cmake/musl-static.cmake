@@ -63,7 +63,7 @@ set(glibc_version_check "'-D__GLIBC_PREREQ(major,minor)=1'")
 set(CMAKE_CXX_FLAGS_INIT
     "${include_flags} ${glibc_version_check} -fno-exceptions -fno-rtti -fno-unwind-tables -fno-asynchronous-unwind-tables -ffunction-sections -fdata-sections -fstack-clash-protection -fno-pie")
 # -mcmodel=tiny on aarch64: the program and its data lie within 1 MB of each
-# other (the budget is 40 KiB; the linker refuses the build if they did not),
+# other (the budget is 64 KiB; the linker refuses the build if they did not),
 # so one ADR names an address where the default model needs ADRP and ADD:
 # about 1.3 KB less.
 if(LAMBDA_ENTRYPOINT_ARCH STREQUAL "aarch64")

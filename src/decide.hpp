@@ -130,43 +130,82 @@ bool parse_switch(string_view value, bool& on) {
   return false;
 }
 
+constexpr int no_option = -1, ambiguous_option = -2;
+
 // A long option by its name or by an unambiguous prefix of it, as
-// getopt_long finds it: the settings first, then the commands; -1 for none.
+// getopt_long finds it: the settings first, then the commands; no_option or
+// ambiguous_option where none or more than one begins so.
 int find_option(string_view name) {
-  int found = -1;
+  int found = no_option;
   for (int i = 0; i < setting_count + command_count; ++i) {
     string_view option = i < setting_count ? settings[i].option : command_options[i - setting_count];
     if (option == name) return i;
     if (!name.empty() && starts_with(option, name)) found = found == -1 ? i : -2;  // -2: ambiguous
   }
-  return found < 0 ? -1 : found;
+  return found;
 }
 
-// The decision: arguments and environment in, a plan (or a complaint) out.
-//
-// The options are parsed as getopt_long("+:h") parses them: long options by
+// Ends the decision with outcome: what a step returns when it stops there.
+bool decided(Decision& decision, const Decision& outcome) {
+  decision = outcome;
+  return false;
+}
+
+// What the arguments before the program say: the settings given as
+// options, whether --check is there, and where the program's words begin.
+struct Options {
+  const char* settings[setting_count] = {};
+  bool check = false;
+  int first_operand = 0;
+};
+
+// One long option, argv[at] ("--name" or "--name=value"); a setting's value
+// may be the next argument, and at moves past it. aws_form follows
+// --aws-form. False once the decision is made (help, version, a complaint).
+bool read_long_option(int argc, char* const argv[], int& at, bool& aws_form, Options& options,
+                      Decision& decision) {
+  string_view argument = argv[at];
+  argument.remove_prefix(2);
+  size_t equals = argument.find('=');
+  int option = find_option(first(argument, equals));
+  if (option == ambiguous_option)
+    return decided(decision, misuse(argv[at], "ambiguous: more than one option begins so, give more of its name"));
+  if (option < 0) return decided(decision, misuse(argv[at], "unknown option"));
+  bool is_setting = option < setting_count;
+  bool takes_value = is_setting && settings[option].value_name != nullptr;
+  const char* inline_value = equals != string_view::npos ? argv[at] + 2 + equals + 1 : nullptr;
+  if (inline_value != nullptr && !is_setting) return decided(decision, misuse(argv[at], "takes no value"));
+  if (option == setting_count + help_command) return decided(decision, {Action::help, {}, {}});
+  if (option == setting_count + version_command) {
+    if (argc == 2) return decided(decision, {Action::version, {}, {}});  // named in full or shortened, as every option may be
+    return decided(decision, misuse("--version", "only accepted as the sole argument"));
+  }
+  if (option == setting_count + check_command) return options.check = true;
+  if (takes_value) {
+    if (inline_value == nullptr && at + 1 >= argc) return decided(decision, misuse(argv[at], "needs a value"));
+    options.settings[option] = inline_value != nullptr ? inline_value : argv[++at];
+    return true;
+  }
+  // A switch: on, or as its variable would say (--aws-form=0); empty, unset.
+  bool on = true;
+  if (inline_value != nullptr && *inline_value == '\0') return true;
+  if (inline_value != nullptr && !parse_switch(inline_value, on))
+    return decided(decision, misuse(argv[at], "expected 1, 0, true or false"));
+  options.settings[option] = on ? "1" : "0";
+  if (option == aws_form_setting) aws_form = on;
+  return true;
+}
+
+// The options, parsed as getopt_long("+:h") parses them: long options by
 // unambiguous prefix, as --name=value or --name value, options ending at the
 // first operand (the program, whose arguments are its own) or at "--". Not
-// getopt_long itself: musl's brings its error printing, and with it stdio,
-// some 4 KB of a binary that must stay under 40 KiB.
-Decision decide(int argc, char* const argv[], char* const envp[]) {
-  const Variables variables = read_variables(envp);
-  // Started with no argument and handed a command: as the bootstrap the
-  // emulator's Managed Instances mode runs (names.hpp).
-  if (argc <= 1 && variables.carried != nullptr) {
-    Decision resume{Action::resume, {}, {}};
-    resume.carried = variables.carried;
-    return resume;
-  }
-  const char* from_options[setting_count] = {};
-  // Whether this is the AWS form, as far as the arguments read so far say:
-  // there, a word with one '-' is the handler, as AWS's script takes any.
-  const bool installed_as_aws_script = argc > 0 && base_name(argv[0]) == aws_script_name;
-  bool aws_form = installed_as_aws_script;
-  if (const char* value = variables.settings[aws_form_setting]) parse_switch(value, aws_form);
-  bool check = false;
-  int first_operand = argc > 0 ? 1 : 0;
-  for (; first_operand < argc; ++first_operand) {
+// getopt_long itself: it tells an ambiguous option from an unknown one only
+// in its own error line (printed with stdio, some 4 KB), and in the AWS form
+// a word with one '-' is the handler, as AWS's script takes any (aws_form:
+// as far as the arguments read so far say).
+bool read_options(int argc, char* const argv[], bool aws_form, Options& options, Decision& decision) {
+  int& first_operand = options.first_operand;
+  for (first_operand = argc > 0 ? 1 : 0; first_operand < argc; ++first_operand) {
     string_view argument = argv[first_operand];
     if (argument == "--") {
       ++first_operand;
@@ -175,66 +214,45 @@ Decision decide(int argc, char* const argv[], char* const envp[]) {
     if (argument.size() < 2 || argument[0] != '-') break;
     if (argument[1] != '-') {
       if (aws_form) break;
-      if (argument[1] == 'h') return {Action::help, {}, {}};
+      if (argument[1] == 'h') return decided(decision, {Action::help, {}, {}});
       Decision unknown = misuse({}, "unknown option");
       unknown.complaint.short_option[0] = '-';
       unknown.complaint.short_option[1] = argument[1];
-      return unknown;
+      return decided(decision, unknown);
     }
-    argument.remove_prefix(2);
-    size_t equals = argument.find('=');
-    int option = find_option(first(argument, equals));
-    if (option < 0) return misuse(argv[first_operand], "unknown option");
-    bool is_setting = option < setting_count;
-    bool takes_value = is_setting && settings[option].value_name != nullptr;
-    const char* inline_value = equals != string_view::npos ? argv[first_operand] + 2 + equals + 1 : nullptr;
-    if (inline_value != nullptr && !is_setting) return misuse(argv[first_operand], "takes no value");
-    if (option == setting_count + help_command) return {Action::help, {}, {}};
-    if (option == setting_count + version_command) {
-      if (argc == 2) return {Action::version, {}, {}};  // named in full or shortened, as every option may be
-      return misuse("--version", "only accepted as the sole argument");
-    }
-    if (option == setting_count + check_command) {
-      check = true;
-    } else if (!takes_value) {
-      // A switch: on, or as its variable would say (--aws-form=0); empty, unset.
-      bool on = true;
-      if (inline_value != nullptr && *inline_value == '\0') continue;
-      if (inline_value != nullptr && !parse_switch(inline_value, on))
-        return misuse(argv[first_operand], "expected 1, 0, true or false");
-      from_options[option] = on ? "1" : "0";
-      if (option == aws_form_setting) aws_form = on;
-    } else if (inline_value != nullptr) {
-      from_options[option] = inline_value;
-    } else if (first_operand + 1 < argc) {
-      from_options[option] = argv[++first_operand];
-    } else {
-      return misuse(argv[first_operand], "needs a value");
-    }
+    if (!read_long_option(argc, argv, first_operand, aws_form, options, decision)) return false;
   }
+  return true;
+}
 
-  // An option wins over its variable, which wins over the default; an empty
-  // value counts as unset.
-  auto value_of = [&](Setting s) -> const char* {
-    if (non_empty(from_options[s])) return from_options[s];
-    if (non_empty(variables.settings[s])) return variables.settings[s];
-    return settings[s].default_value;
-  };
+// A setting's value: its option wins over its variable, which wins over the
+// default; an empty value counts as unset.
+const char* setting_value(Setting s, const Options& options, const Variables& variables) {
+  if (non_empty(options.settings[s])) return options.settings[s];
+  if (non_empty(variables.settings[s])) return variables.settings[s];
+  return settings[s].default_value;
+}
 
-  // --check looks at what runs in either mode, so it takes the local plan,
-  // which holds the emulator too.
-  Decision decision{check ? Action::check : Action::run, {}, {}};
+// The switches: the AWS form, no parity, debug.
+bool read_switches(const Options& options, const Variables& variables, bool& no_parity, Decision& decision) {
   Plan& plan = decision.plan;
-  plan.aws_form = installed_as_aws_script;
-  bool no_parity = false;
   const std::pair<Setting, bool*> switches[] = {
       {aws_form_setting, &plan.aws_form}, {no_parity_setting, &no_parity}, {debug_setting, &plan.debug}};
   for (const auto& [s, on] : switches) {
-    const char* value = value_of(s);
+    const char* value = setting_value(s, options, variables);
     if (value != nullptr && !parse_switch(value, *on))
-      return misuse(settings[s].variable, "expected 1, 0, true or false");
+      return decided(decision, misuse(settings[s].variable, "expected 1, 0, true or false"));
   }
-  plan.cloud = !check && non_empty(variables.runtime_api);
+  return true;
+}
+
+// The mode: the cloud where AWS_LAMBDA_RUNTIME_API is set and not empty
+// (never under --check); else, with AWS_LAMBDA_MAX_CONCURRENCY, the
+// emulator's Managed Instances mode, to which this program's arguments are
+// carried.
+bool choose_mode(int argc, char* const argv[], const Variables& variables, Decision& decision) {
+  Plan& plan = decision.plan;
+  plan.cloud = decision.action != Action::check && non_empty(variables.runtime_api);
   // The cloud sets it for a Managed Instances function, and the runtime gets
   // it untouched; locally (and under --check) it is a developer's: the
   // emulator would read what is no number as 1, and the clients stop on some
@@ -244,8 +262,8 @@ Decision decide(int argc, char* const argv[], char* const envp[]) {
     size_t concurrency = 0;
     const char* digits = variables.max_concurrency + (*variables.max_concurrency == '+' ? 1 : 0);
     if (!parse_count(digits, largest_concurrency, concurrency))
-      return complaint(
-          {exit_misuse, max_concurrency_variable, "expected a whole number from 1 to 2147483647 in decimal digits"});
+      return decided(decision, complaint({exit_misuse, max_concurrency_variable,
+                                          "expected a whole number from 1 to 2147483647 in decimal digits"}));
     plan.managed_instances = true;
     plan.argc = argc;
     plan.argv = argv;
@@ -254,59 +272,100 @@ Decision decide(int argc, char* const argv[], char* const envp[]) {
     plan.search_path = variables.path;
     plan.search_path_is_default = false;
   }
+  return true;
+}
 
-  char* const* operands = argv + first_operand;
-  size_t operand_count = static_cast<size_t>(argc - first_operand);
+// The form: in the AWS form, one operand, the handler, and the bootstrap to
+// run; in the command form, the operands are the command, with the exec
+// wrapper before it.
+bool take_command(char* const* operands, size_t operand_count, const Variables& variables, const Options& options,
+                  Decision& decision) {
+  Plan& plan = decision.plan;
   if (plan.aws_form) {
-    if (operand_count != 1) return complaint({exit_misuse, {}, aws_count_message, nullptr, true});
+    if (operand_count != 1) return decided(decision, complaint({exit_misuse, {}, aws_count_message, nullptr, true}));
     assign(plan, handler_variable, operands[0]);
-    plan.lead = value_of(bootstrap_setting);
+    plan.lead = setting_value(bootstrap_setting, options, variables);
     plan.lead_role = Role::bootstrap;
     if (non_empty(variables.exec_wrapper)) plan.bootstrap_wrapper = variables.exec_wrapper;
-  } else {
-    if (operand_count == 0) return misuse({}, "no PROGRAM to run");
-    plan.tail = operands;
-    plan.tail_size = operand_count;
-    // AWS's managed runtimes run AWS_LAMBDA_EXEC_WRAPPER around the runtime.
-    // In the AWS form their bootstrap does that itself, so only here.
-    if (non_empty(variables.exec_wrapper)) {
-      plan.lead = variables.exec_wrapper;
-      plan.lead_role = Role::wrapper;
-    }
+    return true;
   }
+  if (operand_count == 0) return decided(decision, misuse({}, "no PROGRAM to run"));
+  plan.tail = operands;
+  plan.tail_size = operand_count;
+  // AWS's managed runtimes run AWS_LAMBDA_EXEC_WRAPPER around the runtime.
+  // In the AWS form their bootstrap does that itself, so only here.
+  if (non_empty(variables.exec_wrapper)) {
+    plan.lead = variables.exec_wrapper;
+    plan.lead_role = Role::wrapper;
+  }
+  return true;
+}
 
-  // Parity: what the Lambda cloud gives every container function and the
-  // emulator does not, and the _HANDLER the emulator gives (its
-  // AWS_LAMBDA_FUNCTION_HANDLER, else the last word of a command of two or
-  // more), which the cloud may not give. Runtime clients read them from the
-  // environment alone. Only where unset or empty: a value is never
-  // overridden, and when all are there the environment passes untouched.
-  if (!no_parity) {
-    size_t command_words = (plan.lead != nullptr ? 1 : 0) + plan.tail_size;
-    const char* handler = non_empty(variables.function_handler) ? variables.function_handler
-                          : command_words >= 2                  ? plan.tail[plan.tail_size - 1]
-                                                                : nullptr;
-    if (!plan.aws_form && handler != nullptr && !non_empty(variables.handler)) assign(plan, handler_variable, handler);
-    if (!non_empty(variables.task_root)) assign(plan, task_root_variable, task_root_value);
-    if (!non_empty(variables.runtime_dir)) assign(plan, runtime_dir_variable, runtime_dir_value);
-  }
+// Parity: what the Lambda cloud gives every container function and the
+// emulator does not, and the _HANDLER the emulator gives (its
+// AWS_LAMBDA_FUNCTION_HANDLER, else the last word of a command of two or
+// more), which the cloud may not give. Runtime clients read them from the
+// environment alone. Only where unset or empty: a value is never
+// overridden, and when all are there the environment passes untouched.
+void fill_parity(const Variables& variables, Plan& plan) {
+  size_t command_words = (plan.lead != nullptr ? 1 : 0) + plan.tail_size;
+  const char* handler = non_empty(variables.function_handler) ? variables.function_handler
+                        : command_words >= 2                  ? plan.tail[plan.tail_size - 1]
+                                                              : nullptr;
+  if (!plan.aws_form && handler != nullptr && !non_empty(variables.handler)) assign(plan, handler_variable, handler);
+  if (!non_empty(variables.task_root)) assign(plan, task_root_variable, task_root_value);
+  if (!non_empty(variables.runtime_dir)) assign(plan, runtime_dir_variable, runtime_dir_value);
+}
 
-  if (!plan.cloud) {
-    plan.emulator = value_of(emulator_setting);
-    plan.task_root = non_empty(variables.task_root) ? variables.task_root : task_root_value;
-    if (const char* flags = value_of(emulator_flags_setting)) plan.emulator_flags = flags;
-    string_view culprit;
-    if (const char* reason = check_emulator_flags(plan.emulator_flags, plan.emulator_flag_count, culprit))
-      return misuse(culprit, reason);
-    if (plan.lead != nullptr && emulator_flag_in(plan.lead) != nullptr)
-      return misuse(plan.lead, "aws-lambda-rie would take this as its own flag");
-    for (size_t i = 0; i < plan.tail_size; ++i)
-      if (emulator_flag_in(plan.tail[i]) != nullptr)
-        return complaint({exit_misuse, plan.tail[i],
-                          "aws-lambda-rie takes this argument as its own flag wherever it stands (it has no '--'), "
-                          "so the program would never see it",
-                          "pass it another way, e.g. in an environment variable"});
+// Locally, the emulator and its flags; no word of the command may be one of
+// its flags, which it would take wherever they stand.
+bool plan_emulator(const Variables& variables, const Options& options, Decision& decision) {
+  Plan& plan = decision.plan;
+  plan.emulator = setting_value(emulator_setting, options, variables);
+  plan.task_root = non_empty(variables.task_root) ? variables.task_root : task_root_value;
+  if (const char* flags = setting_value(emulator_flags_setting, options, variables)) plan.emulator_flags = flags;
+  string_view culprit;
+  if (const char* reason = check_emulator_flags(plan.emulator_flags, plan.emulator_flag_count, culprit))
+    return decided(decision, misuse(culprit, reason));
+  if (plan.lead != nullptr && emulator_flag_in(plan.lead) != nullptr)
+    return decided(decision, misuse(plan.lead, "aws-lambda-rie would take this as its own flag"));
+  for (size_t i = 0; i < plan.tail_size; ++i)
+    if (emulator_flag_in(plan.tail[i]) != nullptr)
+      return decided(decision, complaint({exit_misuse, plan.tail[i],
+                                          "aws-lambda-rie takes this argument as its own flag wherever it stands "
+                                          "(it has no '--'), so the program would never see it",
+                                          "pass it another way, e.g. in an environment variable"}));
+  return true;
+}
+
+// The decision: arguments and environment in, a plan (or a complaint) out,
+// in named steps, each of which may end it.
+Decision decide(int argc, char* const argv[], char* const envp[]) {
+  const Variables variables = read_variables(envp);
+  // Started with no argument and handed a command: as the bootstrap the
+  // emulator's Managed Instances mode runs (names.hpp).
+  if (argc <= 1 && variables.carried != nullptr) {
+    Decision resume{Action::resume, {}, {}};
+    resume.carried = variables.carried;
+    return resume;
   }
+  Decision decision{Action::run, {}, {}};
+  const bool installed_as_aws_script = argc > 0 && base_name(argv[0]) == aws_script_name;
+  bool aws_form = installed_as_aws_script;
+  if (const char* value = variables.settings[aws_form_setting]) parse_switch(value, aws_form);
+  Options options;
+  if (!read_options(argc, argv, aws_form, options, decision)) return decision;
+  // --check looks at what runs in either mode, so it takes the local plan,
+  // which holds the emulator too.
+  if (options.check) decision.action = Action::check;
+  decision.plan.aws_form = installed_as_aws_script;
+  bool no_parity = false;
+  if (!read_switches(options, variables, no_parity, decision) || !choose_mode(argc, argv, variables, decision) ||
+      !take_command(argv + options.first_operand, static_cast<size_t>(argc - options.first_operand), variables,
+                    options, decision))
+    return decision;
+  if (!no_parity) fill_parity(variables, decision.plan);
+  if (!decision.plan.cloud) plan_emulator(variables, options, decision);
   return decision;
 }
 

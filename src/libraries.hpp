@@ -2,15 +2,15 @@
 // as Lambda's user (uid 993, gid 990) in the mode where it lists what it
 // would load and then exits, without running the program or any code of its
 // libraries. Under --check only. What the listing means is listing.hpp's;
-// the system calls here are pipe2(), the clone, setgroups, setgid and setuid
-// system calls, dup2(), execve(), read(), waitpid() and stat(), with
-// system.hpp's real_path() and allocate() and diagnose.hpp's read_head().
+// the system calls here are pipe2(), fork(), setgroups(), setgid(),
+// setuid(), dup2(), execve(), read(), waitpid() and stat(), with realpath(),
+// memory.hpp's allocate() and diagnose.hpp's read_head().
 #pragma once
 
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cerrno>
@@ -23,9 +23,9 @@
 #include "diagnose.hpp"
 #include "inspect.hpp"
 #include "listing.hpp"
+#include "memory.hpp"
 #include "names.hpp"
 #include "output.hpp"
-#include "system.hpp"
 #include "text.hpp"
 
 namespace {
@@ -38,7 +38,7 @@ namespace {
 bool list_libraries(const char* program, const char* interpreter, Loader loader, char (&buffer)[4096],
                     string_view& listing) {
   static char real[PATH_MAX];
-  if (real_path(program, real) == nullptr) return false;
+  if (realpath(program, real) == nullptr) return false;
   size_t count = env_size(environ);
   char** env = static_cast<char**>(allocate((count + 3) * sizeof(char*)));
   int pipe_fds[2];
@@ -54,15 +54,11 @@ bool list_libraries(const char* program, const char* interpreter, Loader loader,
   struct stat status;
   // A program others may run but not read cannot be handed to its loader by Lambda's user.
   bool as_lambda_user = stat(real, &status) == 0 && (status.st_mode & S_IROTH) != 0;
-  // The system calls themselves, not musl's fork(), setgid() and setuid():
-  // its fork() brings its full allocator (for its atfork handlers), and its
-  // set*id() signal every thread to change ids, some 14 KB together; this
-  // process has one thread. Not root, the listing is this user's, which is
-  // all this process can ask.
-  pid_t child = static_cast<pid_t>(syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0));
+  // Not root, the ids cannot be switched and the listing is this user's,
+  // which is all this process can ask.
+  pid_t child = fork();
   if (child == 0) {
-    if (as_lambda_user && syscall(SYS_setgroups, 0, nullptr) == 0 && syscall(SYS_setgid, lambda_gid) == 0)
-      syscall(SYS_setuid, lambda_uid);
+    if (as_lambda_user && setgroups(0, nullptr) == 0 && setgid(lambda_gid) == 0) (void)setuid(lambda_uid);
     dup2(pipe_fds[1], STDOUT_FILENO);
     dup2(pipe_fds[1], STDERR_FILENO);
     execve(interpreter, const_cast<char* const*>(argv), loader == Loader::musl ? environ : env);

@@ -1,10 +1,11 @@
 // Finding what is to run, as execvp would, without running it: a program in
 // PATH, and the emulator among its candidate places; as this process, or as
 // Lambda's user would. System calls: stat(), access() and readlink() only,
-// and system.hpp's real_path().
+// and realpath().
 #pragma once
 
 #include <limits.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cerrno>
@@ -16,7 +17,6 @@
 #include "errors.hpp"
 #include "names.hpp"
 #include "plan.hpp"
-#include "system.hpp"
 
 namespace {
 
@@ -46,7 +46,7 @@ bool unsearchable_directory(const char* path, bool as_other_user, char (&directo
   if (unsearchable_directory_of(path, as_other_user, directory, status)) return true;
   if (!as_other_user) return false;
   char target[PATH_MAX];
-  if (real_path(path, target) != nullptr) return unsearchable_directory_of(target, true, directory, status);
+  if (realpath(path, target) != nullptr) return unsearchable_directory_of(target, true, directory, status);
   char link[PATH_MAX];
   if (std::strlen(path) >= sizeof link) return false;
   std::strcpy(link, path);

@@ -2,7 +2,7 @@
 // emulator, and the runtime it will start) found, then execve; and, as the
 // Managed Instances bootstrap, the command carried to it taken up. Its
 // system calls are those of locate.hpp, diagnose.hpp and managed.hpp,
-// system.hpp's current_directory() and allocate(), chdir() and execve().
+// getcwd(), memory.hpp's allocate(), chdir() and execve().
 #pragma once
 
 #include <unistd.h>
@@ -16,8 +16,8 @@
 #include "locate.hpp"
 #include "managed.hpp"
 #include "output.hpp"
+#include "memory.hpp"
 #include "plan.hpp"
-#include "system.hpp"
 #include "walk.hpp"
 
 namespace {
@@ -39,7 +39,7 @@ const char* checked_for_emulator(const char* name, Role role, const Plan& plan, 
 // carried in it, for the Managed Instances bootstrap; nullptr when out of memory.
 char* const* with_carried(const Plan& plan, char* const env[]) {
   static char directory[PATH_MAX];
-  if (current_directory(directory) == nullptr) std::strcpy(directory, managed_working_directory);
+  if (getcwd(directory, sizeof directory) == nullptr) std::strcpy(directory, managed_working_directory);
   size_t count = static_cast<size_t>(plan.argc) + 1;
   char** words = static_cast<char**>(allocate(count * sizeof(char*)));
   char** carried = static_cast<char**>(allocate((env_size(env) + 2) * sizeof(char*)));

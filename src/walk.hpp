@@ -2,15 +2,16 @@
 // directory under a tree, judged by readable.hpp, without following links out
 // of it or entering another file system; faults told a line each, up to a
 // limit, then their count and the fix. System calls: openat(), fstatat(),
-// getdents64() and close(), system.hpp's real_path() and current_directory(),
-// and those of locate.hpp (the directories a link leads through) and read_head() (the first bytes of a
-// file others may execute but not read); memory grows with the depth (a 2 KB
-// buffer and a descriptor per level), not with the size.
+// fdopendir(), readdir(), closedir(), realpath() and getcwd(), and those of
+// locate.hpp (the directories a link leads through) and read_head() (the
+// first bytes of a file others may execute but not read); memory grows with
+// the depth (a directory stream and a descriptor per level), not with the size.
 #pragma once
 
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cstddef>
@@ -75,7 +76,7 @@ void tell(Tree& tree, Telling& telling, const char* fault, mode_t mode, int erro
 [[gnu::noinline]] void judge_link_target(Tree& tree, Telling& telling) {
   char target[PATH_MAX], directory[PATH_MAX];
   struct stat status;
-  if (real_path(tree.path, target) != nullptr && unsearchable_directory_of(target, true, directory, status))
+  if (realpath(tree.path, target) != nullptr && unsearchable_directory_of(target, true, directory, status))
     tell(tree, telling, "a link through a directory other users cannot search: ", status.st_mode, 0, directory);
 }
 
@@ -106,32 +107,18 @@ void visit(Tree& tree, Telling& telling, int parent, const char* name, bool top 
   walk_directory(tree, telling, fd);
 }
 
-// The kernel's getdents64: musl calls it getdents (its dirent is the 64-bit
-// one, and musl 1.2.4 on declares the *64 names only on request); glibc, which
-// the sanitized test build uses, getdents64.
-ssize_t list_directory(int fd, char* buffer, size_t size) {
-#ifdef __GLIBC__
-  return getdents64(fd, buffer, size);
-#else
-  return getdents(fd, reinterpret_cast<dirent*>(buffer), size);
-#endif
-}
-
 // Calls visit(name) for each entry of the directory open as fd but . and ..,
-// then closes fd. getdents64() into a buffer on the stack: opendir() and
-// closedir() would bring musl's general allocator (closedir frees), and with
-// it some 12 KB (measured when the walk was written).
+// then closes fd (fdopendir() takes it over, closedir() closes it).
 template <class Visit>
 void list_entries(int fd, Visit&& visit) {
-  alignas(dirent) char buffer[2048];
-  for (ssize_t got; (got = list_directory(fd, buffer, sizeof buffer)) > 0;) {
-    for (ssize_t at = 0; at < got; at += reinterpret_cast<dirent*>(buffer + at)->d_reclen) {
-      const char* name = reinterpret_cast<dirent*>(buffer + at)->d_name;
-      if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))) continue;
-      visit(name);
-    }
+  DIR* directory = fdopendir(fd);
+  if (directory == nullptr) return void(close(fd));
+  while (const dirent* entry = readdir(directory)) {
+    const char* name = entry->d_name;
+    if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))) continue;
+    visit(name);
   }
-  close(fd);
+  closedir(directory);
 }
 
 // Appends "/name" to the path of length in path; false when it does not fit.
@@ -178,9 +165,9 @@ int judge_code(const char* task_root, Telling& telling) {
   // A top is named as walked: "/var/task/" is /var/task.
   string_view tops[3] = {without_trailing_slashes(task_root), "/opt"};
   // The kernel names the working directory without links: so are the tops, to tell whether it lies within one.
-  string_view real_tops[2] = {real_path(task_root, real_task_root) != nullptr ? real_task_root : tops[0],
-                              real_path("/opt", real_opt) != nullptr ? real_opt : tops[1]};
-  if (current_directory(working_directory) != nullptr && string_view(working_directory) != "/" &&
+  string_view real_tops[2] = {realpath(task_root, real_task_root) != nullptr ? real_task_root : tops[0],
+                              realpath("/opt", real_opt) != nullptr ? real_opt : tops[1]};
+  if (getcwd(working_directory, sizeof working_directory) != nullptr && string_view(working_directory) != "/" &&
       !is_within(working_directory, real_tops[0]) && !is_within(working_directory, real_tops[1]))
     tops[2] = working_directory;
   static Tree tree;  // no initializer: static storage is zeroed, and needs no guard

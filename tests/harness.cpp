@@ -63,7 +63,8 @@ void enter(const Sandbox& sandbox) {
     _exit(status_code(status));
   }
   // In the new PID namespace, so that its /proc/self is this process's.
-  if (mount("proc", proc.c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) die("mount /proc");
+  if (sandbox.proc && mount("proc", proc.c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
+    die("mount /proc");
   if (chdir(sandbox.root.c_str()) != 0 || chroot(".") != 0 || chdir("/") != 0) die("chroot");
   if (setgroups(0, nullptr) != 0 || setgid(sandbox.gid) != 0 || setuid(sandbox.uid) != 0) die("drop to uid");
 }

@@ -37,6 +37,7 @@ struct Sandbox {
   bool read_only = false;
   uid_t uid = 0;
   gid_t gid = 0;
+  bool proc = true;  // /proc mounted, as docker mounts it; false: as in a bare chroot
 };
 
 struct Launch {

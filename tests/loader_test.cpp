@@ -55,13 +55,14 @@ struct Case {
   bool older_library = false;  // app-versioned gets the libv.so.1 that lacks the V2 it needs
   std::string musl_path;       // /etc/ld-musl-ARCH.path; "-": none
   mode_t loader_mode = 0755;   // the ELF interpreter's
+  bool proc = true;            // /proc mounted where --check runs (false: a bare chroot)
 
   std::string describe() const {
     return std::string(musl ? "musl" : "glibc") + " " + program + ", library in " +
            (place.empty() ? "nowhere" : place) + (other_cpu ? " (other CPU)" : "") + " mode " + harness::octal(mode) +
            ", directory " + harness::octal(place_mode) + ", LD_LIBRARY_PATH=" + library_path +
            (older_library ? ", older libv" : "") + (musl ? ", ld-musl path " + musl_path : "") + ", loader " +
-           harness::octal(loader_mode);
+           harness::octal(loader_mode) + (proc ? "" : ", --check without /proc");
   }
 };
 
@@ -88,6 +89,7 @@ Case generate(harness::Random& random, const std::string& cpu) {
   c.place_mode = random.one_in(4) ? 0700 : 0755;
   c.loader_mode = random.one_in(8) ? 0700 : 0755;
   c.library_path = random.pick<std::string>({"", "", "/opt/lib", "/nowhere:/opt/lib", "/var/task/lib"});
+  c.proc = !random.one_in(5);
   return c;
 }
 
@@ -123,6 +125,17 @@ std::vector<Case> pinned(const std::string& cpu) {
     c = base;
     c.other_cpu = true;  // for the other CPU (see generate() for musl)
     if (!base.musl || native) add(c);
+    // Without /proc (a bare chroot) the libraries are judged all the same.
+    c = base;
+    c.proc = false;
+    add(c);
+    c.place = "";
+    add(c);
+    c = base;
+    c.place = "/opt/lib";
+    c.library_path = "/opt/lib";
+    c.proc = false;
+    add(c);
   }
   Case versioned = glibc;
   versioned.program = "app-versioned";
@@ -171,9 +184,10 @@ void build(const Case& c, const std::string& cpu, const std::string& root) {
   REQUIRE(chmod((root + c.place).c_str(), c.place_mode) == 0);
 }
 
-Outcome run(const std::string& root, const harness::TempDir& records, bool as_lambda_user, Strings argv, Strings env) {
+Outcome run(const std::string& root, const harness::TempDir& records, bool as_lambda_user, Strings argv, Strings env,
+            bool proc = true) {
   harness::Sandbox sandbox{root, records.path(), as_lambda_user, as_lambda_user ? 993u : 0u,
-                           as_lambda_user ? 990u : 0u};
+                           as_lambda_user ? 990u : 0u, proc};
   harness::Launch launch;
   launch.program = argv.front();
   launch.argv = std::move(argv);
@@ -208,7 +222,7 @@ TEST_CASE(
     Strings env = {"AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001"};
     if (!c.library_path.empty()) env.push_back("LD_LIBRARY_PATH=" + c.library_path);
     const std::string program = "/var/task/" + c.program;
-    Outcome checked = run(root.path(), records, false, {"/lambda-entrypoint", "--check", program}, env);
+    Outcome checked = run(root.path(), records, false, {"/lambda-entrypoint", "--check", program}, env, c.proc);
     // musl's execvp (the binary's own libc) exits 127 or 126 where execve fails.
     const std::string built = harness::entrypoint();
     harness::copy_file(built.substr(0, built.rfind('/')) + "/execvp-probe", root / "execvp-probe", 0755);
