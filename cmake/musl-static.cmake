@@ -40,8 +40,6 @@ function(gcc_file name out)
   set(${out} "${path}" PARENT_SCOPE)
 endfunction()
 gcc_file(include gcc_include)
-gcc_file(crtbeginT.o crtbegin)
-gcc_file(crtend.o crtend)
 gcc_file(libgcc.a libgcc)
 
 # Include order matters: libstdc++'s <cstdlib> does #include_next <stdlib.h>,
@@ -75,7 +73,10 @@ endif()
 # aarch64), for 8 instructions more before execve in the cloud (measured).
 set(CMAKE_CXX_FLAGS_RELEASE "-Oz -DNDEBUG" CACHE STRING "Flags of the static Release build")
 
-# Link musl's start files and libc.a by hand, in the order musl-gcc.specs uses.
+# Link musl's start files and libc.a by hand, in the order musl-gcc.specs uses,
+# without GCC's crtbeginT.o and crtend.o: they register exception frames (on
+# aarch64 pulling in libgcc's unwinder, 4.4 KB) for a program that has none,
+# and musl's start-up runs .init_array itself (docs/building.md).
 # Layout for size: code and read-only data share one segment
 # (noseparate-code), pages are 4 KiB even on aarch64 (whose default, 64 KiB,
 # pads the file), there is no RELRO, which musl's static start-up never

@@ -135,7 +135,8 @@ int explain(Output& out, const char* path, Judge judge, int depth) {
     out << error_text(error);
     return exit_code_for(error);
   }
-  if (S_ISDIR(status.st_mode)) return out << error_text(EISDIR), exit_cannot_run;
+  // The kernel's execve refuses a directory with EACCES, and the emulator logs that.
+  if (S_ISDIR(status.st_mode)) return out << error_text(EACCES) << " (a directory)", exit_cannot_run;
   if (!S_ISREG(status.st_mode)) return out << "not a regular file", exit_cannot_run;
   if (int code = unsearchable_directories(out, path, as_other_user)) return code;
   if (as_other_user ? (status.st_mode & S_IXOTH) == 0 : access(path, X_OK) != 0) {

@@ -163,15 +163,19 @@ void print_help() {
          "is not found; 126 when it is found but cannot run.\n";
 }
 
-void describe(const Plan& plan, const char* target, char* const argv[]) {
+// carried: the value of LAMBDA_ENTRYPOINT_COMMAND where the command is
+// carried to the Managed Instances bootstrap, else nullptr.
+void describe(const Plan& plan, const char* target, char* const argv[], const char* carried) {
   Output err(STDERR_FILENO);
   err << program_name << ": " << runtime_api_variable
-      << (plan.cloud ? " is set: running directly" : " is unset or empty: running under the emulator")
-      << (plan.aws_form ? " (AWS form)\n" : " (command form)\n");
+      << (plan.cloud ? " is set: running directly" : " is unset or empty: running under the emulator");
+  if (plan.managed_instances) err << ", in its Managed Instances mode (" << max_concurrency_variable << " is set)";
+  err << (plan.aws_form ? " (AWS form)\n" : " (command form)\n");
   err << program_name << ": executing ";
   err.quoted(target) << " as:";
   for (size_t a = 0; a < plan.assignment_count; ++a)
     err << " " << plan.assignments[a].name << "=", err.quoted(plan.assignments[a].value);
+  if (carried != nullptr) err << " " << carried_variable << "=", err.quoted(carried);
   for (char* const* argument = argv; *argument != nullptr; ++argument)
     err << " ", err.quoted(*argument, argument == argv);
   err << "\n";

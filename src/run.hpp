@@ -36,8 +36,9 @@ const char* checked_for_emulator(const char* name, Role role, const Plan& plan, 
 }
 
 // The environment with this program's working directory and own arguments
-// carried in it, for the Managed Instances bootstrap; nullptr when out of memory.
-char* const* with_carried(const Plan& plan, char* const env[]) {
+// carried in it, for the Managed Instances bootstrap (value: what the
+// variable carries); nullptr when out of memory.
+char* const* with_carried(const Plan& plan, char* const env[], const char*& value) {
   static char directory[PATH_MAX];
   if (getcwd(directory, sizeof directory) == nullptr) std::strcpy(directory, managed_working_directory);
   size_t count = static_cast<size_t>(plan.argc) + 1;
@@ -49,6 +50,7 @@ char* const* with_carried(const Plan& plan, char* const env[]) {
   char* entry = static_cast<char*>(allocate(carried_size(words, count)));
   if (entry == nullptr) return nullptr;
   fill_carried(env, words, count, entry, carried);
+  value = entry + carried_variable.size() + 1;
   return carried;
 }
 
@@ -98,6 +100,7 @@ int run(const Plan& plan, char* const envp[]) {
 
   static char target_path[PATH_MAX];
   static char runtime_path[PATH_MAX];
+  const char* carried = nullptr;  // what LAMBDA_ENTRYPOINT_COMMAND carries, in the Managed Instances mode
   Role target_role = plan.emulator != nullptr ? Role::emulator : plan.lead_role;
   Location target;
   if (plan.emulator != nullptr) {
@@ -131,7 +134,7 @@ int run(const Plan& plan, char* const envp[]) {
                          "run the container as root, or unset it"});
       bool carry = false;
       if (managed_start(plan, argv_size(plan) == index + 1 ? runtime : nullptr, carry, code) == nullptr) return code;
-      if (carry && (env = with_carried(plan, env)) == nullptr) return complain(out_of_memory);
+      if (carry && (env = with_carried(plan, env, carried)) == nullptr) return complain(out_of_memory);
       // There the emulator runs the function as Lambda's user: what that user cannot read fails now.
       Telling telling{5, false, false};
       if (int refused = judge_code(plan.task_root, telling)) return refused;
@@ -142,7 +145,7 @@ int run(const Plan& plan, char* const envp[]) {
       judge_code(plan.task_root, telling);
     }
   }
-  if (plan.debug) describe(plan, target.path, argv);
+  if (plan.debug) describe(plan, target.path, argv, carried);
   execve(target.path, argv, env);
   target.error = errno;
   return cannot_run(target, target_role, plan, false);

@@ -332,7 +332,7 @@ TEST_CASE("found but not runnable exits 126 naming the reason, and for E2BIG the
   SECTION("a directory") {
     Outcome outcome = scene.run({files.path()}, scene.env({cloud}));
     CHECK(outcome.status == 126);
-    CHECK(outcome.err == message(files.path(), "Is a directory\n"));
+    CHECK(outcome.err == message(files.path(), "Permission denied (a directory)\n"));
   }
   SECTION("a script without #!") {
     harness::write_file(files / "script", "echo hello\n", 0755);

@@ -163,7 +163,7 @@ TEST_CASE("odd files as PROGRAM: each gets its exit code and reason", "[limits]"
            {files / "loop", 126, message(files / "loop", "Symbolic link loop\n")},
            {files / "fifo", 126, message(files / "fifo", "not a regular file\n")},
            {"/dev/null", 126, message("/dev/null", "not a regular file\n")},
-           {files.path(), 126, message(files.path(), "Is a directory\n")},
+           {files.path(), 126, message(files.path(), "Permission denied (a directory)\n")},
            {"", 127, message("''", "No such file or directory\n")},
        }) {
     Outcome outcome = scene.run({"--", e.program}, scene.env({cloud}));

@@ -357,7 +357,7 @@ TEST_CASE(
       {"dangling-link", [](const std::string& path) { REQUIRE(symlink("/opt/none", path.c_str()) == 0); }, 127,
        "No such file or directory" + role, true},
       {"link-to-directory", [](const std::string& path) { REQUIRE(symlink("/var/task", path.c_str()) == 0); }, 126,
-       "Is a directory" + role, true},
+       "Permission denied (a directory)" + role, true},
       {"directory", [](const std::string& path) { harness::make_dirs(path); }, 0,
        "a directory, which Lambda does not start as an extension\n", false},
   };
@@ -556,6 +556,38 @@ TEST_CASE(
       CHECK(has_entry(runtime, "AWS_LAMBDA_MAX_CONCURRENCY=" + concurrency));
     }
   }
+}
+
+TEST_CASE(
+    "scratch: in the Managed Instances mode, --debug names the mode, and its command line carries "
+    "LAMBDA_ENTRYPOINT_COMMAND as the emulator gets it",
+    "[scratch][managed]") {
+  Image image;
+  harness::copy_file(harness::entrypoint(), image.root / "var/runtime/bootstrap", 0755);
+  const Strings argv = {"/lambda-entrypoint", "handler", "a b", "'"};
+  Outcome outcome = image.run(all_settings[0], argv, plus(managed_env(), {"LAMBDA_ENTRYPOINT_DEBUG=1"}), "/var/task");
+  CHECK(outcome.status == 0);
+  const std::string decision =
+      "lambda-entrypoint: AWS_LAMBDA_RUNTIME_API is unset or empty: running under the emulator, in its Managed "
+      "Instances mode (AWS_LAMBDA_MAX_CONCURRENCY is set) (command form)\n";
+  REQUIRE_THAT(outcome.err, Catch::Matchers::StartsWith(decision));
+  const std::string executing = "lambda-entrypoint: executing ";
+  size_t start = outcome.err.find(executing, decision.size());
+  REQUIRE(start != std::string::npos);
+  std::string line = outcome.err.substr(start, outcome.err.find('\n', start) - start);
+  std::string command = line.substr(line.find(" as: ") + 5);
+  // bash reads the words back: the variable's value is the working
+  // directory and this program's own argv, each as LENGTH:BYTES.
+  harness::Launch shell;
+  shell.program = "/bin/bash";
+  shell.argv = {"bash", "-c", "printf '%s\\n' " + command};
+  Outcome words = harness::launch(shell);
+  REQUIRE(words.status == 0);
+  std::string carried = "LAMBDA_ENTRYPOINT_COMMAND=";
+  for (const std::string& word : plus({"/var/task"}, argv)) carried += std::to_string(word.size()) + ":" + word;
+  CHECK_THAT(words.out, Catch::Matchers::ContainsSubstring("\n" + carried + "\n"));
+  // The bootstrap it carries to still runs the command.
+  CHECK(image.only("handler").argv == Strings(argv.begin() + 1, argv.end()));
 }
 
 TEST_CASE(
