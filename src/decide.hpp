@@ -256,7 +256,7 @@ bool choose_mode(int argc, char* const argv[], const Variables& variables, Decis
   // The cloud sets it for a Managed Instances function, and the runtime gets
   // it untouched; locally (and under --check) it is a developer's: the
   // emulator would read what is no number as 1, and the clients stop on some
-  // values (the README has which). A '+' before the digits they all take, as
+  // values (docs/managed-instances.md has which). A '+' before the digits they all take, as
   // the emulator does.
   if (!plan.cloud && variables.max_concurrency != nullptr) {
     size_t concurrency = 0;

@@ -142,6 +142,10 @@ void print_help() {
          "AWS_LAMBDA_RUNTIME_API is set, as in the Lambda cloud, and under the Runtime Interface Emulator\n"
          "when it is unset or empty, as on a local machine. In the command form, AWS_LAMBDA_EXEC_WRAPPER,\n"
          "when set, runs around PROGRAM.\n\n"
+         "Locally with AWS_LAMBDA_MAX_CONCURRENCY set, the emulator runs in its Managed Instances mode,\n"
+         "which starts /var/runtime/bootstrap instead of the command: give the image this program there,\n"
+         "  COPY --from=lambda-entrypoint /lambda-entrypoint /var/runtime/bootstrap\n"
+         "and it runs the command, carried to it in LAMBDA_ENTRYPOINT_COMMAND.\n\n"
          "Settings, each an option and an environment variable (an option wins; an empty value counts as unset):\n";
   for (const SettingInfo& setting : settings) {
     out << "  --" << setting.option;

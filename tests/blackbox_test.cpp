@@ -784,11 +784,16 @@ TEST_CASE(
     CHECK(std::find(in_help.begin(), in_help.end(), row) != in_help.end());
   }
   // The variables the help names in its prose are in the README too.
-  for (const char* variable : {"AWS_LAMBDA_RUNTIME_API", "AWS_LAMBDA_EXEC_WRAPPER", "_HANDLER"}) {
+  for (const char* variable :
+       {"AWS_LAMBDA_RUNTIME_API", "AWS_LAMBDA_EXEC_WRAPPER", "_HANDLER", "AWS_LAMBDA_MAX_CONCURRENCY"}) {
     INFO(variable);
     CHECK(help.out.find(variable) != std::string::npos);
     CHECK(readme.find(std::string("`") + variable) != std::string::npos);
   }
+  // The one more line of a Managed Instances image, the same in both.
+  const std::string copy_line = "COPY --from=lambda-entrypoint /lambda-entrypoint /var/runtime/bootstrap\n";
+  CHECK(help.out.find("  " + copy_line) != std::string::npos);
+  CHECK(readme.find("\n" + copy_line) != std::string::npos);
 }
 
 TEST_CASE("every Dockerfile in docker/examples is in the README as it is", "[blackbox]") {

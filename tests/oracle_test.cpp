@@ -109,7 +109,7 @@ class Generator : public harness::Random {
     return pick<mode_t>({0711, 0700, 0751, 0710, 0705, 0701, 0744, 0777, 0750, 0715});
   }
   // Owners and groups other than Lambda's user's own: --check judges for a
-  // user who is neither (README, "Choices made"), as Lambda's is for the
+  // user who is neither (docs/choices.md), as Lambda's is for the
   // files of an image built as root.
   uid_t owner() { return pick<uid_t>({0, 0, 0, 1234}); }
   gid_t group() { return pick<gid_t>({0, 0, 4321}); }
@@ -331,8 +331,8 @@ TEST_CASE("run as root, --check gives the exit class the kernel gives Lambda's u
 // opened (a file) or listed and searched (a directory), unless a file it
 // cannot read is a program the kernel starts for it: really started, it
 // must exit 0. A link is judged by what it leads to; one to a directory is
-// not followed, as the walk does not follow it (README, "Checking an
-// image"): its own case below.
+// not followed, as the walk does not follow it (docs/check.md, "The
+// function's code"): its own case below.
 namespace {
 
 struct CodeCase {
@@ -827,8 +827,8 @@ TEST_CASE("a name without a slash is found as musl's execvp and dash find it, as
   CHECK(disagreements == 0);
 }
 
-// The choices kept apart from the oracles (README, "Checking an image before
-// it ships"), each pinned where the kernel says otherwise.
+// The choices kept apart from the oracles (docs/check.md, "The function's
+// code"), each pinned where the kernel says otherwise.
 TEST_CASE("kept apart from the oracle: a file Lambda's user owns is judged as any other user's", "[oracle]") {
   harness::TempDir dir;
   REQUIRE(chmod(dir.path().c_str(), 0755) == 0);

@@ -5,7 +5,7 @@
 // the same programs (the emulator, the bootstrap) with the same arguments
 // and the same _HANDLER; with LAMBDA_ENTRYPOINT_NO_PARITY=1, the same
 // environment whole. The one difference by design, a word starting with
-// "--" (an option of the binary's; README, "The AWS form"), is not
+// "--" (an option of the binary's; docs/choices.md), is not
 // generated: its cases are in decide_cases.hpp. ORACLE_SEED=<seed> replays
 // a run, ORACLE_AWS_FORM_CASES=<n> sets how many cases.
 #include <sys/stat.h>
