@@ -44,12 +44,22 @@ void take(const char*& slot, const char* rest, string_view name_rest) {
   if (slot == nullptr) slot = value_if_named(rest, name_rest);
 }
 
+// An entry past "LAMBDA_ENTRYPOINT_": the carried command or a setting.
+void take_own(Variables& found, const char* rest) {
+  constexpr string_view carried = carried_variable.substr(own_prefix.size());
+  take(found.carried, rest, carried);
+  for (int s = 0; s < setting_count; ++s) {
+    string_view name_rest = settings[s].variable;
+    name_rest.remove_prefix(own_prefix.size());
+    take(found.settings[s], rest, name_rest);
+  }
+}
+
 Variables read_variables(char* const envp[]) {
   constexpr string_view runtime_api = runtime_api_variable.substr(aws_lambda_prefix.size());
   constexpr string_view exec_wrapper = exec_wrapper_variable.substr(aws_lambda_prefix.size());
   constexpr string_view function_handler = function_handler_variable.substr(aws_lambda_prefix.size());
   constexpr string_view max_concurrency = max_concurrency_variable.substr(aws_lambda_prefix.size());
-  constexpr string_view carried = carried_variable.substr(own_prefix.size());
   constexpr string_view own_rest = own_prefix.substr(lambda_prefix.size());
   constexpr string_view task_root = task_root_variable.substr(lambda_prefix.size());
   constexpr string_view runtime_dir = runtime_dir_variable.substr(lambda_prefix.size());
@@ -70,13 +80,7 @@ Variables read_variables(char* const envp[]) {
         if ((rest = after(*entry, lambda_prefix)) == nullptr) break;
         switch (*rest) {
           case own_rest[0]:
-            if ((rest = after(rest, own_rest)) == nullptr) break;
-            take(found.carried, rest, carried);
-            for (int s = 0; s < setting_count; ++s) {
-              string_view name_rest = settings[s].variable;
-              name_rest.remove_prefix(own_prefix.size());
-              take(found.settings[s], rest, name_rest);
-            }
+            if ((rest = after(rest, own_rest)) != nullptr) take_own(found, rest);
             break;
           case task_root[0]: take(found.task_root, rest, task_root); break;
           case runtime_dir[0]: take(found.runtime_dir, rest, runtime_dir); break;
