@@ -93,17 +93,11 @@ Variables read_variables(char* const envp[]) {
   return found;
 }
 
-// A flag a newer emulator may take: --name=value, whose value is part of
-// the word, so that no separate word is left to become the program.
-bool is_named_flag(string_view word) {
-  size_t equals = word.find('=');
-  return starts_with(word, "--") && equals != string_view::npos && equals > 2;
-}
-
-// Each word of the emulator flags must be a flag the emulator takes, the
-// value of one, or a --name=value flag: any other word would become the
-// program the emulator runs. Counts the words; on a fault, returns why and
-// names the word.
+// Each word of the emulator flags must be a flag the emulator takes or the
+// value of one: it takes its flags wherever they stand, and any other word,
+// a flag it does not know as --name=value too, stays in its command and
+// becomes the program it runs (v1.30, both modes, observed). Counts the
+// words; on a fault, returns why and names the word.
 const char* check_emulator_flags(string_view flags, size_t& word_count, string_view& culprit) {
   word_count = 0;
   const EmulatorFlag* awaiting_value = nullptr;
@@ -115,12 +109,11 @@ const char* check_emulator_flags(string_view flags, size_t& word_count, string_v
     }
     culprit = word;
     const EmulatorFlag* flag = emulator_flag_in(word);
-    if (flag == nullptr && is_named_flag(word)) continue;
     if (flag == nullptr)
-      return "not a flag aws-lambda-rie is known to take, nor a flag's value, so the emulator would run it as the "
-             "program (known: --log-level, --runtime-interface-emulator-address, --runtime-api-address, "
-             "--enable-init-caching); give any other flag as --name=value";
-    bool inline_value = word.size() > flag->name.size();
+      return "not a flag aws-lambda-rie takes, so the emulator would run it as the program (it takes "
+             "--log-level, --runtime-interface-emulator-address, --runtime-api-address and "
+             "--enable-init-caching)";
+  bool inline_value = word.size() > flag->name.size();
     if (inline_value && !flag->takes_value) return "takes no value";
     if (flag->takes_value && !inline_value) awaiting_value = flag;
   }

@@ -108,8 +108,8 @@ constexpr SettingInfo settings[setting_count] = {
      "or empty; where it is missing, PATH-" LAMBDA_ENTRYPOINT_RIE_CPU ", then /aws-lambda/aws-lambda-rie\n      "
      "and /aws-lambda/aws-lambda-rie-" LAMBDA_ENTRYPOINT_RIE_CPU " are tried"},
     {"emulator-flags", "LAMBDA_ENTRYPOINT_EMULATOR_FLAGS", "FLAGS", nullptr,
-     "flags for the emulator, split on blanks, e.g. '--log-level debug'; flags\n      "
-     "this program does not know go as --name=value"},
+     "flags for the emulator, split on blanks, e.g. '--log-level debug'; only\n      "
+     "the four flags aws-lambda-rie takes, which it would run any other word as"},
     {"no-parity", "LAMBDA_ENTRYPOINT_NO_PARITY", nullptr, nullptr,
      "pass the environment on as it is: do not fill in LAMBDA_TASK_ROOT,\n      "
      "LAMBDA_RUNTIME_DIR and _HANDLER where they are unset or empty"},

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <catch2/catch_test_macros.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <optional>
@@ -53,15 +54,14 @@ harness::Record only_record(const std::string& records) {
   return found.front();
 }
 
-// What the real emulator gives its runtime: it is started with the command,
+// The real emulator started with the command (its records in records),
 // invoked once (it starts the runtime at the first invocation), and ended.
-harness::Record under_emulator(const std::string& emulator, const Strings& command, const Strings& env) {
-  harness::TempDir records;
+void invoke_once(const std::string& emulator, const Strings& command, const Strings& env, const std::string& records) {
   int port = harness::free_port();
   Strings arguments = {emulator, "--runtime-interface-emulator-address", "127.0.0.1:" + std::to_string(port)};
   arguments.insert(arguments.end(), command.begin(), command.end());
   Strings environment = env;
-  environment.push_back("STANDIN_RECORD_DIR=" + records.path());
+  environment.push_back("STANDIN_RECORD_DIR=" + records);
   std::vector<char*> argv = harness::pointers(arguments), envp = harness::pointers(environment);
   posix_spawn_file_actions_t quiet;
   posix_spawn_file_actions_init(&quiet);
@@ -74,10 +74,15 @@ harness::Record under_emulator(const std::string& emulator, const Strings& comma
   auto give_up = Clock::now() + std::chrono::seconds(20);
   while (harness::post(port, "/2015-03-31/functions/function/invocations", "{}").status == 0 && Clock::now() < give_up)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  harness::Record record = only_record(records.path());
   kill(pid, SIGKILL);
   waitpid(pid, nullptr, 0);
-  return record;
+}
+
+// What the real emulator gives its runtime.
+harness::Record under_emulator(const std::string& emulator, const Strings& command, const Strings& env) {
+  harness::TempDir records;
+  invoke_once(emulator, command, env, records.path());
+  return only_record(records.path());
 }
 
 // What lambda-entrypoint gives the runtime in the cloud.
@@ -124,4 +129,43 @@ TEST_CASE(
           }
         }
       }
+}
+
+TEST_CASE(
+    "the real emulator runs a flag it does not know as the program, as --name=value too, and lambda-entrypoint "
+    "refuses it in the emulator flags with 142; a flag it knows, in either spelling, passes both",
+    "[emulator-oracle]") {
+  const std::string emulator = host_emulator();
+  const std::string runtime = harness::standin("handler");
+  struct Word {
+    std::string flags;
+    bool known;
+  };
+  for (const Word& word : std::vector<Word>{{"--loglevel=debug", false},
+                                            {"--log-levelx=debug", false},
+                                            {"--new-flag=1", false},
+                                            {"--x", false},
+                                            {"--log-level=debug", true},
+                                            {"--log-level debug", true},
+                                            {"--enable-init-caching", true}}) {
+    DYNAMIC_SECTION(word.flags) {
+      Strings command;
+      for (size_t start = 0, blank; start <= word.flags.size(); start = blank + 1) {
+        blank = std::min(word.flags.find(' ', start), word.flags.size());
+        command.push_back(word.flags.substr(start, blank - start));
+      }
+      command.insert(command.end(), {runtime, "app.handler"});
+      harness::TempDir records;
+      invoke_once(emulator, command, {"PATH=/usr/bin:/bin"}, records.path());
+      const bool started = !harness::records(records.path(), "handler").empty();
+      CHECK(started == word.known);
+      harness::Outcome ours = harness::run_entrypoint(
+          {runtime, "app.handler"},
+          {"PATH=/usr/bin:/bin", "LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=" + word.flags, "LAMBDA_ENTRYPOINT_EMULATOR=/nowhere"});
+      INFO(ours.err);
+      // Known flags pass the decision and go on to look for the emulator,
+      // which is nowhere here (127); the others are refused first.
+      CHECK(ours.status == (word.known ? 127 : 142));
+    }
+  }
 }

@@ -7,9 +7,7 @@
 //   handler   exits with $STANDIN_EXIT_STATUS (default 0);
 //   wrapper   executes its arguments, as a wrapper script's `exec "$@"` does;
 //   emulator  behaves like aws-lambda-rie where it matters: it skips its own
-//             flags wherever they stand (and those a newer release would
-//             know, listed in $STANDIN_EMULATOR_KNOWS, comma-separated), runs
-//             the rest as the runtime with AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001
+//             flags wherever they stand, runs the rest as the runtime with AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001
 //             (or --runtime-api-address) and, where unset or empty, the
 //             function's variables (emulator_env.hpp) set and _HANDLER set
 //             by its rule: AWS_LAMBDA_FUNCTION_HANDLER, else the container's
@@ -179,15 +177,8 @@ std::string managed_bootstrap() {
 }
 
 int emulate(int argc, char** argv) {
-  std::vector<std::string> valued = {"--log-level", "--runtime-interface-emulator-address", "--runtime-api-address"};
-  if (const char* knows = std::getenv("STANDIN_EMULATOR_KNOWS")) {
-    std::string list = knows;
-    for (size_t start = 0; start < list.size();) {
-      size_t comma = std::min(list.find(',', start), list.size());
-      valued.push_back(list.substr(start, comma - start));
-      start = comma + 1;
-    }
-  }
+  const std::vector<std::string> valued = {"--log-level", "--runtime-interface-emulator-address",
+                                           "--runtime-api-address"};
   std::string runtime_api = "127.0.0.1:9001";
   std::vector<char*> command;
   for (int i = 1; i < argc; ++i) {
