@@ -113,7 +113,7 @@ const char* check_emulator_flags(string_view flags, size_t& word_count, string_v
       return "not a flag aws-lambda-rie takes, so the emulator would run it as the program (it takes "
              "--log-level, --runtime-interface-emulator-address, --runtime-api-address and "
              "--enable-init-caching)";
-  bool inline_value = word.size() > flag->name.size();
+    bool inline_value = word.size() > flag->name.size();
     if (inline_value && !flag->takes_value) return "takes no value";
     if (flag->takes_value && !inline_value) awaiting_value = flag;
   }
@@ -159,8 +159,7 @@ struct Options {
 // One long option, argv[at] ("--name" or "--name=value"); a setting's value
 // may be the next argument, and at moves past it. aws_form follows
 // --aws-form. False once the decision is made (help, version, a complaint).
-bool read_long_option(int argc, char* const argv[], int& at, bool& aws_form, Options& options,
-                      Decision& decision) {
+bool read_long_option(int argc, char* const argv[], int& at, bool& aws_form, Options& options, Decision& decision) {
   string_view argument = argv[at];
   argument.remove_prefix(2);
   size_t equals = argument.find('=');
@@ -174,7 +173,8 @@ bool read_long_option(int argc, char* const argv[], int& at, bool& aws_form, Opt
   if (inline_value != nullptr && !is_setting) return decided(decision, misuse(argv[at], "takes no value"));
   if (option == setting_count + help_command) return decided(decision, {Action::help, {}, {}});
   if (option == setting_count + version_command) {
-    if (argc == 2) return decided(decision, {Action::version, {}, {}});  // named in full or shortened, as every option may be
+    // Named in full or shortened, as every option may be.
+    if (argc == 2) return decided(decision, {Action::version, {}, {}});
     return decided(decision, misuse("--version", "only accepted as the sole argument"));
   }
   if (option == setting_count + check_command) return options.check = true;
@@ -268,6 +268,9 @@ bool choose_mode(int argc, char* const argv[], const Variables& variables, Decis
   if (non_empty(variables.path)) {
     plan.search_path = variables.path;
     plan.search_path_is_default = false;
+  } else if (plan.managed_instances && variables.path == nullptr) {
+    // The carried command is looked up by the bootstrap, in the PATH the emulator gives it.
+    plan.search_path = managed_search_path;
   }
   return true;
 }
@@ -358,8 +361,8 @@ Decision decide(int argc, char* const argv[], char* const envp[]) {
   decision.plan.aws_form = installed_as_aws_script;
   bool no_parity = false;
   if (!read_switches(options, variables, no_parity, decision) || !choose_mode(argc, argv, variables, decision) ||
-      !take_command(argv + options.first_operand, static_cast<size_t>(argc - options.first_operand), variables,
-                    options, decision))
+      !take_command(argv + options.first_operand, static_cast<size_t>(argc - options.first_operand), variables, options,
+                    decision))
     return decision;
   if (!no_parity) fill_parity(variables, decision.plan);
   if (!decision.plan.cloud) plan_emulator(variables, options, decision);

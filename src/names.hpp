@@ -23,6 +23,10 @@ constexpr const char* aws_count_message = "entrypoint requires the handler name 
 constexpr const char* usage_hint = "usage: lambda-entrypoint [OPTION...] [--] PROGRAM [ARG...] (see --help)";
 // Docker's own default, for images (scratch) that set no PATH at all.
 constexpr const char* default_search_path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+// The PATH the emulator's Managed Instances mode gives the runtime where the
+// container sets none (aws-lambda-rie v1.30, rapidcore/env/environment.go:
+// the default it gives a ZIP function, which is what it runs locally).
+constexpr const char* managed_search_path = "/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin";
 constexpr string_view aws_lambda_prefix = "AWS_LAMBDA_";
 constexpr string_view runtime_api_variable = "AWS_LAMBDA_RUNTIME_API";
 constexpr string_view exec_wrapper_variable = "AWS_LAMBDA_EXEC_WRAPPER";

@@ -15,8 +15,8 @@
 #include "diagnose.hpp"
 #include "locate.hpp"
 #include "managed.hpp"
-#include "output.hpp"
 #include "memory.hpp"
+#include "output.hpp"
 #include "plan.hpp"
 #include "walk.hpp"
 
@@ -135,13 +135,14 @@ int run(const Plan& plan, char* const envp[]) {
       bool carry = false;
       if (managed_start(plan, argv_size(plan) == index + 1 ? runtime : nullptr, carry, code) == nullptr) return code;
       if (carry && (env = with_carried(plan, env, carried)) == nullptr) return complain(out_of_memory);
-      // There the emulator runs the function as Lambda's user: what that user cannot read fails now.
-      Telling telling{5, false, false};
-      if (int refused = judge_code(plan.task_root, telling)) return refused;
-    } else if (geteuid() == 0) {
+    }
+    if (geteuid() == 0) {
       // As root, code only root can read works here and fails in the cloud:
-      // say so now. Not as another user, who meets the error itself.
-      Telling telling{5, true, false};
+      // say so now. Not as another user, who meets the error itself. In the
+      // Managed Instances mode the emulator runs the function as Lambda's
+      // user, and serves it as long as nothing reads such a file (observed
+      // with the real one): a warning there too, not a refusal.
+      Telling telling{5, true, false, plan.managed_instances};
       judge_code(plan.task_root, telling);
     }
   }

@@ -44,6 +44,7 @@ struct Telling {
   unsigned long limit;
   bool warning;
   bool ok_lines;
+  bool run_as_lambda_user = false;  // the warning's run is the Managed Instances mode's, as uid 993
   unsigned long told = 0, untold = 0;
 };
 
@@ -203,7 +204,10 @@ int judge_code(const char* task_root, Telling& telling) {
     Output err(STDERR_FILENO);
     err.about(top.top, prefix) << other_user_hint + 2 << ": RUN chmod -R o+rX ";
     err.quoted(top.top) << " as the last line that writes there, or COPY it with --chmod=755";
-    err << (telling.warning ? "; it works here only because this runs as root\n" : "\n");
+    if (!telling.warning) err << "\n";
+    else if (telling.run_as_lambda_user)
+      err << "; the emulator runs the function as uid 993 here, which fails too once it reads them\n";
+    else err << "; it works here only because this runs as root\n";
   }
   return result;
 }

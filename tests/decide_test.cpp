@@ -352,8 +352,9 @@ TEST_CASE("every long option is taken by each unambiguous prefix and refused by 
           Decision decision = input.decide();
           REQUIRE(decision.action == Action::complain);
           // Named as ambiguous where some option begins so (--emul=), else unknown.
-          CHECK(std::string(decision.complaint.reason) ==
-                (begun.empty() ? "unknown option" : "ambiguous: more than one option begins so, give more of its name"));
+          CHECK(
+              std::string(decision.complaint.reason) ==
+              (begun.empty() ? "unknown option" : "ambiguous: more than one option begins so, give more of its name"));
           CHECK(decision.complaint.exit_code == 142);
           CHECK(std::string(decision.complaint.subject) == given + "=x");
           continue;

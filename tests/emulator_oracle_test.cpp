@@ -10,8 +10,8 @@
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <catch2/catch_test_macros.hpp>
 #include <algorithm>
+#include <catch2/catch_test_macros.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <optional>
@@ -160,8 +160,8 @@ TEST_CASE(
       const bool started = !harness::records(records.path(), "handler").empty();
       CHECK(started == word.known);
       harness::Outcome ours = harness::run_entrypoint(
-          {runtime, "app.handler"},
-          {"PATH=/usr/bin:/bin", "LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=" + word.flags, "LAMBDA_ENTRYPOINT_EMULATOR=/nowhere"});
+          {runtime, "app.handler"}, {"PATH=/usr/bin:/bin", "LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=" + word.flags,
+                                     "LAMBDA_ENTRYPOINT_EMULATOR=/nowhere"});
       INFO(ours.err);
       // Known flags pass the decision and go on to look for the emulator,
       // which is nowhere here (127); the others are refused first.

@@ -186,8 +186,8 @@ void build(const Case& c, const std::string& cpu, const std::string& root) {
 
 Outcome run(const std::string& root, const harness::TempDir& records, bool as_lambda_user, Strings argv, Strings env,
             bool proc = true) {
-  harness::Sandbox sandbox{root, records.path(), as_lambda_user, as_lambda_user ? 993u : 0u,
-                           as_lambda_user ? 990u : 0u, proc};
+  harness::Sandbox sandbox{root, records.path(), as_lambda_user, as_lambda_user ? 993u : 0u, as_lambda_user ? 990u : 0u,
+                           proc};
   harness::Launch launch;
   launch.program = argv.front();
   launch.argv = std::move(argv);

@@ -698,17 +698,20 @@ TEST_CASE(
                         "no execute permission for other users (mode 0700); Lambda runs the function as a user who is "
                         "neither its owner nor in its group: chmod o+rx; it is the Managed Instances bootstrap, which "
                         "the emulator starts as Lambda's user")},
-      {"code others cannot read",
+      {"with PATH unset, a name found only in /usr/sbin, which the emulator's PATH lacks",
        [&](Image& image) {
          ours(image);
-         harness::write_file(image.root / "var/task/app.py", "x = 1\n", 0600);
+         harness::make_dirs(image.root / "usr/sbin");
+         harness::copy_file(harness::standin("handler"), image.root / "usr/sbin/sbin-handler", 0755);
        },
-       handler, "2", 0, "/var/task", 126,
-       harness::message("/var/task/app.py", "other users cannot read it (mode 0600)") + "\n" +
-           harness::message(
-               "/var/task",
-               "Lambda runs the function as a user who is neither its owner nor in its group: RUN chmod -R "
-               "o+rX /var/task as the last line that writes there, or COPY it with --chmod=755")},
+       {"/lambda-entrypoint", "sbin-handler"},
+       "2",
+       0,
+       "/var/task",
+       127,
+       harness::message("sbin-handler",
+                        "not found in the default PATH (PATH is unset): "
+                        "/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin; the emulator was to run it")},
       {"no /var/task",
        [&](Image& image) {
          ours(image);
@@ -732,6 +735,41 @@ TEST_CASE(
       CHECK(harness::records(image.records.path(), "emulator").empty());
     }
   }
+}
+
+TEST_CASE(
+    "scratch: in the Managed Instances mode, code uid 993 cannot read is a warning, as the real emulator serves such "
+    "an "
+    "image while nothing reads it, and the start goes on",
+    "[scratch][managed]") {
+  Image image;
+  harness::copy_file(harness::entrypoint(), image.root / "var/runtime/bootstrap", 0755);
+  harness::write_file(image.root / "var/task/app.py", "x = 1\n", 0600);
+  Outcome outcome = image.run(all_settings[0], {"/lambda-entrypoint", "/usr/local/bin/handler", "app.handler"},
+                              managed_env(), "/var/task");
+  CHECK(outcome.status == 0);
+  CHECK(outcome.err ==
+        "lambda-entrypoint: warning: /var/task/app.py: other users cannot read it (mode 0600)\n"
+        "lambda-entrypoint: warning: /var/task: Lambda runs the function as a user who is neither its owner nor in "
+        "its group: RUN chmod -R o+rX /var/task as the last line that writes there, or COPY it with --chmod=755; the "
+        "emulator runs the function as uid 993 here, which fails too once it reads them\n");
+  CHECK(image.only("handler").uid == 993);
+}
+
+TEST_CASE(
+    "scratch: in the Managed Instances mode with PATH unset, a name is looked up in the PATH the emulator gives the "
+    "bootstrap (/opt/bin is in it, /usr/sbin is not), and the command runs",
+    "[scratch][managed]") {
+  Image image;
+  harness::copy_file(harness::entrypoint(), image.root / "var/runtime/bootstrap", 0755);
+  harness::make_dirs(image.root / "opt/bin");
+  harness::copy_file(harness::standin("handler"), image.root / "opt/bin/opt-handler", 0755);
+  Outcome outcome = image.run(all_settings[0], {"/lambda-entrypoint", "opt-handler", "app.handler"}, managed_env());
+  CHECK(outcome.err.empty());
+  CHECK(outcome.status == 0);
+  Record runtime = image.only("handler");
+  CHECK(runtime.argv == Strings{"opt-handler", "app.handler"});
+  CHECK(runtime.uid == 993);
 }
 
 TEST_CASE(

@@ -21,6 +21,7 @@
 //             /var/task/bootstrap and /opt/bootstrap with no arguments, in
 //             /var/task, as uid 993 and gid 990, with the container's
 //             variables but those starting with '_' and the mode's own
+//             (its default PATH where the container has none)
 //             (managed_env(): what the tests read of it, not all the real one
 //             sets); a program for another CPU through $STANDIN_CPU_EMULATOR,
 //             where that is set.
@@ -150,6 +151,9 @@ std::vector<std::string> managed_env(const std::vector<std::string>& container, 
   set_env(env, "LAMBDA_TASK_ROOT", "/var/task");
   set_env(env, "LAMBDA_RUNTIME_DIR", "/var/runtime");
   set_env(env, "_HANDLER", handler);
+  // Its default for a function whose configuration sets no PATH.
+  if (std::none_of(container.begin(), container.end(), [](const std::string& e) { return e.rfind("PATH=", 0) == 0; }))
+    env.push_back("PATH=/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin");
   return env;
 }
 
