@@ -152,6 +152,13 @@ bool walk(Tree& tree, Telling& telling, string_view path) {
   tree.length = path.size();
   if (stat(tree.path, &status) != 0) return false;
   tree.device = status.st_dev;
+  // The way to the tree: a directory on it that Lambda's user cannot search
+  // hides all of it (WORKDIR /root/app).
+  char directory[PATH_MAX];
+  struct stat on_the_way;
+  if (unsearchable_directory(tree.path, true, directory, on_the_way))
+    tell(tree, telling, "on a path other users cannot search (chmod o+x that directory, or put the code elsewhere): ",
+         on_the_way.st_mode, 0, directory);
   visit(tree, telling, AT_FDCWD, tree.path, true);
   return true;
 }

@@ -5,6 +5,8 @@
 // run's only other tree is that line.
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <grp.h>
 #include <unistd.h>
 #include <algorithm>
 #include <catch2/catch_test_macros.hpp>
@@ -258,6 +260,54 @@ TEST_CASE("walk: LAMBDA_TASK_ROOT chooses the task root, and a working directory
     Outcome outcome = code.check({"LAMBDA_TASK_ROOT="}, "/");
     CHECK(outcome.status == 0);
     CHECK(outcome.out == code.programs_ok() + opt_ok + "\n");
+  }
+}
+
+namespace {
+
+// Whether Lambda's user (uid 993, gid 990, no other groups) can enter a
+// directory: the kernel's answer, by a child that becomes that user.
+bool lambda_user_can_enter(const std::string& path) {
+  pid_t child = fork();
+  if (child == 0) {
+    if (setgroups(0, nullptr) != 0 || setgid(990) != 0 || setuid(993) != 0) _exit(2);
+    _exit(chdir(path.c_str()) == 0 ? 0 : 1);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) != 2);
+  return WEXITSTATUS(status) == 0;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "walk: a task root or working directory on a path others cannot search is named with that directory, for each "
+    "mode of the directory on the way, as the kernel lets Lambda's user in or not",
+    "[walk]") {
+  for (mode_t mode : {0700, 0750, 0770, 0704, 0701, 0711, 0755}) {
+    for (bool as_working_directory : {false, true}) {
+      DYNAMIC_SECTION(harness::octal(mode) << (as_working_directory ? ", the working directory" : ", the task root")) {
+        Code code;
+        code.add("app.py");
+        const std::string way = code.dir / "srv";
+        const std::string app = way + "/app";
+        harness::make_dirs(app);
+        harness::write_file(app + "/handler.py", "x\n", 0644);
+        REQUIRE(chmod(way.c_str(), mode) == 0);
+        Outcome outcome = as_working_directory ? code.check({}, app) : code.check({"LAMBDA_TASK_ROOT=" + app});
+        const bool enters = lambda_user_can_enter(app);
+        INFO(outcome.err);
+        CHECK(enters == ((mode & S_IXOTH) != 0));
+        CHECK(outcome.status == (enters ? 0 : 126));
+        const std::string line = "lambda-entrypoint: " + app +
+                                 ": on a path other users cannot search (chmod o+x that directory, or put the code "
+                                 "elsewhere): " +
+                                 way + " (mode " + harness::octal(mode) + ")\n";
+        CHECK((outcome.err.find(line) != std::string::npos) == !enters);
+      }
+    }
   }
 }
 
