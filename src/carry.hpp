@@ -23,6 +23,21 @@ size_t carried_size(char* const words[], size_t count) {
   return size;
 }
 
+// The length of one word as carried, LENGTH:BYTES.
+size_t carried_word_length(const char* word) {
+  size_t length = std::strlen(word), digits = 1;
+  for (size_t rest = length; rest >= 10; rest /= 10) ++digits;
+  return digits + 1 + length;
+}
+
+// The exact length of the "LAMBDA_ENTRYPOINT_COMMAND=..." entry for these
+// words, but for its NUL.
+size_t carried_length(char* const words[], size_t count) {
+  size_t length = carried_variable.size() + 1;
+  for (size_t i = 0; i < count; ++i) length += carried_word_length(words[i]);
+  return length;
+}
+
 // envp without the carrying variable, written to out, which must hold
 // env_size(envp) + 1 pointers; returns where its null is.
 char** without_carried(char* const envp[], char** out) {

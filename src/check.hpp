@@ -156,20 +156,20 @@ int check(const Plan& plan) {
                                                    {plan.tail_size != 0 ? plan.tail[0] : nullptr, Role::program}};
   for (const auto& [program, role] : programs) {
     if (program == nullptr) continue;
-    int code = check_file(program, role, plan);
+    int code = role == Role::bootstrap ? refuse_self_as_bootstrap(plan, program) : 0;
+    if (code == 0) code = check_file(program, role, plan);
     if (result == 0) result = code;
   }
   if (int code = check_extensions(plan); result == 0) result = code;
   if (plan.managed_instances) {
-    // The emulator's Managed Instances bootstrap: the command itself only where it is one word.
+    // The emulator's Managed Instances bootstrap: this program, or the command's own.
     static char found[PATH_MAX];
     size_t words = (plan.lead != nullptr ? 1 : 0) + plan.tail_size;
     const char* program =
-        words == 1 ? locate(plan.lead != nullptr ? plan.lead : plan.tail[0], plan.search_path, found, false, true).path
-                   : nullptr;
+        locate(plan.lead != nullptr ? plan.lead : plan.tail[0], plan.search_path, found, false, true).path;
     bool carry = false;
     int code = 0;
-    if (const char* bootstrap = managed_start(plan, program, carry, code)) {
+    if (const char* bootstrap = managed_start(plan, program, words - 1, carry, code)) {
       Output out(STDOUT_FILENO);
       out.about(bootstrap) << "ok, the Managed Instances bootstrap: "
                            << (carry ? "this program, which runs the command\n" : "the command itself\n");

@@ -289,7 +289,10 @@ bool take_command(char* const* operands, size_t operand_count, const Variables& 
     if (non_empty(variables.exec_wrapper)) plan.bootstrap_wrapper = variables.exec_wrapper;
     return true;
   }
-  if (operand_count == 0) return decided(decision, misuse({}, "no PROGRAM to run"));
+  if (operand_count == 0)
+    return decided(
+        decision,
+        complaint({exit_misuse, {}, "no PROGRAM to run", options.first_operand <= 1 ? no_argument_hint : usage_hint}));
   plan.tail = operands;
   plan.tail_size = operand_count;
   // AWS's managed runtimes run AWS_LAMBDA_EXEC_WRAPPER around the runtime.
@@ -359,6 +362,7 @@ Decision decide(int argc, char* const argv[], char* const envp[]) {
   // which holds the emulator too.
   if (options.check) decision.action = Action::check;
   decision.plan.aws_form = installed_as_aws_script;
+  if (argc > 0) decision.plan.started_as = argv[0];
   bool no_parity = false;
   if (!read_switches(options, variables, no_parity, decision) || !choose_mode(argc, argv, variables, decision) ||
       !take_command(argv + options.first_operand, static_cast<size_t>(argc - options.first_operand), variables, options,

@@ -20,7 +20,13 @@ constexpr int exit_not_found = 127;
 constexpr string_view program_name = "lambda-entrypoint";
 constexpr string_view aws_script_name = "lambda-entrypoint.sh";
 constexpr const char* aws_count_message = "entrypoint requires the handler name to be the first argument";
-constexpr const char* usage_hint = "usage: lambda-entrypoint [OPTION...] [--] PROGRAM [ARG...] (see --help)";
+#define LAMBDA_ENTRYPOINT_USAGE "usage: lambda-entrypoint [OPTION...] [--] PROGRAM [ARG...] (see --help)"
+constexpr const char* usage_hint = LAMBDA_ENTRYPOINT_USAGE;
+// Started with no argument at all, as a bootstrap is started.
+constexpr const char* no_argument_hint = LAMBDA_ENTRYPOINT_USAGE
+    "; started with no argument at all: as a bootstrap (/var/runtime/bootstrap) this program "
+    "runs only a command carried to it in LAMBDA_ENTRYPOINT_COMMAND, and the AWS form needs "
+    "the runtime itself there";
 // Docker's own default, for images (scratch) that set no PATH at all.
 constexpr const char* default_search_path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 // The PATH the emulator's Managed Instances mode gives the runtime where the
@@ -75,6 +81,9 @@ constexpr const char* mounted_emulator_for_cpu = "/aws-lambda/aws-lambda-rie-" L
 // LAMBDA_ENTRYPOINT_COMMAND (carry.hpp).
 constexpr const char* managed_bootstraps[] = {"/var/runtime/bootstrap", "/var/task/bootstrap", "/opt/bootstrap"};
 constexpr const char* managed_working_directory = "/var/task";
+// The kernel's limit on one argument or environment string, its NUL included
+// (MAX_ARG_STRLEN): the command carried in the Managed Instances mode is one.
+constexpr size_t max_arg_strlen = 131072;
 // Lambda starts every entry here but a directory before the runtime, as the
 // emulator does in both its modes.
 constexpr const char* extensions_directory = "/opt/extensions";

@@ -35,6 +35,7 @@ struct Plan {
   bool managed_instances = false;
   int argc = 0;
   char* const* argv = nullptr;
+  const char* started_as = "";  // argv[0]: where there is no /proc, the file this program is read from
   const char* search_path = default_search_path;  // where names without a slash are looked up
   bool search_path_is_default = true;
   const char* emulator = nullptr;   // set when running locally

@@ -2,7 +2,7 @@
 // emulator, and the runtime it will start) found, then execve; and, as the
 // Managed Instances bootstrap, the command carried to it taken up. Its
 // system calls are those of locate.hpp, diagnose.hpp and managed.hpp,
-// getcwd(), memory.hpp's allocate(), chdir() and execve().
+// memory.hpp's allocate(), chdir() and execve().
 #pragma once
 
 #include <unistd.h>
@@ -39,13 +39,11 @@ const char* checked_for_emulator(const char* name, Role role, const Plan& plan, 
 // carried in it, for the Managed Instances bootstrap (value: what the
 // variable carries); nullptr when out of memory.
 char* const* with_carried(const Plan& plan, char* const env[], const char*& value) {
-  static char directory[PATH_MAX];
-  if (getcwd(directory, sizeof directory) == nullptr) std::strcpy(directory, managed_working_directory);
   size_t count = static_cast<size_t>(plan.argc) + 1;
   char** words = static_cast<char**>(allocate(count * sizeof(char*)));
   char** carried = static_cast<char**>(allocate((env_size(env) + 2) * sizeof(char*)));
   if (words == nullptr || carried == nullptr) return nullptr;
-  words[0] = directory;
+  words[0] = const_cast<char*>(carried_directory());
   std::memcpy(words + 1, plan.argv, static_cast<size_t>(plan.argc) * sizeof(char*));
   char* entry = static_cast<char*>(allocate(carried_size(words, count)));
   if (entry == nullptr) return nullptr;
@@ -125,6 +123,7 @@ int run(const Plan& plan, char* const envp[]) {
     if (plan.lead_role == Role::wrapper &&
         checked_for_emulator(argv[index + 1], Role::program, plan, program_path, code) == nullptr)
       return code;
+    if (int refused = refuse_self_as_bootstrap(plan, runtime)) return refused;
     argv[index] = const_cast<char*>(runtime);
     if (plan.managed_instances) {
       if (geteuid() != 0)
@@ -133,7 +132,7 @@ int run(const Plan& plan, char* const envp[]) {
                          "root, and this does not run as root",
                          "run the container as root, or unset it"});
       bool carry = false;
-      if (managed_start(plan, argv_size(plan) == index + 1 ? runtime : nullptr, carry, code) == nullptr) return code;
+      if (managed_start(plan, runtime, argv_size(plan) - index - 1, carry, code) == nullptr) return code;
       if (carry && (env = with_carried(plan, env, carried)) == nullptr) return complain(out_of_memory);
     }
     if (geteuid() == 0) {

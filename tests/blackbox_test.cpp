@@ -435,7 +435,12 @@ TEST_CASE("misuse exits 142 with one line saying what is wrong and how to call i
     std::string line;
   };
   for (const Misuse& m : std::vector<Misuse>{
-           {{}, "lambda-entrypoint: no PROGRAM to run" + usage},
+           {{},
+            "lambda-entrypoint: no PROGRAM to run; usage: lambda-entrypoint [OPTION...] [--] PROGRAM [ARG...] (see "
+            "--help); started with no argument at all: as a bootstrap (/var/runtime/bootstrap) this program runs "
+            "only a command carried to it in LAMBDA_ENTRYPOINT_COMMAND, and the AWS form needs the runtime itself "
+            "there\n"},
+           {{"--"}, "lambda-entrypoint: no PROGRAM to run" + usage},
            {{"--nope", scene.handler}, message("--nope", "unknown option" + usage)},
            {{"-q", scene.handler}, message("-q", "unknown option" + usage)},
            {{"--emulator"}, message("--emulator", "needs a value" + usage)},

@@ -493,6 +493,23 @@ TEST_CASE(
   CHECK(std::string(decision.complaint.reason) == "no PROGRAM to run");
 }
 
+TEST_CASE("started with no argument at all, the complaint says how a bootstrap is started; with options, the usage",
+          "[decide]") {
+  for (const Strings& args : std::vector<Strings>{{"le"}, {}, {"/var/runtime/bootstrap"}}) {
+    Input input(args, {cloud});
+    Decision decision = input.decide();
+    REQUIRE(decision.action == Action::complain);
+    CHECK(decision.complaint.exit_code == 142);
+    CHECK(std::string(decision.complaint.hint) == no_argument_hint);
+  }
+  for (const Strings& args : std::vector<Strings>{{"le", "--"}, {"le", "--debug"}}) {
+    Input input(args, {cloud});
+    Decision decision = input.decide();
+    REQUIRE(decision.action == Action::complain);
+    CHECK(std::string(decision.complaint.hint) == usage_hint);
+  }
+}
+
 TEST_CASE(
     "the command carried to the Managed Instances bootstrap reads back word for word, and the environment loses the "
     "carrying variable alone",

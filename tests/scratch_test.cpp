@@ -501,6 +501,10 @@ namespace {
 const std::string install_bootstrap =
     "install this program as the first: COPY --from=lambda-entrypoint /lambda-entrypoint /var/runtime/bootstrap";
 const std::string managed_mode = "the emulator's Managed Instances mode (AWS_LAMBDA_MAX_CONCURRENCY is set)";
+const std::string self_bootstrap =
+    "is this program itself, which the AWS form starts as the bootstrap, with no command: it would refuse every "
+    "start; in the AWS form the bootstrap is the runtime (the emulator's Managed Instances mode starts it as it is): "
+    "COPY the runtime there, not this program";
 
 // The environment of a local start in that mode; the stand-in emulator runs
 // a bootstrap for another CPU through qemu, as binfmt_misc would.
@@ -591,6 +595,86 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "scratch: in the Managed Instances mode a command of the bootstrap and the handler runs the bootstrap alone, with "
+    "the handler as _HANDLER, as the emulator starts it",
+    "[scratch][managed]") {
+  Image image;
+  Outcome outcome =
+      image.run(all_settings[0], {"/lambda-entrypoint", "/var/runtime/bootstrap", "app.handler"}, managed_env());
+  CHECK(outcome.err.empty());
+  CHECK(outcome.status == 0);
+  Record runtime = image.only("handler");
+  CHECK(runtime.argv == Strings{"/var/runtime/bootstrap"});
+  CHECK(has_entry(runtime, "_HANDLER=app.handler"));
+  CHECK(runtime.uid == 993);
+}
+
+TEST_CASE(
+    "scratch: the AWS form whose bootstrap is this program is refused in every local mode and under --check, where "
+    "every start would exit 142",
+    "[scratch][managed]") {
+  for (bool managed : {false, true}) {
+    for (bool check : {false, true}) {
+      DYNAMIC_SECTION((managed ? "Managed Instances" : "classic") << (check ? ", --check" : ", a start")) {
+        Image image;
+        harness::copy_file(harness::entrypoint(), image.root / "var/runtime/bootstrap", 0755);
+        Strings argv = {"/lambda-entrypoint.sh", "app.handler"};
+        if (check) argv.insert(argv.begin() + 1, "--check");
+        Outcome outcome =
+            image.run(all_settings[0], argv, managed ? managed_env() : Strings{"STANDIN_RECORD_DIR=/out"});
+        CHECK(outcome.status == 126);
+        CHECK_THAT(outcome.err,
+                   Catch::Matchers::ContainsSubstring(harness::message("/var/runtime/bootstrap", self_bootstrap)));
+        CHECK(harness::records(image.records.path(), "emulator").empty());
+      }
+    }
+  }
+  SECTION("--check without a bootstrap in the Managed Instances mode asks for the runtime there, not this program") {
+    Image image;
+    harness::remove_tree(image.root / "var/runtime/bootstrap");
+    Outcome outcome = image.run(all_settings[0], {"/lambda-entrypoint.sh", "--check", "app.handler"}, managed_env());
+    CHECK(outcome.status == 127);
+    CHECK_THAT(outcome.err,
+               Catch::Matchers::ContainsSubstring("in the AWS form it is the runtime: COPY the runtime there"));
+    CHECK(outcome.err.find("COPY --from=lambda-entrypoint") == std::string::npos);
+  }
+  SECTION("started so, the bootstrap itself names both causes") {
+    Image image;
+    harness::copy_file(harness::entrypoint(), image.root / "var/runtime/bootstrap", 0755);
+    Outcome outcome = image.run(all_settings[0], {"/var/runtime/bootstrap"},
+                                {"AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001", "_HANDLER=app.handler"});
+    CHECK(outcome.status == 142);
+    CHECK_THAT(outcome.err, Catch::Matchers::ContainsSubstring("started with no argument at all"));
+  }
+}
+
+TEST_CASE(
+    "scratch: in the Managed Instances mode a carried command at the kernel's limit on one string runs, and one byte "
+    "more is refused before the emulator starts",
+    "[scratch][managed]") {
+  // LAMBDA_ENTRYPOINT_COMMAND=9:/var/task18:/lambda-entrypoint22:/usr/local/bin/handler6:WORD: 90 bytes and WORD.
+  for (size_t length : {size_t{131071}, size_t{131072}}) {
+    DYNAMIC_SECTION(length << " bytes and its NUL") {
+      Image image;
+      harness::copy_file(harness::entrypoint(), image.root / "var/runtime/bootstrap", 0755);
+      const std::string word(length - 90, 'w');
+      Outcome outcome =
+          image.run(all_settings[0], {"/lambda-entrypoint", "/usr/local/bin/handler", word}, managed_env());
+      if (length < 131072) {
+        CHECK(outcome.err.empty());
+        CHECK(outcome.status == 0);
+        CHECK(image.only("handler").argv == Strings{"/usr/local/bin/handler", word});
+      } else {
+        CHECK(outcome.status == 126);
+        CHECK_THAT(outcome.err, Catch::Matchers::StartsWith(harness::message(
+                                    "LAMBDA_ENTRYPOINT_COMMAND", "would carry the command to the Managed Instances")));
+        CHECK(harness::records(image.records.path(), "emulator").empty());
+      }
+    }
+  }
+}
+
+TEST_CASE(
     "scratch: in the Managed Instances mode a command that is itself the bootstrap runs without the binary as one: a "
     "Go-style /var/task/bootstrap, and the AWS form's /var/runtime/bootstrap",
     "[scratch][managed]") {
@@ -665,15 +749,47 @@ TEST_CASE(
        handler, "2", 0, "/var/task", 126,
        harness::message("/var/task/bootstrap",
                         managed_mode + " would start this, alone, instead of the command; " + install_bootstrap)},
-      {"the bootstrap, with arguments",
+      {"the bootstrap, with more arguments than the handler",
        [](Image&) {},
-       {"/lambda-entrypoint", "/var/runtime/bootstrap", "-v"},
+       {"/lambda-entrypoint", "/var/runtime/bootstrap", "-v", "app.handler"},
        "2",
        0,
        "/var/task",
        126,
        harness::message("/var/runtime/bootstrap",
-                        managed_mode + " would start this, alone, instead of the command; " + install_bootstrap)},
+                        "is the command's own program, which " + managed_mode +
+                            " starts alone, with the command's last word as _HANDLER: the words between would be "
+                            "lost; pass them another way (a variable); a copy of this program there would replace "
+                            "the runtime")},
+      {"the AWS form, whose bootstrap is this program",
+       ours,
+       {"/lambda-entrypoint.sh", "app.handler"},
+       "2",
+       0,
+       "/var/task",
+       126,
+       harness::message("/var/runtime/bootstrap", self_bootstrap)},
+      {"the AWS form, without a bootstrap",
+       [](Image& image) { harness::remove_tree(image.root / "var/runtime/bootstrap"); },
+       {"/lambda-entrypoint.sh", "app.handler"},
+       "2",
+       0,
+       "/var/task",
+       127,
+       harness::message("/var/runtime/bootstrap",
+                        "No such file or directory; the emulator was to run it; it is the AWS form's bootstrap "
+                        "(LAMBDA_ENTRYPOINT_BOOTSTRAP)")},
+      {"a working directory uid 993 cannot enter",
+       [&](Image& image) {
+         ours(image);
+         harness::make_dirs(image.root / "srv/app");
+         REQUIRE(chmod((image.root / "srv").c_str(), 0750) == 0);
+       },
+       handler, "2", 0, "/srv/app", 126,
+       harness::message("/srv/app",
+                        "the working directory, which the Managed Instances bootstrap enters as uid 993, who cannot "
+                        "search /srv (mode 0750); Lambda runs the function as a user who is neither its owner nor in "
+                        "its group: chmod o+x, or start elsewhere (WORKDIR)")},
       {"not root", ours, handler, "2", 1, "/var/task", 126,
        harness::message("AWS_LAMBDA_MAX_CONCURRENCY",
                         "set, so the emulator's Managed Instances mode runs the function as uid 993, which takes root, "

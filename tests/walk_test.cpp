@@ -3,10 +3,10 @@
 // Lambda's is, though these tests run as root), and the local warning before
 // the emulator starts. The harness gives the binary an empty /opt, so each
 // run's only other tree is that line.
+#include <grp.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <grp.h>
 #include <unistd.h>
 #include <algorithm>
 #include <catch2/catch_test_macros.hpp>
