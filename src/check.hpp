@@ -35,6 +35,7 @@ const char* role_name(Role role) {
     case Role::emulator: return "the emulator";
     case Role::managed_bootstrap: return "the Managed Instances bootstrap";
     case Role::extension: return "an extension";
+    case Role::env_program: return "the program a '#!' line's env runs";
     case Role::interpreter: break;
   }
   return "a '#!' interpreter";
@@ -106,7 +107,22 @@ int check_file(const char* name, Role role, const Plan& plan) {
   if (role == Role::program && runs_npm(name, where.path))
     if (int code = judge_npm(where.path)) return code;
   if (head.kind != Head::script) return 0;
-  return check_file(interpreter, Role::interpreter, plan);
+  if (int code = check_file(interpreter, Role::interpreter, plan)) return code;
+  // env as the interpreter starts without complaint and then looks the
+  // program up in PATH, failing with 127 where it is not: judged as one more.
+  string_view operand = base_name(head.interpreter) == "env" ? env_operand(head.argument) : string_view();
+  char program[PATH_MAX];
+  if (operand.empty() || !c_path(operand, program)) return 0;
+  // busybox's env (a link to busybox, as its images make its commands)
+  // takes no -S, and exits 1.
+  char real[PATH_MAX];
+  if (starts_with(head.argument, "-S") && realpath(interpreter, real) != nullptr && base_name(real) == "busybox") {
+    Output err(STDERR_FILENO);
+    err.about(where.path) << "its '#!' line gives env -S, which busybox's env, " << real
+                          << ", does not take (it exits 1): name the program alone after env\n";
+    return exit_cannot_run;
+  }
+  return check_file(program, Role::env_program, plan);
 }
 
 // The extensions Lambda starts before the runtime: every entry of

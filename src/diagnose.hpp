@@ -37,6 +37,7 @@ const char* role_hint(Role role, int error) {
     case Role::managed_bootstrap:
       return "it is the Managed Instances bootstrap, which the emulator starts as Lambda's user";
     case Role::extension: return "Lambda starts every file in /opt/extensions before the runtime, as its user";
+    case Role::env_program: return "a script's '#!' line runs env, which looks it up in PATH as the runtime gets it";
     case Role::program:
     case Role::interpreter: break;
   }

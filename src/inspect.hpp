@@ -110,6 +110,25 @@ Head inspect(string_view bytes) {
   return false;
 }
 
+// The program a '#!' line whose interpreter is env makes env look up in
+// PATH, from the line's one argument: the whole argument where it is no
+// option (the kernel hands it on as one word, blanks and all, and env runs
+// it as one name); after coreutils' -S, which splits the rest, its first
+// word that is no NAME=VALUE. Empty where that is the script itself (no
+// argument, or only assignments: the kernel hands env the script's path
+// last), or where env would look it up otherwise than in the runtime's PATH
+// (another option, a PATH=... of its own); neither is judged here.
+string_view env_operand(string_view argument) {
+  if (!starts_with(argument, "-")) return argument.find('=') == string_view::npos ? argument : string_view();
+  if (!starts_with(argument, "-S")) return {};
+  argument.remove_prefix(2);
+  for (string_view word; next_word(argument, word);) {
+    if (word[0] == '-' || starts_with(word, "PATH=")) return {};
+    if (word.find('=') == string_view::npos) return word;
+  }
+  return {};
+}
+
 // "A program for" the CPU an ELF machine number stands for, as people say it.
 const char* program_for(unsigned machine) {
   switch (machine) {

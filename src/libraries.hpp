@@ -40,7 +40,7 @@ bool list_libraries(const char* program, const char* interpreter, Loader loader,
   static char real[PATH_MAX];
   if (realpath(program, real) == nullptr) return false;
   size_t count = env_size(environ);
-  char** env = static_cast<char**>(allocate((count + 3) * sizeof(char*)));
+  char** env = static_cast<char**>(allocate((count + 4) * sizeof(char*)));
   int pipe_fds[2];
   if (env == nullptr || pipe2(pipe_fds, O_CLOEXEC) != 0) return false;
   std::memcpy(env, environ, count * sizeof(char*));
@@ -48,7 +48,13 @@ bool list_libraries(const char* program, const char* interpreter, Loader loader,
   // glibc's switch for its warnings in this mode (ldd -d sets it); 2.36
   // reports a missing version without it too, but older ones may not.
   env[count + 1] = const_cast<char*>("LD_WARN=yes");
-  env[count + 2] = nullptr;
+  // Every symbol bound now, as ldd -r does, so that one the libraries lack
+  // is reported, though the program binds it lazily. This runs the
+  // libraries' IFUNC resolvers (glibc's own pick its string functions), as
+  // any start of the program does, and no other code of theirs; it costs
+  // no time one can measure (docs/check.md).
+  env[count + 2] = const_cast<char*>("LD_BIND_NOW=1");
+  env[count + 3] = nullptr;
   // musl's loader lists when it is called as ldd.
   const char* argv[] = {loader == Loader::musl ? "ldd" : interpreter, real, nullptr};
   struct stat status;
@@ -100,10 +106,12 @@ int check_libraries(const char* program, const char* interpreter, const char* hi
   string_view listing;
   listed = loader != Loader::unknown && list_libraries(program, interpreter, loader, buffer, listing);
   ListingFault fault = listed ? first_fault(listing) : ListingFault{};
-  // musl's loader maps a library for another CPU without a word (and the
-  // program then crashes): each library it lists is judged by its first bytes.
+  // musl's loader maps a library for another CPU without a word where it
+  // has no relocations to make (and the program then crashes), and fails
+  // on its relocations where it has some: each library it lists is judged
+  // by its first bytes, and named so.
   string_view foreign;
-  if (fault.code == 0)
+  if (fault.kind != FaultKind::library)
     for_each_loaded(listing, [&](string_view path) {
       if (foreign.empty() && is_foreign_library(path)) foreign = path;
     });
@@ -114,14 +122,17 @@ int check_libraries(const char* program, const char* interpreter, const char* hi
     err << "its library ";
     err.quoted(foreign) << ", as its loader finds it, is not one for this " LAMBDA_ENTRYPOINT_CPU
                            " machine: copy in its " LAMBDA_ENTRYPOINT_CPU " build";
-    fault.code = exit_cannot_run;
+    if (fault.code == 0) fault.code = exit_cannot_run;
   } else {
     err << "its loader, asked as Lambda's user to list its libraries, says ";
-    err.quoted(fault.line)
-        << (fault.code == exit_not_found
-                ? ": copy that library into the image, beside its others or into a directory of LD_LIBRARY_PATH"
-                : ": it was built against newer libraries than the image holds; build it against the image's, or "
-                  "copy the newer ones in");
+    err.quoted(fault.line) << (fault.kind == FaultKind::library
+                                   ? ": copy that library into the image, beside its others or into a directory of "
+                                     "LD_LIBRARY_PATH"
+                               : fault.kind == FaultKind::version
+                                   ? ": it was built against newer libraries than the image holds; build it against "
+                                     "the image's, or copy the newer ones in"
+                                   : ": a library it loads lacks what it binds (another build of it, or one without "
+                                     "symbol versions); copy in the build it was linked against");
   }
   if (hint != nullptr) err << "; " << hint;
   err << "\n";

@@ -1,7 +1,8 @@
 // What a dynamic program's own loader says when asked to list the libraries
-// it would load (glibc's LD_TRACE_LOADED_OBJECTS with LD_WARN, musl's ldd
-// mode): which loaders can be asked, and the first line that reports a
-// fault, with the exit code --check gives for it. Pure: text in, facts out.
+// it would load and bind (glibc's LD_TRACE_LOADED_OBJECTS with LD_WARN and
+// LD_BIND_NOW, as ldd -r; musl's ldd mode): which loaders can be asked, and
+// the first line that reports a fault, with its kind and the exit code
+// --check gives for it. Pure: text in, facts out.
 // Asking the loader is libraries.hpp's business.
 #pragma once
 
@@ -32,23 +33,36 @@ bool next_line(string_view& text, string_view& line) {
   return true;
 }
 
+// What a listing's fault is about: a library not loaded, a symbol version
+// a loaded one lacks, or a symbol it cannot bind.
+enum class FaultKind { none, library, version, symbol };
+
 struct ListingFault {
   string_view line;  // the loader's own words, without leading blanks; empty when it reports none
   int code = 0;
+  FaultKind kind = FaultKind::none;
 };
 
-// The first fault in a loader's listing. A library it cannot load (glibc's
-// "libz.so.1 => not found", musl's "Error loading shared library ...") is
-// 127, what a run exits with; one that is loaded but lacks what the program
-// needs (glibc's "version `GLIBC_2.99' not found", musl's "Error relocating
-// ...: symbol not found") is 126: it is there, but cannot serve.
+// The first fault in a loader's listing, with the exit code a start meets
+// (held to the real loaders by the loader oracle):
+// - a library it cannot load (glibc's "libz.so.1 => not found", musl's
+//   "Error loading shared library ..."): 127;
+// - a symbol no library has (glibc's "undefined symbol: foo", musl's "Error
+//   relocating ...: foo: symbol not found"), a relocation musl cannot make
+//   (a library for another CPU: "unsupported relocation type"), and a
+//   library without symbol versions where the program needs one (glibc's
+//   "no version information available", whose first binding aborts): 127;
+// - a symbol version a library lacks (glibc's "version `GLIBC_2.99' not
+//   found", where glibc's loader exits 1): 126, it is there but cannot serve.
 ListingFault first_fault(string_view listing) {
   for (string_view line; next_line(listing, line);) {
     while (!line.empty() && is_blank(line.front())) line.remove_prefix(1);
     if (ends_with(line, " => not found") || starts_with(line, "Error loading shared library "))
-      return {line, exit_not_found};
-    if (line.find("' not found (required by ") != string_view::npos || starts_with(line, "Error relocating "))
-      return {line, exit_cannot_run};
+      return {line, exit_not_found, FaultKind::library};
+    if (starts_with(line, "undefined symbol: ") || starts_with(line, "Error relocating ") ||
+        line.find(": no version information available (required by ") != string_view::npos)
+      return {line, exit_not_found, FaultKind::symbol};
+    if (line.find("' not found (required by ") != string_view::npos) return {line, exit_cannot_run, FaultKind::version};
   }
   return {};
 }

@@ -20,7 +20,7 @@ struct Assignment {
 constexpr size_t max_assignments = 3;  // _HANDLER, LAMBDA_TASK_ROOT, LAMBDA_RUNTIME_DIR
 
 // What a program in a plan is for: it chooses the hint when it cannot run.
-enum class Role { program, wrapper, bootstrap, emulator, interpreter, managed_bootstrap, extension };
+enum class Role { program, wrapper, bootstrap, emulator, interpreter, env_program, managed_bootstrap, extension };
 
 // What to execute. Locally: EMULATOR [FLAG...] [LEAD] [TAIL...]; in the
 // cloud: [LEAD] [TAIL...]. LEAD is the exec wrapper in the command form and

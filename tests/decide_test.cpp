@@ -168,6 +168,35 @@ TEST_CASE("the CPUs Lambda runs are named, others are not", "[inspect]") {
   CHECK(program_for(elf_bytes::riscv) == nullptr);
 }
 
+TEST_CASE(
+    "the program a '#!/usr/bin/env' line looks up is its whole argument, or after -S its first word that is "
+    "no assignment; what env looks up otherwise, or not at all, is not judged",
+    "[inspect]") {
+  const std::pair<const char*, const char*> cases[] = {
+      {"bash", "bash"},
+      {"b", "b"},
+      {"/usr/bin/python3", "/usr/bin/python3"},
+      {"python3 -u", "python3 -u"},  // one word, as the kernel hands it on
+      {"-S python3 -u", "python3"},
+      {"-Spython3", "python3"},
+      {"-S A=1 B=2 node --x", "node"},
+      {"-S  \tnode", "node"},
+      {"", ""},
+      {"A=1", ""},  // only assignments: env runs the script itself
+      {"A=1 bash", ""},
+      {"-S", ""},
+      {"-S A=1", ""},
+      {"-S -i python3", ""},
+      {"-S PATH=/opt/bin python3", ""},
+      {"-i bash", ""},
+      {"-", ""},
+  };
+  for (const auto& [argument, program] : cases) {
+    INFO("'" << argument << "'");
+    CHECK(std::string(env_operand(argument)) == program);
+  }
+}
+
 TEST_CASE("npm's own commands are told by their name or the CLI file their link names, nothing else", "[inspect]") {
   struct NpmCase {
     const char* path;
@@ -604,7 +633,7 @@ TEST_CASE("only glibc's and musl's loaders are asked for their libraries, told b
   }
 }
 
-TEST_CASE("a loader's listing is judged by its first fault: a library not loaded is 127, one that cannot serve 126",
+TEST_CASE("a loader's listing is judged by its first fault: a library or a symbol not loaded is 127, a version 126",
           "[listing]") {
   // The lines as glibc 2.36's and musl 1.2.3's loaders print them.
   const std::string glibc_found =
@@ -618,6 +647,10 @@ TEST_CASE("a loader's listing is judged by its first fault: a library not loaded
       "\tlibc.so => /lib/ld-musl-x86_64.so.1 (0x7f5b37f52000)\n";
   const std::string version = "/var/task/app: /usr/lib/libv.so.1: version `V2' not found (required by /var/task/app)";
   const std::string relocating = "Error relocating /var/task/app: f: symbol not found";
+  const std::string unsupported = "Error relocating /usr/lib/libf.so.1: unsupported relocation type 257";
+  const std::string undefined = "undefined symbol: fixture_extra\t(/var/task/app-extra)";
+  const std::string unversioned =
+      "/var/task/app: /usr/lib/libv.so.1: no version information available (required by /var/task/app)";
   const std::string missing_musl = "Error loading shared library libf.so.1: No such file or directory (needed by /app)";
   struct Case {
     std::string listing;
@@ -635,10 +668,18 @@ TEST_CASE("a loader's listing is judged by its first fault: a library not loaded
       {version + "\n\tlibz.so.1 => not found\n", version, 126},
       {"\tlibz.so.1 => not found\n" + version + "\n", "libz.so.1 => not found", 127},
       {musl_found + missing_musl + "\n" + relocating + "\n", missing_musl, 127},
-      {musl_found + relocating + "\n", relocating, 126},
+      {musl_found + relocating + "\n", relocating, 127},
+      {musl_found + unsupported + "\n", unsupported, 127},
+      {glibc_found + undefined + "\n", undefined, 127},
+      {unversioned + "\nInconsistency detected by ld.so: dl-lookup.c: 107: check_match: Assertion\n", unversioned, 127},
+      {version + "\n" + undefined + "\n", version, 126},
+      {undefined + "\n" + version + "\n", undefined, 127},
       // A last line without its newline is read too.
       {"\tlibz.so.1 => not found", "libz.so.1 => not found", 127},
-      {relocating, relocating, 126},
+      {relocating, relocating, 127},
+      // The words must begin the line, or stand as the loader writes them.
+      {"\tlibq.so => /opt/undefined symbol: x/libq.so (0x1)\n", "", 0},
+      {"\tlibq.so => /opt/no version information available/libq.so (0x1)\n", "", 0},
       // Words like these inside a found library's path are no fault.
       {"\tlibq.so => /opt/not found/libq.so (0x1)\n", "", 0},
       {"\tlibq.so => /opt/Error loading shared library/libq.so (0x1)\n", "", 0},

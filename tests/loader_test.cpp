@@ -4,8 +4,11 @@
 // library somewhere or nowhere: in a directory the loader searches or not,
 // named by LD_LIBRARY_PATH, the program's DT_RUNPATH or DT_RPATH
 // ($ORIGIN/lib) or musl's /etc/ld-musl-ARCH.path, built for the other CPU,
-// unreadable by Lambda's user, in a directory that user cannot search, or
-// lacking the symbol version the program needs; and the loader itself
+// unreadable by Lambda's user, in a directory that user cannot search,
+// lacking the symbol version the program needs or any symbol versions, or
+// lacking a symbol it binds (lazily or at once), or with relocations for the
+// other CPU; and the program a script's '#!/usr/bin/env NAME' line names,
+// in PATH or not; and the loader itself
 // executable by that user or not. --check runs as root, as in
 // a RUN line; then the program itself is started as Lambda's user (uid 993,
 // gid 990, read-only root): both must fail, with the same exit class, or
@@ -46,23 +49,34 @@ Glibc glibc_for(const std::string& cpu) {
 
 struct Case {
   bool musl = false;
-  std::string program;         // a fixture: app, app-runpath, app-rpath, app-musl, app-versioned
-  std::string place;           // the library's directory; empty: nowhere
-  bool other_cpu = false;      // the library is built for the other CPU
-  mode_t mode = 0644;          // the library's
-  mode_t place_mode = 0755;    // its directory's
-  std::string library_path;    // LD_LIBRARY_PATH; empty: unset
-  bool older_library = false;  // app-versioned gets the libv.so.1 that lacks the V2 it needs
-  std::string musl_path;       // /etc/ld-musl-ARCH.path; "-": none
-  mode_t loader_mode = 0755;   // the ELF interpreter's
-  bool proc = true;            // /proc mounted where --check runs (false: a bare chroot)
+  std::string program;       // a fixture: app, app-runpath, app-rpath, app-musl, app-versioned, app-extra, ...
+  std::string place;         // the library's directory; empty: nowhere
+  bool other_cpu = false;    // the library is built for the other CPU
+  mode_t mode = 0644;        // the library's
+  mode_t place_mode = 0755;  // its directory's
+  std::string library_path;  // LD_LIBRARY_PATH; empty: unset
+  // The library's build: for libf.so.1 "" (fixture_value alone), "extra/"
+  // (fixture_extra too) or "reloc/" (with a relocation); for libv.so.1,
+  // "v2/" (what app-versioned needs), "v1/" (V1 alone) or "noversion/".
+  std::string build;
+  std::string musl_path;      // /etc/ld-musl-ARCH.path; "-": none
+  mode_t loader_mode = 0755;  // the ELF interpreter's
+  bool proc = true;           // /proc mounted where --check runs (false: a bare chroot)
+  // A script /var/task/script started instead, whose line is '#!/usr/bin/env
+  // ENV_LINE', with coreutils' env or busybox's there and PATH=/var/task
+  // (where the program is); empty: the program is started itself.
+  std::string env_line;
+  bool busybox_env = false;
 
   std::string describe() const {
     return std::string(musl ? "musl" : "glibc") + " " + program + ", library in " +
-           (place.empty() ? "nowhere" : place) + (other_cpu ? " (other CPU)" : "") + " mode " + harness::octal(mode) +
-           ", directory " + harness::octal(place_mode) + ", LD_LIBRARY_PATH=" + library_path +
-           (older_library ? ", older libv" : "") + (musl ? ", ld-musl path " + musl_path : "") + ", loader " +
-           harness::octal(loader_mode) + (proc ? "" : ", --check without /proc");
+           (place.empty() ? "nowhere" : place) + (other_cpu ? " (other CPU)" : "") + " build '" + build + "' mode " +
+           harness::octal(mode) + ", directory " + harness::octal(place_mode) + ", LD_LIBRARY_PATH=" + library_path +
+           (musl ? ", ld-musl path " + musl_path : "") + ", loader " + harness::octal(loader_mode) +
+           (proc ? "" : ", --check without /proc") +
+           (env_line.empty()
+                ? ""
+                : ", started by '#!/usr/bin/env " + env_line + "' (" + (busybox_env ? "busybox" : "coreutils") + ")");
   }
 };
 
@@ -71,16 +85,18 @@ Case generate(harness::Random& random, const std::string& cpu) {
   c.musl = random.one_in(3);
   const std::string multiarch = "/lib/" + cpu + "-linux-gnu";
   if (c.musl) {
-    c.program = "app-musl";
+    c.program = random.pick<std::string>({"app-musl", "app-musl", "app-musl-extra"});
     c.place = random.pick<std::string>(
         {"", "/lib", "/usr/lib", "/usr/local/lib", "/opt/lib", "/var/task/lib", multiarch, "/lib64"});
     c.musl_path = random.pick<std::string>({"-", "-", "/opt/lib\n", "/var/task/lib:/opt/lib", ""});
   } else {
-    c.program = random.pick<std::string>({"app", "app-runpath", "app-rpath", "app-versioned"});
+    c.program = random.pick<std::string>(
+        {"app", "app-runpath", "app-rpath", "app-versioned", "app-versioned", "app-extra", "app-extra-now"});
     c.place = random.pick<std::string>({"", multiarch, "/usr" + multiarch, "/lib", "/usr/lib", "/usr/local/lib",
                                         "/opt/lib", "/var/task/lib", "/lib64"});
-    c.older_library = c.program == "app-versioned" && random.one_in(2);
   }
+  c.build = c.program == "app-versioned" ? random.pick<std::string>({"v2/", "v1/", "noversion/"})
+                                         : random.pick<std::string>({"", "extra/", "reloc/"});
   // musl maps a library for another CPU and jumps into it: a real machine
   // crashes, qemu-user (the kernel's way to start this CPU's programs here,
   // when it is not this machine's) may hang. Only a real machine is asked.
@@ -90,6 +106,12 @@ Case generate(harness::Random& random, const std::string& cpu) {
   c.loader_mode = random.one_in(8) ? 0700 : 0755;
   c.library_path = random.pick<std::string>({"", "", "/opt/lib", "/nowhere:/opt/lib", "/var/task/lib"});
   c.proc = !random.one_in(5);
+  // env, this machine's, for a glibc program (coreutils' needs glibc).
+  if (!c.musl && cpu == harness::host_arch() && random.one_in(4)) {
+    c.env_line = random.pick<std::string>(
+        {c.program, c.program, "nosuch", "-S " + c.program, "-S A=1 " + c.program + " -x", c.program + " -u"});
+    c.busybox_env = random.one_in(2);
+  }
   return c;
 }
 
@@ -139,13 +161,46 @@ std::vector<Case> pinned(const std::string& cpu) {
   }
   Case versioned = glibc;
   versioned.program = "app-versioned";
-  add(versioned);
-  versioned.older_library = true;
-  add(versioned);
+  for (const char* build : {"v2/", "v1/", "noversion/"}) {
+    versioned.build = build;
+    add(versioned);
+  }
+  // A symbol the library lacks, bound lazily or at once, and its sound twin;
+  // musl's word for it.
+  for (const char* program : {"app-extra", "app-extra-now", "app-musl-extra"}) {
+    Case extra = std::string(program) == "app-musl-extra" ? musl : glibc;
+    extra.program = program;
+    extra.build = "extra/";
+    add(extra);
+    extra.build = "";
+    add(extra);
+  }
+  // A library with a relocation: for this CPU it loads; musl's loader fails
+  // on one for the other CPU (see generate() for where it is asked).
+  for (const Case& base : {glibc, musl}) {
+    Case relocated = base;
+    relocated.build = "reloc/";
+    add(relocated);
+    relocated.other_cpu = true;
+    if (!base.musl || native) add(relocated);
+  }
   Case runpath = glibc;
   runpath.program = "app-runpath";
   runpath.place = "/var/task/lib";
   add(runpath);
+  // '#!/usr/bin/env NAME': env looks NAME up in PATH, after the kernel has
+  // started env without complaint (this machine's env: its CPU only).
+  if (native) {
+    for (bool busybox : {false, true}) {
+      // Not a line of assignments alone: env then runs the script itself again, for ever.
+      for (const char* line : {"app", "nosuch", "-S app", "-S A=1 app -x", "app -u"}) {
+        Case script = glibc;
+        script.env_line = line;
+        script.busybox_env = busybox;
+        add(script);
+      }
+    }
+  }
   Case libc_hidden = glibc;
   libc_hidden.place = "/lib/" + cpu + "-linux-gnu";  // libc.so.6's directory, closed: glibc's listing crashes
   libc_hidden.place_mode = 0700;
@@ -174,11 +229,23 @@ void build(const Case& c, const std::string& cpu, const std::string& root) {
     harness::copy_file(glibc.libc_from, root + glibc.libc_to, 0644);
   }
   harness::copy_file(fixtures + "/" + c.program, root + "/var/task/" + c.program, 0755);
+  if (!c.env_line.empty()) {
+    harness::make_dirs(root + "/usr/bin");
+    // busybox's commands are links to it, as its images make them.
+    if (c.busybox_env) {
+      harness::make_dirs(root + "/bin");
+      harness::copy_file("/bin/busybox", root + "/bin/busybox", 0755);
+      REQUIRE(symlink("/bin/busybox", (root + "/usr/bin/env").c_str()) == 0);
+    } else {
+      harness::copy_file("/usr/bin/env", root + "/usr/bin/env", 0755);
+    }
+    harness::write_file(root + "/var/task/script", "#!/usr/bin/env " + c.env_line + "\n", 0755);
+  }
   if (c.place.empty()) return;
   const bool versioned = c.program == "app-versioned";
   const std::string library = versioned ? "libv.so.1" : "libf.so.1";
-  const std::string built = (c.other_cpu ? std::string(LOADER_FIXTURES) + "/" + other_cpu(cpu) : fixtures) +
-                            (versioned ? (c.older_library ? "/v1/" : "/v2/") : "/") + library;
+  const std::string built =
+      (c.other_cpu ? std::string(LOADER_FIXTURES) + "/" + other_cpu(cpu) : fixtures) + "/" + c.build + library;
   harness::make_dirs(root + c.place);
   harness::copy_file(built, root + c.place + "/" + library, c.mode);
   REQUIRE(chmod((root + c.place).c_str(), c.place_mode) == 0);
@@ -221,7 +288,8 @@ TEST_CASE(
     build(c, cpu, root.path());
     Strings env = {"AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001"};
     if (!c.library_path.empty()) env.push_back("LD_LIBRARY_PATH=" + c.library_path);
-    const std::string program = "/var/task/" + c.program;
+    if (!c.env_line.empty()) env.push_back("PATH=/var/task");
+    const std::string program = "/var/task/" + (c.env_line.empty() ? c.program : "script");
     Outcome checked = run(root.path(), records, false, {"/lambda-entrypoint", "--check", program}, env, c.proc);
     // musl's execvp (the binary's own libc) exits 127 or 126 where execve fails.
     const std::string built = harness::entrypoint();
@@ -231,24 +299,46 @@ TEST_CASE(
                  << checked.out << checked.err << "started as uid 993: " << started.status << "\n"
                  << started.out << started.err);
     // The kernel's and loaders' own exit codes: 126 or 127 where execve
-    // fails, 127 for a library the loader cannot load, 1 (glibc) for a
-    // version it lacks, a signal where musl maps a library for another CPU
-    // and the program crashes; --check gives 126 for the last two.
+    // fails, 127 for a library the loader cannot load or a symbol it
+    // cannot bind (an abort, where glibc binds to a library without
+    // versions, is a signal), 1 (glibc) for a version it lacks, a signal
+    // where musl maps a library for another CPU and the program crashes;
+    // --check gives 126 where the start exits neither 0 nor 127.
     const int expected = started.status == 0 || started.status == 127 ? started.status : 126;
     REQUIRE((started.status <= 1 || started.status == 126 || started.status == 127 || started.status > 128));
     CHECK(checked.status == expected);
+    const std::string env_runs = "a script's '#!' line runs env, which looks it up in PATH";
     if (expected != 0) {
-      // The line names the program and what it lacks: its interpreter, the
-      // library, or the version.
-      CHECK_THAT(checked.err, Catch::Matchers::ContainsSubstring("lambda-entrypoint: " + program + ": "));
+      // The line names the program (or the one env looks up) and what it
+      // lacks: its interpreter, the library, the version, or the symbol; a
+      // symbol with the fix for it.
+      // A script's line names env, its own fault or that of the lookup it makes.
+      CHECK_THAT(checked.err, Catch::Matchers::ContainsSubstring(
+                                  "lambda-entrypoint: " + (c.env_line.empty() ? program + ": " : std::string())));
       const std::string library = c.program == "app-versioned" ? "libv.so.1" : "libf.so.1";
       const bool named = checked.err.find(library) != std::string::npos ||
-                         checked.err.find("its ELF interpreter") != std::string::npos;
+                         checked.err.find("its ELF interpreter") != std::string::npos ||
+                         checked.err.find("fixture_extra") != std::string::npos ||
+                         (!c.env_line.empty() && checked.err.find("env") != std::string::npos);
+      // Where env itself ran and found nothing, the line says env looked.
+      if (started.err.find(": No such file or directory") != std::string::npos &&
+          started.err.find("env: '") != std::string::npos)
+        CHECK_THAT(checked.err, Catch::Matchers::ContainsSubstring(env_runs));
       CHECK(named);
-    } else {
+      if (checked.err.find("fixture_extra") != std::string::npos)
+        CHECK_THAT(checked.err, Catch::Matchers::ContainsSubstring("lacks what it binds"));
+    } else if (c.env_line.empty()) {
       CHECK_THAT(checked.out, Catch::Matchers::ContainsSubstring(
                                   program + ": ok, the program, a dynamically linked " + cpu +
                                   " program (its ELF interpreter and the libraries it lists are there)"));
+    } else {
+      CHECK_THAT(checked.out,
+                 Catch::Matchers::ContainsSubstring(program + ": ok, the program, a script for /usr/bin/env"));
+      CHECK_THAT(checked.out, Catch::Matchers::ContainsSubstring(
+                                  "/var/task/" + c.program +
+                                  ": ok, the program a '#!' line's env runs, a dynamically "
+                                  "linked " +
+                                  cpu + " program (its ELF interpreter and the libraries it lists are there)"));
     }
     (expected == 0 ? passed : expected == 127 ? not_found : cannot_run) += 1;
   }
