@@ -137,7 +137,7 @@ int find_option(string_view name) {
   for (int i = 0; i < setting_count + command_count; ++i) {
     string_view option = i < setting_count ? settings[i].option : command_options[i - setting_count];
     if (option == name) return i;
-    if (!name.empty() && starts_with(option, name)) found = found == -1 ? i : -2;  // -2: ambiguous
+    if (!name.empty() && starts_with(option, name)) found = found == no_option ? i : ambiguous_option;
   }
   return found;
 }

@@ -1,7 +1,7 @@
 // The libraries a dynamic program needs, judged by its own loader: started
 // as Lambda's user (uid 993, gid 990) in the mode where it lists what it
-// would load and then exits, without running the program or any code of its
-// libraries. Under --check only. What the listing means is listing.hpp's;
+// would load, binds the symbols, and then exits, without running the program
+// or any code of its libraries but their IFUNC resolvers. Under --check only. What the listing means is listing.hpp's;
 // the system calls here are pipe2(), fork(), setgroups(), setgid(),
 // setuid(), dup2(), execve(), read(), waitpid() and stat(), with realpath(),
 // memory.hpp's allocate() and diagnose.hpp's read_head().
@@ -14,7 +14,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cerrno>
-#include <csignal>
 #include <cstddef>
 #include <cstring>
 #include <string_view>
