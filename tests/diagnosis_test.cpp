@@ -173,7 +173,7 @@ TEST_CASE("under --check, the same causes are named, with --check's own lines an
 TEST_CASE("a sound image passes --check: one ok line per file a run would execute, exit 0", "[diagnosis]") {
   Files files;
   std::string bootstrap = files.dir / "bootstrap";
-  harness::copy_file(harness::entrypoint(), bootstrap, 0755);  // a static program for this CPU
+  harness::copy_file(harness::other_static_program(), bootstrap, 0755);  // a static program for this CPU
   harness::copy_file(harness::entrypoint(), files.emulator, 0755);
   std::string script = files.add("run.sh", "#!" + bootstrap + " --flag\n");
   const std::string cpu = harness::entrypoint_arch();
@@ -222,7 +222,7 @@ TEST_CASE("under --check, permissions are judged for Lambda's user, who is neith
           "[diagnosis]") {
   Files files;
   std::string bootstrap = files.dir / "bootstrap";
-  harness::copy_file(harness::entrypoint(), bootstrap, 0700);
+  harness::copy_file(harness::other_static_program(), bootstrap, 0700);
   harness::copy_file(harness::entrypoint(), files.emulator, 0755);
   const std::string others = "; Lambda runs the function as a user who is neither its owner nor in its group";
 
@@ -417,7 +417,7 @@ TEST_CASE(
       Files files;
       harness::copy_file(harness::entrypoint(), files.emulator, 0755);
       std::string bootstrap = files.dir / "bootstrap";
-      harness::copy_file(harness::entrypoint(), bootstrap, 0755);
+      harness::copy_file(harness::other_static_program(), bootstrap, 0755);
       std::string wrapper = d.make(files);
       Outcome outcome = check_aws_form(files, bootstrap, wrapper);
       CHECK(outcome.status == d.status);
@@ -429,7 +429,7 @@ TEST_CASE(
   Files files;
   harness::copy_file(harness::entrypoint(), files.emulator, 0755);
   std::string bootstrap = files.dir / "bootstrap";
-  harness::copy_file(harness::entrypoint(), bootstrap, 0755);
+  harness::copy_file(harness::other_static_program(), bootstrap, 0755);
   SECTION("a wrapper that is not there: 127") {
     std::string missing = files.dir / "missing";
     Outcome outcome = check_aws_form(files, bootstrap, missing);

@@ -308,6 +308,11 @@ std::pair<std::string, std::string> under_test() {
 
 std::string entrypoint() { return under_test().second; }
 
+std::string other_static_program() {
+  std::string built = entrypoint();
+  return built.substr(0, built.rfind('/')) + "/execvp-probe";
+}
+
 std::string host_arch() {
 #if defined(__x86_64__)
   return "x86_64";

@@ -129,6 +129,9 @@ std::string setting(const char* name);
 // ENTRYPOINT_UNDER_TEST=ARCH:PATH; and a recording stand-in for a role.
 std::string entrypoint();
 std::string entrypoint_arch();
+// A static program for the same CPU that is not this program (a bootstrap
+// of the AWS form must not be): the execvp probe built beside it.
+std::string other_static_program();
 std::string standin(const std::string& role);
 
 // The CPU the tests run on; whether the kernel here starts programs for a

@@ -414,7 +414,7 @@ TEST_CASE(
 
 TEST_CASE("scratch: --check as PID 1 judges a root-only bootstrap for Lambda's user, even as root", "[scratch]") {
   Image image;
-  harness::copy_file(harness::entrypoint(), image.root / "var/runtime/bootstrap", 0700);
+  harness::copy_file(harness::other_static_program(), image.root / "var/runtime/bootstrap", 0700);
   harness::copy_file(harness::entrypoint(), image.root / "usr/local/bin/aws-lambda-rie", 0755);
   Outcome outcome = image.run(all_settings[0], {"/lambda-entrypoint.sh", "--check", "app.handler"}, {});
   CHECK(outcome.status == 126);
@@ -630,7 +630,7 @@ TEST_CASE(
     }
   }
   SECTION("--check without a bootstrap in the Managed Instances mode asks for the runtime there, not this program") {
-    Image image;
+    Image image(false);  // the stand-in emulator is for this machine's CPU, not always the binary's
     harness::remove_tree(image.root / "var/runtime/bootstrap");
     Outcome outcome = image.run(all_settings[0], {"/lambda-entrypoint.sh", "--check", "app.handler"}, managed_env());
     CHECK(outcome.status == 127);
