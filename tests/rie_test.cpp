@@ -446,6 +446,14 @@ TEST_CASE(
        "COPY echo /var/runtime/bootstrap\nWORKDIR /var/task\nENTRYPOINT [\"/lambda-entrypoint.sh\"]\nCMD "
        "[\"function.handler\"]\n"},
       {"go-bootstrap", "COPY echo /var/task/bootstrap\nENTRYPOINT [\"/lambda-entrypoint\", \"/var/task/bootstrap\"]\n"},
+      // The bootstrap and the handler: the emulator starts the bootstrap alone, with _HANDLER.
+      {"bootstrap-and-handler",
+       "COPY echo /var/runtime/bootstrap\nWORKDIR /var/task\nENTRYPOINT [\"/lambda-entrypoint\", "
+       "\"/var/runtime/bootstrap\"]\nCMD [\"app.handler\"]\n"},
+      // Code uid 993 cannot read, which nothing reads: a warning, and the emulator serves it.
+      {"code-others-cannot-read",
+       "COPY --chmod=0600 echo /var/task/app.py\nWORKDIR /var/task\nENTRYPOINT [\"/lambda-entrypoint\", "
+       "\"/var/task/echo\", \"-m\", \"awslambdaric\"]\nCMD [\"app.handler\"]\n"},
   };
   for (const std::string& platform : platforms) {
     for (const Arrangement& arrangement : arrangements) {
@@ -572,15 +580,17 @@ TEST_CASE(
                         "the emulator's Managed Instances mode (AWS_LAMBDA_MAX_CONCURRENCY is set) would start this, "
                         "alone, instead of the command; " +
                             install)},
-      {"a-bootstrap-with-arguments",
-       "COPY echo /var/task/bootstrap\nENTRYPOINT [\"/lambda-entrypoint\", \"/var/task/bootstrap\", \"-v\"]\n",
+      {"a-bootstrap-with-more-than-the-handler",
+       "COPY echo /var/task/bootstrap\nENTRYPOINT [\"/lambda-entrypoint\", \"/var/task/bootstrap\", \"-v\", "
+       "\"app.handler\"]\n",
        {},
        "2",
        "126",
        harness::message("/var/task/bootstrap",
-                        "the emulator's Managed Instances mode (AWS_LAMBDA_MAX_CONCURRENCY is set) would start this, "
-                        "alone, instead of the command; " +
-                            install)},
+                        "is the command's own program, which the emulator's Managed Instances mode "
+                        "(AWS_LAMBDA_MAX_CONCURRENCY is set) starts alone, with the command's last word as _HANDLER: "
+                        "the words between would be lost; pass them another way (a variable); a copy of this program "
+                        "there would replace the runtime")},
       {"not-root",
        bootstrap_line + command,
        {"--user", "993:990"},
@@ -598,16 +608,6 @@ TEST_CASE(
        harness::message("/var/task/private",
                         "no execute permission for other users (mode 0700); Lambda runs the function as a user who is "
                         "neither its owner nor in its group: chmod o+rx; the emulator was to run it")},
-      {"code-others-cannot-read",
-       std::string(bootstrap_line) + "COPY --chmod=0600 echo /var/task/app.py\n" + command,
-       {},
-       "2",
-       "126",
-       harness::message("/var/task/app.py", "other users cannot read it (mode 0600)") + "\n" +
-           harness::message("/var/task",
-                            "Lambda runs the function as a user who is neither its owner nor in its group: "
-                            "RUN chmod -R o+rX /var/task as the last line that writes there, or COPY it "
-                            "with --chmod=755")},
       {"no-task-directory",
        std::string(bootstrap_line) + "COPY echo /srv/echo\nENTRYPOINT [\"/lambda-entrypoint\", \"/srv/echo\"]\n",
        {},
