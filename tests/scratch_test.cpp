@@ -595,21 +595,6 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "scratch: in the Managed Instances mode a command of the bootstrap and the handler runs the bootstrap alone, with "
-    "the handler as _HANDLER, as the emulator starts it",
-    "[scratch][managed]") {
-  Image image;
-  Outcome outcome =
-      image.run(all_settings[0], {"/lambda-entrypoint", "/var/runtime/bootstrap", "app.handler"}, managed_env());
-  CHECK(outcome.err.empty());
-  CHECK(outcome.status == 0);
-  Record runtime = image.only("handler");
-  CHECK(runtime.argv == Strings{"/var/runtime/bootstrap"});
-  CHECK(has_entry(runtime, "_HANDLER=app.handler"));
-  CHECK(runtime.uid == 993);
-}
-
-TEST_CASE(
     "scratch: the AWS form whose bootstrap is this program is refused in every local mode and under --check, where "
     "every start would exit 142",
     "[scratch][managed]") {
@@ -676,7 +661,7 @@ TEST_CASE(
 
 TEST_CASE(
     "scratch: in the Managed Instances mode a command that is itself the bootstrap runs without the binary as one: a "
-    "Go-style /var/task/bootstrap, and the AWS form's /var/runtime/bootstrap",
+    "Go-style /var/task/bootstrap, the AWS form's /var/runtime/bootstrap, and that bootstrap with the handler",
     "[scratch][managed]") {
   SECTION("/var/task/bootstrap") {
     Image image;
@@ -691,15 +676,20 @@ TEST_CASE(
     CHECK(runtime.uid == 993);
     CHECK_FALSE(has_entry(runtime, "LAMBDA_ENTRYPOINT_COMMAND="));
   }
-  SECTION("the AWS form") {
-    Image image;
-    Outcome outcome = image.run(all_settings[0], {"/lambda-entrypoint.sh", "app.handler"}, managed_env());
-    CHECK(outcome.err.empty());
-    CHECK(outcome.status == 0);
-    Record runtime = image.only("handler");
-    CHECK(runtime.argv == Strings{"/var/runtime/bootstrap"});
-    CHECK(has_entry(runtime, "_HANDLER=app.handler"));
-    CHECK(runtime.uid == 993);
+  // The AWS form, and the bootstrap with the handler, which the emulator
+  // starts alone with the handler as _HANDLER.
+  for (const Strings& argv : {Strings{"/lambda-entrypoint.sh", "app.handler"},
+                              Strings{"/lambda-entrypoint", "/var/runtime/bootstrap", "app.handler"}}) {
+    DYNAMIC_SECTION(argv[0] << " " << argv[1]) {
+      Image image;
+      Outcome outcome = image.run(all_settings[0], argv, managed_env());
+      CHECK(outcome.err.empty());
+      CHECK(outcome.status == 0);
+      Record runtime = image.only("handler");
+      CHECK(runtime.argv == Strings{"/var/runtime/bootstrap"});
+      CHECK(has_entry(runtime, "_HANDLER=app.handler"));
+      CHECK(runtime.uid == 993);
+    }
   }
 }
 
