@@ -1,7 +1,7 @@
 // Finding what is to run, as execvp would, without running it: a program in
 // PATH, and the emulator among its candidate places; as this process, or as
-// Lambda's user would. System calls: stat(), access() and readlink() only,
-// and realpath().
+// Lambda's user would. System calls: stat(), lstat(), access() and
+// readlink() only.
 #pragma once
 
 #include <limits.h>
@@ -20,47 +20,75 @@
 
 namespace {
 
-// The first directory on the way to path that this process (or,
-// as_other_user, a user neither its owner nor in its group) cannot search:
-// copied into directory, with its status; false when there is none.
-bool unsearchable_directory_of(const char* path, bool as_other_user, char (&directory)[PATH_MAX], struct stat& status) {
+// The first directory on the way to path that this process cannot search:
+// copied into directory; false when there is none.
+bool unsearchable_directory_of(const char* path, char (&directory)[PATH_MAX]) {
   size_t length = std::strlen(path);
   if (length >= sizeof directory) return false;
   std::memcpy(directory, path, length + 1);
   for (char* slash = std::strchr(directory + 1, '/'); slash != nullptr; slash = std::strchr(slash + 1, '/')) {
     *slash = '\0';
-    bool searchable = as_other_user ? stat(directory, &status) != 0 || (status.st_mode & S_IXOTH) != 0
-                                    : access(directory, X_OK) == 0 || errno != EACCES;
-    if (!searchable) return true;
+    if (access(directory, X_OK) != 0 && errno == EACCES) return true;
     *slash = '/';
   }
   return false;
 }
 
-// The same for every directory the kernel passes on the way to the file:
-// those of the path as given, then, as another user, those of the file a
-// link leads to (this process meets those itself); where that file cannot
-// be resolved (a loop, a dangling link), those of each link in turn, as the
-// kernel follows them until it meets one it cannot search.
-bool unsearchable_directory(const char* path, bool as_other_user, char (&directory)[PATH_MAX], struct stat& status) {
-  if (unsearchable_directory_of(path, as_other_user, directory, status)) return true;
-  if (!as_other_user) return false;
-  char target[PATH_MAX];
-  if (realpath(path, target) != nullptr) return unsearchable_directory_of(target, true, directory, status);
-  char link[PATH_MAX];
-  if (std::strlen(path) >= sizeof link) return false;
-  std::strcpy(link, path);
-  for (int hop = 0; hop < 40; ++hop) {  // Linux follows 40 links
-    ssize_t length = readlink(link, target, sizeof target);
-    if (length <= 0 || static_cast<size_t>(length) >= sizeof target) return false;
-    const char* slash = std::strrchr(link, '/');
-    size_t base = target[0] == '/' || slash == nullptr ? 0 : static_cast<size_t>(slash + 1 - link);
-    if (base + static_cast<size_t>(length) >= sizeof link) return false;
-    std::memmove(link + base, target, static_cast<size_t>(length));
-    link[base + static_cast<size_t>(length)] = '\0';
-    if (unsearchable_directory_of(link, true, directory, status)) return true;
+// Joins head, a slash and tail into out; false when that is too long.
+bool join(char (&out)[PATH_MAX], string_view head, string_view tail) {
+  if (head.size() + 1 + tail.size() >= sizeof out) return false;
+  char joined[PATH_MAX];  // head or tail may lie in out
+  std::memcpy(joined, head.data(), head.size());
+  joined[head.size()] = '/';
+  std::memcpy(joined + head.size() + 1, tail.data(), tail.size());
+  joined[head.size() + 1 + tail.size()] = '\0';
+  std::memcpy(out, joined, head.size() + tail.size() + 2);
+  return true;
+}
+
+// The first directory that a user who is neither its owner nor in its group
+// cannot search on the way to path, met as the kernel meets it: name by
+// name, following each link where it stands, in the middle of the path too
+// (Linux follows 40). So a loop or a dangling link behind such a directory
+// is that directory for this user, as for the kernel. Copied into
+// directory, with its status; false when there is none, or when the walk
+// ends for another reason (a missing name, a loop, a name too long), which
+// stat() then gives.
+bool unsearchable_by_others(const char* path, char (&directory)[PATH_MAX], struct stat& status) {
+  char at[PATH_MAX], rest[PATH_MAX], target[PATH_MAX];
+  std::strcpy(at, *path == '/' ? "" : ".");  // "" stands for the root
+  if (std::strlen(path) >= sizeof rest) return false;
+  std::strcpy(rest, path);
+  const char* next = rest;
+  for (int links = 0;;) {
+    while (*next == '/') ++next;
+    if (*next == '\0') return false;
+    const char* end = std::strchr(next, '/');
+    if (end == nullptr) end = next + std::strlen(next);
+    const char* searched = *at == '\0' ? "/" : at;
+    if (stat(searched, &status) != 0 || !S_ISDIR(status.st_mode)) return false;
+    if ((status.st_mode & S_IXOTH) == 0) return std::strcpy(directory, searched), true;
+    char entry[PATH_MAX];
+    struct stat kind;
+    if (!join(entry, at, string_view(next, static_cast<size_t>(end - next))) || lstat(entry, &kind) != 0) return false;
+    if (!S_ISLNK(kind.st_mode)) {
+      std::strcpy(at, entry);
+      next = end;
+      continue;
+    }
+    ssize_t length = readlink(entry, target, sizeof target);
+    if (++links > 40 || length <= 0 || static_cast<size_t>(length) >= sizeof target) return false;
+    if (!join(rest, string_view(target, static_cast<size_t>(length)), end)) return false;
+    if (*target == '/') *at = '\0';
+    next = rest;
   }
-  return false;
+}
+
+// The first directory on the way to path that this process, or as_other_user
+// Lambda's user, cannot search: copied into directory, with its status (as
+// Lambda's user); false when there is none.
+bool unsearchable_directory(const char* path, bool as_other_user, char (&directory)[PATH_MAX], struct stat& status) {
+  return as_other_user ? unsearchable_by_others(path, directory, status) : unsearchable_directory_of(path, directory);
 }
 
 // Why a path cannot be executed, or 0: by this process, or as_other_user by

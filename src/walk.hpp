@@ -77,7 +77,7 @@ void tell(Tree& tree, Telling& telling, const char* fault, mode_t mode, int erro
 [[gnu::noinline]] void judge_link_target(Tree& tree, Telling& telling) {
   char target[PATH_MAX], directory[PATH_MAX];
   struct stat status;
-  if (realpath(tree.path, target) != nullptr && unsearchable_directory_of(target, true, directory, status))
+  if (realpath(tree.path, target) != nullptr && unsearchable_directory(target, true, directory, status))
     tell(tree, telling, "a link through a directory other users cannot search: ", status.st_mode, 0, directory);
 }
 

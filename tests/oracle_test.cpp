@@ -890,18 +890,23 @@ TEST_CASE("in PATH, a link through a directory Lambda's user cannot search is pa
   harness::make_dirs(dir / "closed");
   REQUIRE(symlink("loop", (dir / "closed/loop").c_str()) == 0);
   REQUIRE(chmod((dir / "closed").c_str(), 0700) == 0);
+  // The link is the candidate itself (a/tool), or the PATH entry, met in
+  // the middle of the candidate's path (c/tool).
   REQUIRE(symlink("../closed/loop", (dir / "a/tool").c_str()) == 0);
+  REQUIRE(symlink("closed/loop", (dir / "c").c_str()) == 0);
   harness::copy_file(harness::entrypoint(), dir / "b/tool", 0755);
   harness::copy_file(harness::entrypoint(), dir / "aws-lambda-rie", 0755);
-  std::string path = dir / "a:" + dir / "b";
+  std::string path = dir / "a:" + dir / "c:" + dir / "b";
   // Lambda's user meets the closed directory before the loop, and goes on.
-  int error = as_lambda(
-      [&] {
-        std::string candidate = dir / "a/tool";
-        return access(candidate.c_str(), X_OK) == 0 ? 0 : errno;
-      },
-      -1);
-  CHECK(error == EACCES);
+  for (const char* candidate : {"a/tool", "c/tool"}) {
+    int error = as_lambda(
+        [&] {
+          std::string file = dir / candidate;
+          return access(file.c_str(), X_OK) == 0 ? 0 : errno;
+        },
+        -1);
+    CHECK(error == EACCES);
+  }
   harness::Outcome judged = harness::run_entrypoint(
       {"--check", "tool"}, {"PATH=" + path, "LAMBDA_ENTRYPOINT_EMULATOR=" + dir / "aws-lambda-rie"});
   CHECK_THAT(judged.out, Catch::Matchers::ContainsSubstring(harness::message(dir / "b/tool", "ok, the program")));
