@@ -588,6 +588,24 @@ TEST_CASE(
   }
 }
 
+TEST_CASE(
+    "the carried entry's length, which the kernel's limit on one string is checked against, is that of the entry "
+    "written, for words of every number of decimal digits, at each power of ten and one below it",
+    "[carry][managed]") {
+  for (size_t length : {0, 1, 8, 9, 10, 11, 99, 100, 999, 1000, 9999, 10000, 99999, 100000, 131071}) {
+    INFO(length);
+    for (size_t count : {1, 2, 3}) {
+      Strings words(count, std::string(length, 'w'));
+      Input input(words, {"A=1"});
+      std::vector<char*> carried(3);
+      std::string entry(carried_size(input.argv.data(), count), '\x7f');
+      fill_carried(input.envp.data(), input.argv.data(), count, entry.data(), carried.data());
+      CHECK(carried_length(input.argv.data(), count) == std::strlen(entry.c_str()));
+      CHECK(carried_word_length(words[0].c_str()) == std::to_string(length).size() + 1 + length);
+    }
+  }
+}
+
 TEST_CASE("a value the bootstrap did not carry reads as no words", "[carry][managed]") {
   for (const char* value : {"1", "1:", "2:a", ":a", "x:a", "1:a2", "1:a2:", "-1:a", "99999999999999999999999:a",
                             "18446744073709551617:a", "1:a:"}) {
