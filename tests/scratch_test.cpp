@@ -2,11 +2,13 @@
 // /bin/sh, no libc, no PATH variable, as in a FROM scratch image. Every case
 // runs in every setting: as root on a writable root, and as a non-root uid
 // on a read-only root, as in the Lambda cloud.
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 #include <functional>
+#include <map>
 #include <memory>
 
 #include "elf_bytes.hpp"
@@ -398,17 +400,34 @@ TEST_CASE(
       CHECK(checked.out.find("/opt/extensions") == std::string::npos);
     }
   }
-  SECTION("the first extension that cannot start sets the exit code, and each gets its line") {
+  SECTION(
+      "the first extension that cannot start, in the directory's order, sets the exit code, and each gets its line") {
+    // Two that start and two that fail with different codes, in an order the
+    // directory chooses: whichever comes last, the code is the first fault's.
     Image image;
     harness::copy_file(harness::entrypoint(), image.root / "usr/local/bin/aws-lambda-rie", 0755);
     harness::copy_file(harness::entrypoint(), image.root / "var/task/bootstrap", 0755);
+    const std::map<std::string, int> codes = {{"a", 0}, {"b", 127}, {"c", 126}, {"d", 0}};
     harness::make_dirs(image.root / "opt/extensions");
-    harness::write_file(image.root / "opt/extensions/a", "#!/bin/bash\n", 0755);
+    harness::copy_file(harness::entrypoint(), image.root / "opt/tool", 0755);
+    harness::write_file(image.root / "opt/extensions/a", "#!/opt/tool\n", 0755);
     harness::write_file(image.root / "opt/extensions/b", "#!/bin/bash\n", 0755);
+    harness::write_file(image.root / "opt/extensions/c", "#!/opt/tool\n", 0700);
+    harness::write_file(image.root / "opt/extensions/d", "#!/opt/tool\n", 0755);
+    int first_fault = 0;
+    DIR* listing = opendir((image.root / "opt/extensions").c_str());
+    REQUIRE(listing != nullptr);
+    while (const dirent* entry = readdir(listing))
+      if (codes.count(entry->d_name) != 0 && first_fault == 0) first_fault = codes.at(entry->d_name);
+    closedir(listing);
     Outcome checked = image.run(all_settings[0], {"/lambda-entrypoint", "--check", "/var/task/bootstrap"}, {});
-    CHECK(checked.status == 127);
-    CHECK_THAT(checked.err, Catch::Matchers::ContainsSubstring("lambda-entrypoint: /opt/extensions/a: "));
-    CHECK_THAT(checked.err, Catch::Matchers::ContainsSubstring("lambda-entrypoint: /opt/extensions/b: "));
+    CHECK(checked.status == first_fault);
+    for (const char* name : {"b", "c"})
+      CHECK_THAT(checked.err,
+                 Catch::Matchers::ContainsSubstring("lambda-entrypoint: /opt/extensions/" + std::string(name) + ": "));
+    for (const char* name : {"a", "d"})
+      CHECK_THAT(checked.out, Catch::Matchers::ContainsSubstring("lambda-entrypoint: /opt/extensions/" +
+                                                                 std::string(name) + ": ok"));
   }
 }
 

@@ -31,7 +31,8 @@ Usage:
   mutants.py summary ROOT               the recorded sweep, counted
 A record is one line of tab-separated fields: id, file, line, column,
 original, replacement, the CPUs whose binaries the mutant is tested on,
-description (\\n, \\t and \\\\ escaped in the texts). A mutant of the sweep
+the test to run first (the one that caught it in the recorded sweep, or
+empty), description (\\n, \\t and \\\\ escaped in the texts). A mutant of the sweep
 is tested on both CPUs where its line is built for one CPU only (between
 #if defined(__x86_64__) and its #endif), on x86_64 elsewhere: the same
 source makes both binaries. The list's are tested on both.
@@ -239,7 +240,7 @@ def sweep_file(root, name):
         ident = hashlib.sha1(repr(key + (seen[key],)).encode()).hexdigest()[:10]
         shown = lines[line - 1].strip()
         description = f"{op}: {original!r} -> {replacement!r} in {shown}"
-        records.append((ident, name, line, column, original, replacement, cpus(line), description))
+        records.append((ident, name, line, column, original, replacement, cpus(line), "", description))
     return records
 
 
@@ -256,31 +257,32 @@ def hand_list(root):
         original, replacement = unescape(original), unescape(replacement)
         source = (root / name).read_text()
         if source.count(original) != 1:
-            records.append(("stale", name, 0, 0, original, replacement, BOTH, rule))
+            records.append(("stale", name, 0, 0, original, replacement, BOTH, "", rule))
             continue
         offset = source.index(original)
         line = source.count("\n", 0, offset) + 1
         column = offset - (source.rfind("\n", 0, offset) + 1) + 1
         ident = hashlib.sha1(rule.encode()).hexdigest()[:10]
-        records.append((ident, name, line, column, original, replacement, BOTH, rule))
+        records.append((ident, name, line, column, original, replacement, BOTH, "", rule))
     return records
 
 
-def ids_in(path, verdict=None):
-    """The ids of a table whose first field is an id (and second, with
-    verdict, the verdict)."""
+def rows(path):
     lines = path.read_text().split("\n")
-    rows = [line.split("\t") for line in lines if line and not line.startswith("#")]
-    return {row[0] for row in rows if verdict is None or row[1] == verdict}
+    return [line.split("\t") for line in lines if line and not line.startswith("#")]
+
+
+def caught_by(root):
+    """The mutants the recorded sweep saw caught, and the test that did."""
+    return {row[0]: row[2] for row in rows(root / "tests/mutation/swept.tsv") if row[1] == "caught"}
 
 
 def summary(root):
     """The recorded sweep, counted by operator, as a Markdown table."""
     sites = {}
     for record in sweep(root):
-        sites[record[0]] = record[6].split(":")[0]
-    rows = [line.split("\t") for line in (root / "tests/mutation/swept.tsv").read_text().split("\n")]
-    verdicts = {row[0]: row[1] for row in rows if len(row) > 1 and not row[0].startswith("#") and row[0] in sites}
+        sites[record[0]] = record[-1].split(":")[0]
+    verdicts = {row[0]: row[1] for row in rows(root / "tests/mutation/swept.tsv") if row[0] in sites}
     columns = ["caught", "unbuilt", "equivalent", "survived"]
     table = ["| operator | sites | swept | " + " | ".join(columns) + " |", "|---" * (len(columns) + 3) + "|"]
     for op in sorted(set(sites.values())) + ["all"]:
@@ -316,8 +318,8 @@ def main(argv):
     elif command == "sample":
         seed, sweep_count, list_count = argv[3], int(argv[4]), int(argv[5])
         draw = random.Random(seed)
-        caught = ids_in(root / "tests/mutation/swept.tsv", "caught")
-        swept = [r for r in sweep(root) if r[0] in caught]
+        caught = caught_by(root)
+        swept = [r[:7] + (caught[r[0]],) + r[8:] for r in sweep(root) if r[0] in caught]
         records = draw.sample(swept, min(sweep_count, len(swept)))
         records += draw.sample(hand_list(root), list_count)
     elif command == "apply":
