@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
+#include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <random>
@@ -52,7 +54,17 @@ Strings env_of(const Plan& plan, Input& input) {
   fill_env(plan, input.envp.data(), entries.data(), out.data());
   REQUIRE(std::find(out.begin(), out.end(), nullptr) != out.end());
   Strings result;
-  for (char** e = out.data(); *e != nullptr; ++e) result.emplace_back(*e);
+  // The bytes asked for are the bytes the assignments' entries fill, exactly.
+  size_t used = 0;
+  const auto inside = [&](const char* e) {
+    auto at = reinterpret_cast<std::uintptr_t>(e), start = reinterpret_cast<std::uintptr_t>(entries.data());
+    return at >= start && at < start + entries.size();
+  };
+  for (char** e = out.data(); *e != nullptr; ++e) {
+    result.emplace_back(*e);
+    if (inside(*e)) used += std::strlen(*e) + 1;
+  }
+  CHECK(used == entries.size());
   return result;
 }
 
