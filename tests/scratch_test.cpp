@@ -922,17 +922,27 @@ TEST_CASE(
                                     "/var/runtime/bootstrap",
                                     "ok, the Managed Instances bootstrap: this program, which runs the command\n")));
       }
-      SECTION("the command itself as the bootstrap") {
+      SECTION("the command itself as the bootstrap, alone or with the handler, not with more") {
         std::unique_ptr<Image> owned = image_with_probe();
         Image& image = *owned;
         harness::remove_tree(image.root / "var/runtime/bootstrap");
         harness::copy_file(probe, image.root / "var/task/bootstrap", 0755);
-        Outcome outcome =
-            image.run(setting, {"/lambda-entrypoint", "--check", "bootstrap"}, plus(managed_env(), {"PATH=/var/task"}));
-        CHECK(outcome.status == 0);
-        CHECK_THAT(outcome.out,
-                   Catch::Matchers::ContainsSubstring(harness::message(
-                       "/var/task/bootstrap", "ok, the Managed Instances bootstrap: the command itself\n")));
+        for (const Strings& words : {Strings{}, Strings{"app.handler"}, Strings{"-v", "app.handler"}}) {
+          Strings command = {"/lambda-entrypoint", "--check", "bootstrap"};
+          command.insert(command.end(), words.begin(), words.end());
+          INFO(words.size() << " words after the program");
+          Outcome outcome = image.run(setting, command, plus(managed_env(), {"PATH=/var/task"}));
+          if (words.size() < 2) {
+            CHECK(outcome.status == 0);
+            CHECK_THAT(outcome.out,
+                       Catch::Matchers::ContainsSubstring(harness::message(
+                           "/var/task/bootstrap", "ok, the Managed Instances bootstrap: the command itself\n")));
+          } else {
+            CHECK(outcome.status == 126);
+            CHECK_THAT(outcome.err, Catch::Matchers::ContainsSubstring(
+                                        harness::message("/var/task/bootstrap", "is the command's own program")));
+          }
+        }
       }
       SECTION("another program as the bootstrap") {
         std::unique_ptr<Image> owned = image_with_probe();
