@@ -124,6 +124,26 @@ TEST_CASE("scratch: the command form locally runs the default emulator as PID 1 
   }
 }
 
+TEST_CASE(
+    "scratch: a program others may execute but not read (mode 0711) starts in the cloud and locally, as the kernel "
+    "starts it for a user who cannot read its bytes",
+    "[scratch]") {
+  for (const Setting& setting : all_settings) {
+    for (bool in_cloud : {true, false}) {
+      DYNAMIC_SECTION(setting.name << (in_cloud ? ", in the cloud" : ", locally")) {
+        Image image;
+        REQUIRE(chmod((image.root / "usr/local/bin/handler").c_str(), 0711) == 0);
+        Strings env = {"STANDIN_RECORD_DIR=/out"};
+        if (in_cloud) env.push_back(cloud);
+        Outcome outcome = image.run(setting, {"/lambda-entrypoint", "handler", "app.handler"}, env);
+        CHECK(outcome.err.empty());
+        CHECK(outcome.status == 0);
+        CHECK(image.only("handler").uid == setting.uid);
+      }
+    }
+  }
+}
+
 TEST_CASE("scratch: the AWS form in the cloud runs /var/runtime/bootstrap as PID 1 with _HANDLER", "[scratch]") {
   for (const Setting& setting : all_settings) {
     DYNAMIC_SECTION(setting.name) {
