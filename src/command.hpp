@@ -40,6 +40,15 @@ void fill_argv(const Plan& plan, char* words, char** out) {
 // Where in that argv the runtime stands: the program the emulator will run.
 size_t runtime_index(const Plan& plan) { return plan.emulator != nullptr ? 1 + plan.emulator_flag_count : 0; }
 
+// Whether the emulator, handed the runtime's word as it is, finds the file
+// this program found as found: a name without a slash, found through the
+// PATH the container sets at an absolute path, is looked up the same way by
+// the emulator (without PATH, or through a relative entry, it would not find
+// it: Go's lookup refuses what it finds relative to the working directory).
+bool emulator_finds_as_named(const char* word, const char* found, const Plan& plan) {
+  return std::strchr(word, '/') == nullptr && !plan.search_path_is_default && found[0] == '/';
+}
+
 size_t env_size(char* const envp[]) {
   size_t count = 0;
   while (envp != nullptr && envp[count] != nullptr) ++count;

@@ -226,7 +226,7 @@ int cannot_run(const Location& where, Role role, const Plan& plan, bool for_emul
   int code = exit_code_for(where.error);
   const char* kernel_hint = nullptr;
   if (where.searched_in_vain) {
-    err << "not found in " << (plan.search_path_is_default ? "the default PATH (PATH is unset): " : "PATH=");
+    err << "not found in " << (plan.search_path_is_default ? "the default PATH (PATH is unset or empty): " : "PATH=");
     err.quoted(plan.search_path);
   } else if (int explained = file_may_say_why(where.error) ? explain(err, where.path, judge, 0) : 0) {
     code = explained;

@@ -112,10 +112,11 @@ int run(const Plan& plan, char* const envp[]) {
   }
   if (target.error != 0) return cannot_run(target, target_role, plan, false);
   if (size_t index = runtime_index(plan); index != 0) {
-    // The emulator starts the runtime only at the first invocation, and could
-    // not look it up without PATH: check it now, what its file says too, and
-    // hand it the path found. An exec wrapper starts the program itself,
-    // by its name: that is checked too, and left as it is.
+    // The emulator starts the runtime only at the first invocation: check it
+    // now, what its file says too. It looks a name up in PATH as the cloud
+    // does, and the runtime's argv[0] stays the name; where it could not (no
+    // PATH), it is handed the path found. An exec wrapper starts the program
+    // itself, by its name: that is checked too, and left as it is.
     int code = 0;
     const char* runtime = checked_for_emulator(argv[index], plan.lead_role, plan, runtime_path, code);
     if (runtime == nullptr) return code;
@@ -124,7 +125,7 @@ int run(const Plan& plan, char* const envp[]) {
         checked_for_emulator(argv[index + 1], Role::program, plan, program_path, code) == nullptr)
       return code;
     if (int refused = refuse_self_as_bootstrap(plan, runtime)) return refused;
-    argv[index] = const_cast<char*>(runtime);
+    if (!emulator_finds_as_named(argv[index], runtime, plan)) argv[index] = const_cast<char*>(runtime);
     if (plan.managed_instances) {
       if (geteuid() != 0)
         return complain({exit_cannot_run, max_concurrency_variable,

@@ -147,10 +147,17 @@ TEST_CASE("a PROGRAM without a slash is found through PATH, never in the current
     Record handler = scene.only("handler");
     CHECK(handler.argv == Strings{"handler", "x"});
   }
-  SECTION("locally, the emulator is handed the path found, so it needs no PATH of its own") {
+  SECTION("locally, the emulator is handed the name found through PATH, and looks it up there itself") {
     Outcome outcome = scene.run({"handler", "x"}, scene.env({"PATH=" + scene.bin}));
     CHECK(outcome.status == 0);
-    CHECK(scene.only("emulator").argv == Strings{scene.emulator, scene.handler, "x"});
+    CHECK(scene.only("emulator").argv == Strings{scene.emulator, "handler", "x"});
+    CHECK(scene.only("handler").argv == Strings{"handler", "x"});
+  }
+  SECTION(
+      "locally, a name found through a relative PATH entry is handed on as the path found, which the emulator runs") {
+    Outcome outcome = scene.run({"handler", "x"}, scene.env({"PATH=/nonexistent:."}), in_bin);
+    CHECK(outcome.status == 0);
+    CHECK(scene.only("emulator").argv == Strings{scene.emulator, "./handler", "x"});
   }
   SECTION("not looked up in the current directory") {
     Outcome outcome = scene.run({"handler"}, scene.env({cloud, "PATH=/nonexistent"}), in_bin);
@@ -179,13 +186,17 @@ TEST_CASE("a PROGRAM without a slash is found through PATH, never in the current
   }
 }
 
-TEST_CASE("with no PATH, Docker's default PATH is searched and named in the error", "[blackbox]") {
+TEST_CASE("with PATH unset or empty, Docker's default PATH is searched and named in the error", "[blackbox]") {
   Scene scene;
-  Outcome outcome = scene.run({"no-such-program-here"}, scene.env({cloud}));
-  CHECK(outcome.status == 127);
-  CHECK(outcome.err == message("no-such-program-here",
-                               "not found in the default PATH (PATH is unset): "
-                               "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"));
+  for (const harness::Strings& path : {harness::Strings{}, harness::Strings{"PATH="}}) {
+    harness::Strings settings = {cloud};
+    settings.insert(settings.end(), path.begin(), path.end());
+    Outcome outcome = scene.run({"no-such-program-here"}, scene.env(settings));
+    CHECK(outcome.status == 127);
+    CHECK(outcome.err == message("no-such-program-here",
+                                 "not found in the default PATH (PATH is unset or empty): "
+                                 "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"));
+  }
 }
 
 TEST_CASE("a missing PROGRAM exits 127 naming it", "[blackbox]") {

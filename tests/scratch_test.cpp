@@ -855,7 +855,7 @@ TEST_CASE(
        "/var/task",
        127,
        harness::message("sbin-handler",
-                        "not found in the default PATH (PATH is unset): "
+                        "not found in the default PATH (PATH is unset or empty): "
                         "/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin; the emulator was to run it")},
       {"no /var/task",
        [&](Image& image) {

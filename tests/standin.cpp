@@ -180,6 +180,26 @@ std::string managed_bootstrap() {
   return "";
 }
 
+// The file the real emulator runs for its command's first word (Go's
+// exec.LookPath): a name without a slash is looked up in its own PATH, and
+// one found through a relative entry (empty means ".") is not run at all:
+// "" then. A name found nowhere is left as it is, to fail.
+std::string looked_up(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  if (name.find('/') != std::string::npos || path == nullptr) return name;
+  for (std::string_view entries = path;;) {
+    size_t colon = std::min(entries.find(':'), entries.size());
+    std::string directory(entries.substr(0, colon));
+    if (directory.empty()) directory = ".";
+    std::string candidate = directory + "/" + name;
+    struct stat status;
+    if (stat(candidate.c_str(), &status) == 0 && S_ISREG(status.st_mode) && (status.st_mode & 0111) != 0)
+      return directory[0] == '/' ? candidate : "";
+    if (colon == entries.size()) return name;
+    entries.remove_prefix(colon + 1);
+  }
+}
+
 int emulate(int argc, char** argv) {
   const std::vector<std::string> valued = {"--log-level", "--runtime-interface-emulator-address",
                                            "--runtime-api-address"};
@@ -250,7 +270,12 @@ int emulate(int argc, char** argv) {
       std::fprintf(stderr, "standin-emulator: operation not permitted\n");
       _exit(95);
     }
-    execve(command[0], command.data(), envp.data());
+    std::string program = managed ? command[0] : looked_up(command[0]);
+    if (program.empty()) {
+      std::fprintf(stderr, "standin-emulator: %s: found relative to the current directory\n", command[0]);
+      _exit(127);
+    }
+    execve(program.c_str(), command.data(), envp.data());
     std::fprintf(stderr, "standin-emulator: %s: %s\n", command[0], std::strerror(errno));
     _exit(127);
   }
