@@ -402,7 +402,7 @@ TEST_CASE(
     SKIP("the kernel here does not start " + cpu + " programs (no binfmt_misc entry for qemu)");
   const std::string emulator = real_emulator(cpu == "x86_64" ? "amd64" : "arm64");
   std::uint64_t seed = harness::number_setting("ORACLE_SEED", std::random_device{}());
-  std::uint64_t cases = harness::number_setting("ORACLE_EMULATOR_CASES", cpu == harness::host_arch() ? 300 : 100);
+  std::uint64_t cases = harness::case_count("ORACLE_EMULATOR_CASES", 300, 100);
   const std::vector<Case> fixed = pinned();
   std::printf("oracle: emulator: seed %llu, %zu pinned and %llu random cases (ORACLE_SEED=%llu replays this run)\n",
               static_cast<unsigned long long>(seed), fixed.size(), static_cast<unsigned long long>(cases),

@@ -290,6 +290,10 @@ std::uint64_t number_setting(const char* name, std::uint64_t fallback) {
   return value != nullptr && *value != '\0' ? std::strtoull(value, nullptr, 10) : fallback;
 }
 
+std::uint64_t case_count(const char* name, std::uint64_t native, std::uint64_t other_cpu) {
+  return number_setting(name, entrypoint_arch() == host_arch() ? native : other_cpu);
+}
+
 std::string setting(const char* name) {
   const char* value = std::getenv(name);
   if (value == nullptr || *value == '\0')

@@ -122,6 +122,15 @@ std::string octal(mode_t mode);
 // A number from the environment of the test run, or fallback when unset or empty.
 std::uint64_t number_setting(const char* name, std::uint64_t fallback);
 
+// How many cases an oracle runs: the setting name, or where it is unset, its
+// count for a binary of this machine's CPU (native) or for one of another
+// CPU, which runs under qemu (other_cpu). An oracle's rules are compiled
+// from the same source for both CPUs: the other CPU's run is there for what
+// differs with the CPU (the compiler, musl's port, the ELF machine), which
+// any case that reaches the code shows, and runs fewer cases, each many times
+// slower under qemu.
+std::uint64_t case_count(const char* name, std::uint64_t native, std::uint64_t other_cpu);
+
 // Required environment variable of the test run; fails the test without it.
 std::string setting(const char* name);
 

@@ -288,7 +288,7 @@ int started_as_lambda(const Case& c, const std::string& records) {
 TEST_CASE("run as root, --check gives the exit class the kernel gives Lambda's user, over generated trees",
           "[oracle]") {
   std::uint64_t seed = harness::number_setting("ORACLE_SEED", std::random_device{}());
-  std::uint64_t cases = harness::number_setting("ORACLE_CASES", 2500);
+  std::uint64_t cases = harness::case_count("ORACLE_CASES", 2500, 1500);
   std::printf("oracle: seed %llu, %llu cases (ORACLE_SEED=%llu replays this run)\n",
               static_cast<unsigned long long>(seed), static_cast<unsigned long long>(cases),
               static_cast<unsigned long long>(seed));
@@ -757,7 +757,7 @@ bool readable_by_lambda(const std::string& path) {
 TEST_CASE("a name without a slash is found as musl's execvp and dash find it, as root and as Lambda's user",
           "[oracle]") {
   std::uint64_t seed = harness::number_setting("ORACLE_SEED", std::random_device{}());
-  std::uint64_t cases = harness::number_setting("ORACLE_LOOKUP_CASES", 1000);
+  std::uint64_t cases = harness::case_count("ORACLE_LOOKUP_CASES", 1000, 250);
   std::printf("oracle: lookup: seed %llu, %llu cases (ORACLE_SEED=%llu replays this run)\n",
               static_cast<unsigned long long>(seed), static_cast<unsigned long long>(cases),
               static_cast<unsigned long long>(seed));
