@@ -95,6 +95,38 @@ bool list_libraries(const char* program, const char* interpreter, Loader loader,
          elf_field(bytes, 18, 2, bytes.size() > 5 && bytes[5] == 2, machine) && machine != this_machine;
 }
 
+// A library its loader did not find, which lies all the same in a
+// directory the loader searches (LD_LIBRARY_PATH's, then the system's,
+// where glibc's loader looks without a cache): its path in found, and why
+// it does not serve Lambda's user (glibc's loader says "not found" for
+// each); nullptr where no such file is there.
+const char* unusable_library(string_view name, char (&found)[PATH_MAX]) {
+  auto why_not = [&](string_view directory) -> const char* {
+    struct stat status;
+    if (directory.empty() || !join(found, directory, name) || stat(found, &status) != 0 || !S_ISREG(status.st_mode))
+      return nullptr;
+    if (is_foreign_library(found)) return "it is built for another CPU: copy in its " LAMBDA_ENTRYPOINT_CPU " build";
+    if ((status.st_mode & S_IROTH) == 0)
+      return "Lambda's user cannot read it: RUN chmod o+r on it, or COPY it with --chmod=644";
+    char folder[PATH_MAX];
+    if (!join(folder, directory, ".") || stat(folder, &status) != 0 || (status.st_mode & S_IXOTH) == 0)
+      return "Lambda's user cannot search its directory: RUN chmod o+x on that directory";
+    return nullptr;
+  };
+  const char* library_path = getenv("LD_LIBRARY_PATH");
+  for (string_view entries = library_path != nullptr ? library_path : "";;) {
+    string_view entry = first(entries, entries.find(':'));
+    if (const char* why = why_not(entry)) return why;
+    if (entry.size() == entries.size()) break;
+    entries.remove_prefix(entry.size() + 1);
+  }
+  for (string_view directory :
+       {"/lib/" LAMBDA_ENTRYPOINT_CPU "-linux-gnu", "/usr/lib/" LAMBDA_ENTRYPOINT_CPU "-linux-gnu", "/lib", "/usr/lib",
+        "/lib64", "/usr/lib64"})
+    if (const char* why = why_not(directory)) return why;
+  return nullptr;
+}
+
 // The libraries of a dynamic program whose interpreter is there, as its
 // loader finds them: a line on stderr and the exit code for the first
 // fault it reports; 0, with listed set when the loader was asked and
@@ -124,14 +156,21 @@ int check_libraries(const char* program, const char* interpreter, const char* hi
     if (fault.code == 0) fault.code = exit_cannot_run;
   } else {
     err << "its loader, asked as Lambda's user to list its libraries, says ";
-    err.quoted(fault.line) << (fault.kind == FaultKind::library
-                                   ? ": copy that library into the image, beside its others or into a directory of "
-                                     "LD_LIBRARY_PATH"
-                               : fault.kind == FaultKind::version
-                                   ? ": it was built against newer libraries than the image holds; build it against "
-                                     "the image's, or copy the newer ones in"
-                                   : ": a library it loads lacks what it binds (another build of it, or one without "
-                                     "symbol versions); copy in the build it was linked against");
+    err.quoted(fault.line);
+    char there[PATH_MAX];
+    const char* why = fault.kind == FaultKind::library ? unusable_library(missing_library(fault.line), there) : nullptr;
+    if (why != nullptr) {
+      err << ": it is there, as ";
+      err.quoted(there) << ", but " << why;
+    } else {
+      err << (fault.kind == FaultKind::library
+                  ? ": copy that library into the image, beside its others or into a directory of LD_LIBRARY_PATH"
+              : fault.kind == FaultKind::version
+                  ? ": it was built against newer libraries than the image holds; build it against the image's, or "
+                    "copy the newer ones in"
+                  : ": a library it loads lacks what it binds (another build of it, or one without symbol versions); "
+                    "copy in the build it was linked against");
+    }
   }
   if (hint != nullptr) err << "; " << hint;
   err << "\n";

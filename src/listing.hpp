@@ -67,6 +67,17 @@ ListingFault first_fault(string_view listing) {
   return {};
 }
 
+// The name of the library a fault of the kind library is about (glibc's
+// "NAME => not found", musl's "Error loading shared library NAME: ..."), or
+// "" for another line.
+string_view missing_library(string_view line) {
+  constexpr string_view not_found = " => not found", musl_words = "Error loading shared library ";
+  if (ends_with(line, not_found)) return first(line, line.size() - not_found.size());
+  if (!starts_with(line, musl_words)) return {};
+  line.remove_prefix(musl_words.size());
+  return first(line, line.find(": "));
+}
+
 // Each library a listing says its loader loads, by its path ("\tNAME =>
 // PATH (0xADDRESS)", as both print it).
 template <class Visit>

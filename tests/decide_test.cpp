@@ -723,3 +723,28 @@ TEST_CASE("a loader's listing is judged by its first fault: a library or a symbo
     CHECK(fault.code == c.code);
   }
 }
+
+TEST_CASE("the library a fault is about is named as each loader names it, and a line of another kind names none",
+          "[listing]") {
+  struct Case {
+    const char* line;
+    const char* library;
+  };
+  const Case cases[] = {
+      {"libz.so.1 => not found", "libz.so.1"},
+      {"l => not found", "l"},
+      {" => not found", ""},
+      {"libz.so.1 => not found ", ""},
+      {"Error loading shared library libq.so: No such file or directory (needed by /var/task/app)", "libq.so"},
+      {"Error loading shared library libq.so: Permission denied (needed by /a: b)", "libq.so"},
+      {"Error loading shared library q", "q"},
+      {"Error relocating /var/task/app: foo: symbol not found", ""},
+      {"undefined symbol: foo (/var/task/app)", ""},
+      {"/var/task/app: /lib/libv.so.1: version `V2' not found (required by /var/task/app)", ""},
+      {"", ""},
+  };
+  for (const Case& c : cases) {
+    INFO(c.line);
+    CHECK(std::string(missing_library(c.line)) == c.library);
+  }
+}

@@ -325,6 +325,19 @@ TEST_CASE(
           started.err.find("env: '") != std::string::npos)
         CHECK_THAT(checked.err, Catch::Matchers::ContainsSubstring(env_runs));
       CHECK(named);
+      // A library glibc's loader searches for and says it did not find,
+      // which lies there all the same (unreadable by Lambda's user, behind a
+      // directory others cannot search, or for the other CPU), is named
+      // where it is, with why.
+      const std::string multiarch = "/lib/" + cpu + "-linux-gnu";
+      const bool searched = c.place == multiarch || c.place == "/usr" + multiarch || c.place == "/lib" ||
+                            c.place == "/usr/lib" ||
+                            (":" + c.library_path + ":").find(":" + c.place + ":") != std::string::npos;
+      const bool unusable = c.mode == 0600 || c.place_mode == 0700 || c.other_cpu;
+      if (!c.musl && c.env_line.empty() && !c.place.empty() && searched && unusable && started.status == 127 &&
+          started.err.find(library) != std::string::npos)
+        CHECK_THAT(checked.err,
+                   Catch::Matchers::ContainsSubstring(": it is there, as " + c.place + "/" + library + ", but "));
       if (checked.err.find("fixture_extra") != std::string::npos)
         CHECK_THAT(checked.err, Catch::Matchers::ContainsSubstring("lacks what it binds"));
     } else if (c.env_line.empty()) {
