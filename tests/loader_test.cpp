@@ -59,9 +59,10 @@ struct Case {
   // (fixture_extra too) or "reloc/" (with a relocation); for libv.so.1,
   // "v2/" (what app-versioned needs), "v1/" (V1 alone) or "noversion/".
   std::string build;
-  std::string musl_path;      // /etc/ld-musl-ARCH.path; "-": none
-  mode_t loader_mode = 0755;  // the ELF interpreter's
-  bool proc = true;           // /proc mounted where --check runs (false: a bare chroot)
+  std::string musl_path;        // /etc/ld-musl-ARCH.path; "-": none
+  mode_t loader_mode = 0755;    // the ELF interpreter's
+  bool proc = true;             // /proc mounted where --check runs (false: a bare chroot)
+  bool no_environment = false;  // --check and the start get no variable at all
   // A script /var/task/script started instead, whose line is '#!/usr/bin/env
   // ENV_LINE', with coreutils' env or busybox's there and PATH=/var/task
   // (where the program is); empty: the program is started itself.
@@ -73,7 +74,7 @@ struct Case {
            (place.empty() ? "nowhere" : place) + (other_cpu ? " (other CPU)" : "") + " build '" + build + "' mode " +
            harness::octal(mode) + ", directory " + harness::octal(place_mode) + ", LD_LIBRARY_PATH=" + library_path +
            (musl ? ", ld-musl path " + musl_path : "") + ", loader " + harness::octal(loader_mode) +
-           (proc ? "" : ", --check without /proc") +
+           (proc ? "" : ", --check without /proc") + (no_environment ? ", no environment" : "") +
            (env_line.empty()
                 ? ""
                 : ", started by '#!/usr/bin/env " + env_line + "' (" + (busybox_env ? "busybox" : "coreutils") + ")");
@@ -158,6 +159,14 @@ std::vector<Case> pinned(const std::string& cpu) {
     c.library_path = "/opt/lib";
     c.proc = false;
     add(c);
+    // With no variable at all, the loader is still asked to list (its own
+    // variables are the whole environment it gets), not to run the program.
+    for (const char* place : {"", "/usr/lib"}) {
+      c = base;
+      c.place = place;
+      c.no_environment = true;
+      add(c);
+    }
   }
   Case versioned = glibc;
   versioned.program = "app-versioned";
@@ -286,7 +295,8 @@ TEST_CASE(
     harness::TempDir records;
     REQUIRE(chmod(records.path().c_str(), 0777) == 0);
     build(c, cpu, root.path());
-    Strings env = {"AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001"};
+    Strings env;
+    if (!c.no_environment) env.push_back("AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001");
     if (!c.library_path.empty()) env.push_back("LD_LIBRARY_PATH=" + c.library_path);
     if (!c.env_line.empty()) env.push_back("PATH=/var/task");
     const std::string program = "/var/task/" + (c.env_line.empty() ? c.program : "script");
