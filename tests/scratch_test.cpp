@@ -59,8 +59,10 @@ struct Image {
     chmod(records.path().c_str(), 0777);
   }
 
-  Outcome run(const Setting& setting, Strings argv, Strings env, const std::string& cwd = "/var/task") const {
-    harness::Sandbox sandbox{root.path(), records.path(), setting.read_only, setting.uid, setting.gid};
+  // proc: /proc mounted, as docker mounts it (false: as in a bare chroot).
+  Outcome run(const Setting& setting, Strings argv, Strings env, const std::string& cwd = "/var/task",
+              bool proc = true) const {
+    harness::Sandbox sandbox{root.path(), records.path(), setting.read_only, setting.uid, setting.gid, proc};
     harness::Launch launch;
     launch.program = argv.front();
     launch.argv = std::move(argv);
@@ -637,19 +639,24 @@ TEST_CASE(
     "scratch: the AWS form whose bootstrap is this program is refused in every local mode and under --check, where "
     "every start would exit 142",
     "[scratch][managed]") {
+  // Without /proc (a bare chroot) too, where this program knows itself by
+  // the path it was started by.
   for (bool managed : {false, true}) {
     for (bool check : {false, true}) {
-      DYNAMIC_SECTION((managed ? "Managed Instances" : "classic") << (check ? ", --check" : ", a start")) {
-        Image image;
-        harness::copy_file(harness::entrypoint(), image.root / "var/runtime/bootstrap", 0755);
-        Strings argv = {"/lambda-entrypoint.sh", "app.handler"};
-        if (check) argv.insert(argv.begin() + 1, "--check");
-        Outcome outcome =
-            image.run(all_settings[0], argv, managed ? managed_env() : Strings{"STANDIN_RECORD_DIR=/out"});
-        CHECK(outcome.status == 126);
-        CHECK_THAT(outcome.err,
-                   Catch::Matchers::ContainsSubstring(harness::message("/var/runtime/bootstrap", self_bootstrap)));
-        CHECK(harness::records(image.records.path(), "emulator").empty());
+      for (bool proc : {true, false}) {
+        DYNAMIC_SECTION((managed ? "Managed Instances" : "classic")
+                        << (check ? ", --check" : ", a start") << (proc ? "" : ", no /proc")) {
+          Image image;
+          harness::copy_file(harness::entrypoint(), image.root / "var/runtime/bootstrap", 0755);
+          Strings argv = {"/lambda-entrypoint.sh", "app.handler"};
+          if (check) argv.insert(argv.begin() + 1, "--check");
+          Outcome outcome = image.run(all_settings[0], argv,
+                                      managed ? managed_env() : Strings{"STANDIN_RECORD_DIR=/out"}, "/var/task", proc);
+          CHECK(outcome.status == 126);
+          CHECK_THAT(outcome.err,
+                     Catch::Matchers::ContainsSubstring(harness::message("/var/runtime/bootstrap", self_bootstrap)));
+          CHECK(harness::records(image.records.path(), "emulator").empty());
+        }
       }
     }
   }
