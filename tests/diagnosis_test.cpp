@@ -6,6 +6,7 @@
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 #include <functional>
+#include <vector>
 
 #include "elf_bytes.hpp"
 #include "harness.hpp"
@@ -366,6 +367,17 @@ TEST_CASE("a chain of five '#!' scripts passes, as Linux runs it; a sixth is nam
     CHECK(run.status == 127);
     CHECK(run.err == message(scripts[5], reason));
   }
+  SECTION("six scripts deep, the sixth's line ending in a carriage return: 127, named as Windows line endings") {
+    harness::write_file(scripts[0], "#!" + program + "\r\n", 0755);
+    std::string reason;
+    for (int i = 5; i >= 1; --i) reason += "its '#!' interpreter " + scripts[static_cast<size_t>(i - 1)] + ": ";
+    reason += "its '#!' line ends in a carriage return: the file has Windows line endings (CRLF); convert them to LF";
+    for (const Strings& args : {Strings{"--check", scripts[5]}, Strings{scripts[5]}}) {
+      Outcome outcome = harness::run_entrypoint(args, files.env({cloud}));
+      CHECK(outcome.status == 127);
+      CHECK_THAT(outcome.err, Catch::Matchers::StartsWith(message(scripts[5], reason)));
+    }
+  }
 }
 
 TEST_CASE("under --check with AWS_LAMBDA_EXEC_WRAPPER set, the program is judged too: missing, unrunnable or sound",
@@ -476,4 +488,28 @@ TEST_CASE(
   Outcome local = harness::run_entrypoint({script, "app.handler"}, files.env());
   CHECK(local.status == 127);
   CHECK(local.err == message(script, reason) + "; the emulator was to run it\n");
+}
+
+TEST_CASE(
+    "an ELF interpreter's path ending at the last of the 1,024 bytes read of a program is read whole: 127, as "
+    "the kernel says for a missing one",
+    "[diagnosis]") {
+  Files files;
+  harness::copy_file(harness::entrypoint(), files.emulator, 0755);
+  // A header (64 bytes), one program header (56) and the path with its NUL.
+  std::string interpreter = "/nowhere";
+  while (interpreter.size() < 1024 - 64 - 56 - 1) interpreter += "/x";
+  interpreter.resize(1024 - 64 - 56 - 1);
+  const std::string bytes = elf_bytes::file(this_machine(), interpreter);
+  REQUIRE(bytes.size() == 1024);
+  std::string program = files.add("dynamic", bytes);
+  // A start too, where the kernel itself runs this CPU's programs (qemu in
+  // binfmt_misc, for the other CPU, fails to map such a file its own way).
+  std::vector<Strings> calls = {{"--check", program}};
+  if (harness::entrypoint_arch() == harness::host_arch()) calls.push_back({program});
+  for (const Strings& args : calls) {
+    Outcome outcome = harness::run_entrypoint(args, files.env({cloud}));
+    CHECK(outcome.status == 127);
+    CHECK_THAT(outcome.err, Catch::Matchers::ContainsSubstring("whose ELF interpreter " + interpreter + " is missing"));
+  }
 }
