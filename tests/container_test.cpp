@@ -564,7 +564,9 @@ TEST_CASE(
       {"library-path-unset", "amd64", glibc_app("x86_64", "app", fixture("x86_64", "libf.so.1"), "/opt/lib/libf.so.1"),
        "/var/task/bootstrap: " + lists + "'libf.so.1 => not found'" + copy},
       {"library-for-arm64", "amd64", glibc_app("x86_64", "app", fixture("aarch64", "libf.so.1"), "/usr/lib/libf.so.1"),
-       "/var/task/bootstrap: " + lists + "'libf.so.1 => not found'" + copy},
+       "/var/task/bootstrap: " + lists +
+           "'libf.so.1 => not found': it is there, as /usr/lib/libf.so.1, but it is built for another CPU: copy in its "
+           "x86_64 build"},
       {"newer-version-needed", "amd64",
        glibc_app("x86_64", "app-versioned", fixture("x86_64", "v1/libv.so.1"), "/usr/lib/libv.so.1"),
        "/var/task/bootstrap: " + lists + "'/var/task/bootstrap: /usr/lib/libv.so.1: version `V2'\\''" + newer},
