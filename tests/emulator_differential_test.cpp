@@ -424,10 +424,10 @@ TEST_CASE(
     if (c.concurrency != "unset") env.push_back("AWS_LAMBDA_MAX_CONCURRENCY=" + c.concurrency);
     Strings command = {c.program_word};
     command.insert(command.end(), c.handler_words.begin(), c.handler_words.end());
+    // The ENTRYPOINT and CMD: in the AWS form, the handler alone.
     Strings ours = {"/lambda-entrypoint"};
-    if (c.aws_form) ours.push_back("--aws-form");
-    ours.insert(ours.end(), command.begin(), command.end());
-    if (c.aws_form) ours = {"/lambda-entrypoint", "--aws-form", c.handler_words.front()};
+    if (c.aws_form) ours.insert(ours.end(), {"--aws-form", c.handler_words.front()});
+    else ours.insert(ours.end(), command.begin(), command.end());
     // Its own Runtime API's port too: the tests of both CPUs may run at once.
     Strings flags = {"--runtime-interface-emulator-address", address, "--runtime-api-address",
                      "127.0.0.1:" + std::to_string(harness::free_port())};
