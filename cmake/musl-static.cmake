@@ -84,6 +84,16 @@ set(CMAKE_CXX_FLAGS_RELEASE "-Oz -DNDEBUG" CACHE STRING "Flags of the static Rel
 # which nothing reads from a release whose files carry their checksums.
 set(CMAKE_EXE_LINKER_FLAGS_INIT
     "-static -nostdlib -Wl,--gc-sections -Wl,-z,noexecstack -Wl,-z,norelro -Wl,-z,max-page-size=4096 -Wl,-z,noseparate-code -Wl,--build-id=none ${musl_lib}/crt1.o ${musl_lib}/crti.o")
+# On aarch64, the linker's fix for Cortex-A53 erratum 843419 (on by default
+# in Debian's GCC) may move an ADRP that lands at the end of a 4 KiB page into
+# a stub, and pads the stubs to a page of their own: 4 KiB more, appearing and
+# vanishing as unrelated code moves (observed: 62,600 to 66,904 bytes for some
+# 800 bytes of code). In a program this small every ADRP target is within an
+# ADR's reach (1 MB), so the "adr" form of the fix rewrites them in place:
+# the erratum stays fixed, and nothing is added.
+if(LAMBDA_ENTRYPOINT_ARCH STREQUAL "aarch64")
+  string(APPEND CMAKE_EXE_LINKER_FLAGS_INIT " -Wl,--fix-cortex-a53-843419=adr")
+endif()
 set(CMAKE_EXE_LINKER_FLAGS_RELEASE_INIT "-s")
 set(CMAKE_CXX_STANDARD_LIBRARIES
     "-Wl,--start-group ${musl_lib}/libc.a ${libgcc} -Wl,--end-group ${musl_lib}/crtn.o")

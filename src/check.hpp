@@ -80,9 +80,8 @@ int check_file(const char* name, Role role, const Plan& plan) {
   Output discard(-1);
   if (where.searched_in_vain || explain(discard, where.path, Judge::lambda, 0) != 0)
     return cannot_run(where, role, plan, false, Judge::lambda);
-  char buffer[head_size];
-  string_view bytes;
-  Head head = read_head(where.path, buffer, bytes) ? inspect(bytes) : Head{};
+  Inspected file;  // local: the check of its interpreter below reads another
+  const Head head = inspect_file(where.path, file) ? file.head : Head{};
   char interpreter[PATH_MAX];
   c_path(head.interpreter, interpreter);  // explain() has found that it fits
   bool listed = false;
@@ -178,11 +177,12 @@ int check(const Plan& plan) {
   }
   if (int code = check_extensions(plan); result == 0) result = code;
   if (plan.managed_instances) {
-    // The emulator's Managed Instances bootstrap: this program, or the command's own.
+    // The emulator's Managed Instances bootstrap: this program, or the
+    // command's own (the one an exec wrapper starts, where there is one).
     static char found[PATH_MAX];
-    size_t words = (plan.lead != nullptr ? 1 : 0) + plan.tail_size;
-    const char* program =
-        locate(plan.lead != nullptr ? plan.lead : plan.tail[0], plan.search_path, found, false, true).path;
+    const bool own_lead = plan.lead != nullptr && plan.lead_role != Role::wrapper;
+    size_t words = (own_lead ? 1 : 0) + plan.tail_size;
+    const char* program = locate(own_lead ? plan.lead : plan.tail[0], plan.search_path, found, false, true).path;
     bool carry = false;
     int code = 0;
     if (const char* bootstrap = managed_start(plan, program, words - 1, carry, code)) {

@@ -265,10 +265,12 @@ bool choose_mode(int argc, char* const argv[], const Variables& variables, Decis
     plan.argc = argc;
     plan.argv = argv;
   }
-  if (non_empty(variables.path)) {
+  // An empty PATH is one empty entry, the current directory, as every
+  // execvp and shell reads it; only an unset one gets the default.
+  if (variables.path != nullptr) {
     plan.search_path = variables.path;
     plan.search_path_is_default = false;
-  } else if (plan.managed_instances && variables.path == nullptr) {
+  } else if (plan.managed_instances) {
     // The carried command is looked up by the bootstrap, in the PATH the emulator gives it.
     plan.search_path = managed_search_path;
   }

@@ -86,6 +86,35 @@ bool read_head(const char* path, char (&buffer)[head_size], string_view& head) {
   return true;
 }
 
+// A file's first bytes and what they say, with a PT_INTERP that lies past
+// them read where it lies, as the kernel reads it: a short read there makes
+// the file unreadable, as it fails the kernel's.
+struct Inspected {
+  char bytes[head_size];
+  char far_interpreter[interpreter_size_limit];
+  Head head;
+};
+
+// false when the file cannot be opened.
+[[gnu::noinline]] bool inspect_file(const char* path, Inspected& file) {
+  string_view bytes;
+  if (!read_head(path, file.bytes, bytes)) return false;
+  file.head = inspect(bytes);
+  const uint64_t size = file.head.interpreter_size;
+  if (size == 0) return true;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  ssize_t got = -1;
+  if (fd >= 0) {
+    if (file.head.interpreter_offset <= static_cast<uint64_t>(INT64_MAX))
+      got = pread(fd, file.far_interpreter, size, static_cast<off_t>(file.head.interpreter_offset));
+    close(fd);
+  }
+  if (got != static_cast<ssize_t>(size) ||
+      !interpreter_in(string_view(file.far_interpreter, size), file.head.interpreter))
+    file.head.kind = Head::unreadable;
+  return true;
+}
+
 Output& mode_of(Output& out, mode_t mode) {
   char digits[] = " (mode 0000)";
   for (int i = 0; i < 4; ++i) digits[10 - i] = static_cast<char>('0' + ((mode >> (3 * i)) & 7));
@@ -146,10 +175,9 @@ int explain(Output& out, const char* path, Judge judge, int depth) {
     if (as_other_user) out << other_user_hint << ": chmod o+rx";
     return exit_cannot_run;
   }
-  char buffer[head_size];
-  string_view bytes;
-  if (!read_head(path, buffer, bytes)) return 0;  // runnable without being readable: a binary, then
-  Head head = inspect(bytes);
+  Inspected file;
+  if (!inspect_file(path, file)) return 0;  // runnable without being readable: a binary, then
+  Head head = file.head;
   char interpreter[PATH_MAX];
   if (!c_path(head.interpreter, interpreter)) return out << "its interpreter's path is too long", exit_not_found;
   switch (head.kind) {
@@ -226,7 +254,7 @@ int cannot_run(const Location& where, Role role, const Plan& plan, bool for_emul
   int code = exit_code_for(where.error);
   const char* kernel_hint = nullptr;
   if (where.searched_in_vain) {
-    err << "not found in " << (plan.search_path_is_default ? "the default PATH (PATH is unset or empty): " : "PATH=");
+    err << "not found in " << (plan.search_path_is_default ? "the default PATH (PATH is unset): " : "PATH=");
     err.quoted(plan.search_path);
   } else if (int explained = file_may_say_why(where.error) ? explain(err, where.path, judge, 0) : 0) {
     code = explained;

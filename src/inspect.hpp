@@ -24,7 +24,20 @@ struct Head {
   bool carriage_return = false;  // the '#!' line ends in '\r': Windows line endings
   bool line_too_long = false;    // the interpreter's path does not end within what Linux reads
   bool program = false;          // an ELF executable (ET_EXEC, or one with an interpreter), not a library
+  // A PT_INTERP that lies past the bytes given (the kernel reads it wherever
+  // it lies): where to read it, and how many bytes; 0 when there is none.
+  uint64_t interpreter_offset = 0, interpreter_size = 0;
 };
+
+constexpr uint64_t interpreter_size_limit = 4096;  // Linux refuses a longer PT_INTERP (PATH_MAX), or one under 2
+
+// The path in a PT_INTERP's bytes, as Linux takes it: up to its first NUL,
+// with a NUL as their last byte, or Linux refuses the program (false).
+bool interpreter_in(string_view bytes, string_view& path) {
+  if (bytes.empty() || bytes.back() != '\0') return false;
+  path = first(bytes, bytes.find('\0'));
+  return true;
+}
 
 // An unsigned field of an ELF file, or false when it lies past the bytes.
 bool elf_field(string_view bytes, uint64_t offset, size_t size, bool big_endian, uint64_t& value) {
@@ -53,14 +66,18 @@ Head inspect_elf(string_view bytes) {
     if (table > bytes.size() || !elf_field(bytes, at, 4, big, type)) return lying;
     if (type != 3) continue;  // PT_INTERP
     if (!elf_field(bytes, at + word, word, big, offset) || !elf_field(bytes, at + 4 * word, word, big, size) ||
-        offset > bytes.size() || size > bytes.size() - offset || size == 0)
+        size < 2 || size > interpreter_size_limit)
       return lying;
-    head.interpreter = string_view(bytes.data() + offset, size);
-    head.interpreter = first(head.interpreter, head.interpreter.find('\0'));
+    if (offset > bytes.size() || size > bytes.size() - offset) {
+      head.interpreter_offset = offset;
+      head.interpreter_size = size;
+    } else if (!interpreter_in(string_view(bytes.data() + offset, size), head.interpreter)) {
+      return lying;
+    }
     break;
   }
   // A static position-independent program (ET_DYN, no interpreter) looks like a library here.
-  head.program = file_type == 2 || !head.interpreter.empty();
+  head.program = file_type == 2 || !head.interpreter.empty() || head.interpreter_size != 0;
   return head;
 }
 

@@ -146,6 +146,14 @@ const char* managed_start(const Plan& plan, const char* program, size_t words_af
                             "pass them another way (a variable); a copy of this program there would replace the "
                             "runtime"}),
            nullptr;
+  if (!carry && plan.lead_role == Role::wrapper) {
+    // The emulator serves it as it is: a warning, not a refusal, and no
+    // copy of this program there, which would replace the runtime.
+    Output err(STDERR_FILENO);
+    err << program_name << ": warning: " << exec_wrapper_variable
+        << ": not applied here: " LAMBDA_ENTRYPOINT_MANAGED_MODE " starts ";
+    err.quoted(bootstrap) << ", the command's own program, itself; in the cloud the wrapper starts it\n";
+  }
   if (carry && ((code = refuse_long_carry(plan)) != 0 || (code = refuse_unenterable_directory()) != 0)) return nullptr;
   if (stat(managed_working_directory, &status) != 0) {
     int error = errno;

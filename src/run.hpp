@@ -121,9 +121,11 @@ int run(const Plan& plan, char* const envp[]) {
     const char* runtime = checked_for_emulator(argv[index], plan.lead_role, plan, runtime_path, code);
     if (runtime == nullptr) return code;
     static char program_path[PATH_MAX];
-    if (plan.lead_role == Role::wrapper &&
-        checked_for_emulator(argv[index + 1], Role::program, plan, program_path, code) == nullptr)
-      return code;
+    const bool wrapped = plan.lead_role == Role::wrapper;
+    // The command's own program: the one the wrapper starts, where there is one.
+    const char* program =
+        wrapped ? checked_for_emulator(argv[index + 1], Role::program, plan, program_path, code) : runtime;
+    if (program == nullptr) return code;
     if (int refused = refuse_self_as_bootstrap(plan, runtime)) return refused;
     if (!emulator_finds_as_named(argv[index], runtime, plan)) argv[index] = const_cast<char*>(runtime);
     if (plan.managed_instances) {
@@ -133,7 +135,8 @@ int run(const Plan& plan, char* const envp[]) {
                          "root, and this does not run as root",
                          "run the container as root, or unset it"});
       bool carry = false;
-      if (managed_start(plan, runtime, argv_size(plan) - index - 1, carry, code) == nullptr) return code;
+      if (managed_start(plan, program, argv_size(plan) - index - (wrapped ? 2 : 1), carry, code) == nullptr)
+        return code;
       if (carry && (env = with_carried(plan, env, carried)) == nullptr) return complain(out_of_memory);
     }
     if (geteuid() == 0) {

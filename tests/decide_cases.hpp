@@ -99,8 +99,8 @@ const std::vector<Case>& cases() {
        with_search_path(runs({"prog"}), "/opt/bin:/bin")},
       {"no PATH: Docker's default PATH is used", {"le", "prog"}, {cloud},
        with_search_path(runs({"prog"}), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")},
-      {"empty PATH counts as unset", {"le", "prog"}, {cloud, "PATH="},
-       with_search_path(runs({"prog"}), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")},
+      {"an empty PATH is one empty entry, the current directory, not unset", {"le", "prog"}, {cloud, "PATH="},
+       with_search_path(runs({"prog"}), "")},
 
       // 2. The AWS form.
       {"--aws-form: the one argument becomes _HANDLER and the bootstrap runs alone", {"le", "--aws-form", "app.handler"},

@@ -170,6 +170,8 @@ TEST_CASE("inspect() over the table of files", "[inspect]") {
       CHECK(std::string(head.argument) == c.argument);
       CHECK(head.carriage_return == c.carriage_return);
       CHECK(head.line_too_long == c.line_too_long);
+      CHECK(head.interpreter_offset == c.interpreter_offset);
+      CHECK(head.interpreter_size == c.interpreter_size);
     }
   }
 }

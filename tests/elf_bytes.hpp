@@ -1,5 +1,6 @@
 // Hand-made ELF files for the tests: just a header for a CPU and, when an
-// interpreter is named, one PT_INTERP program header pointing at it; an
+// interpreter is named, one PT_INTERP program header pointing at it (after
+// a gap, if asked); an
 // executable (ET_EXEC) unless another type is given.
 #pragma once
 
@@ -9,8 +10,10 @@ namespace elf_bytes {
 
 constexpr unsigned x86_64 = 62, aarch64 = 183, i386 = 3, ppc64 = 21, riscv = 243;
 
+// gap: bytes between the program header and the interpreter's path, which
+// move PT_INTERP that far into the file.
 inline std::string file(unsigned machine, const std::string& interpreter = "", bool wide = true,
-                        bool big_endian = false, unsigned type = 2) {
+                        bool big_endian = false, unsigned type = 2, size_t gap = 0) {
   const size_t header = wide ? 64 : 52, entry = wide ? 56 : 32, word = wide ? 8 : 4;
   std::string bytes(header + (interpreter.empty() ? 0 : entry), '\0');
   auto put = [&](size_t offset, size_t size, unsigned long long value) {
@@ -30,9 +33,9 @@ inline std::string file(unsigned machine, const std::string& interpreter = "", b
   if (!interpreter.empty()) {
     put(wide ? 56 : 44, 2, 1);                             // e_phnum
     put(header, 4, 3);                                     // PT_INTERP
-    put(header + word, word, header + entry);              // p_offset
+    put(header + word, word, header + entry + gap);        // p_offset
     put(header + 4 * word, word, interpreter.size() + 1);  // p_filesz
-    bytes += interpreter + '\0';
+    bytes += std::string(gap, '\0') + interpreter + '\0';
   }
   return bytes;
 }

@@ -1,7 +1,9 @@
 // The real emulator as the oracle of every local start: seeded arrangements
 // of an image (its command in the command form or the AWS form, by path, by
 // PATH name or through a link; its bootstraps; modes; the working directory;
-// PATH; AWS_LAMBDA_MAX_CONCURRENCY; emulator flags), each made as a root on
+// PATH, empty, unset and odd; AWS_LAMBDA_MAX_CONCURRENCY; AWS_LAMBDA_EXEC_WRAPPER;
+// LAMBDA_TASK_ROOT; emulator flags and their values; words at and past the
+// kernel's limits on one string and on them all), each made as a root on
 // this machine and started there three ways, as PID 1 of a namespace of its
 // own (no container engine):
 //   local    lambda-entrypoint as the ENTRYPOINT, without AWS_LAMBDA_RUNTIME_API
@@ -55,9 +57,25 @@ struct Case {
   std::string bootstrap;     // in /var/runtime/bootstrap: "", "this", "link", "runtime", "other", "directory"
   std::string workdir = "/var/task";
   mode_t workdir_parent_mode = 0755;
-  std::string path;         // "unset" or the value
-  std::string concurrency;  // "unset" or the value
-  std::string extra_flags;  // beside the address flag: "", "--log-level debug", "--loglevel=debug"
+  std::string path;                 // "unset" or the value
+  std::string concurrency;          // "unset" or the value
+  std::string extra_flags;          // beside the address flags: "", "--log-level debug", "--loglevel=debug", ...
+  std::string wrapper = "unset";    // AWS_LAMBDA_EXEC_WRAPPER: "unset" or the value
+  std::string task_root = "unset";  // LAMBDA_TASK_ROOT: "unset" or the value
+  // Long words before the handler's (after it, where big_words_last): as many
+  // as big_word_sizes holds, of those sizes.
+  std::vector<size_t> big_word_sizes;
+  bool big_words_last = false;
+
+  Strings words() const {
+    Strings all = {program_word};
+    Strings big;
+    for (size_t size : big_word_sizes) big.push_back(std::string(size, 'w'));
+    if (!big_words_last) all.insert(all.end(), big.begin(), big.end());
+    all.insert(all.end(), handler_words.begin(), handler_words.end());
+    if (big_words_last) all.insert(all.end(), big.begin(), big.end());
+    return all;
+  }
 
   std::string describe() const {
     std::ostringstream out;
@@ -66,7 +84,13 @@ struct Case {
     for (const std::string& word : handler_words) out << " " << word;
     out << "', /var/runtime/bootstrap " << (bootstrap.empty() ? "none" : bootstrap) << ", WORKDIR " << workdir
         << " (its parent " << harness::octal(workdir_parent_mode) << "), PATH " << path
-        << ", AWS_LAMBDA_MAX_CONCURRENCY " << concurrency << ", flags '" << extra_flags << "'";
+        << ", AWS_LAMBDA_MAX_CONCURRENCY " << concurrency << ", flags '" << extra_flags << "'"
+        << ", AWS_LAMBDA_EXEC_WRAPPER " << wrapper << ", LAMBDA_TASK_ROOT " << task_root;
+    if (!big_word_sizes.empty()) {
+      out << ", words of";
+      for (size_t size : big_word_sizes) out << " " << size;
+      out << " bytes " << (big_words_last ? "after" : "before") << " the handler's";
+    }
     return out.str();
   }
   bool managed() const { return concurrency != "unset"; }
@@ -96,6 +120,32 @@ struct Case {
   // and lambda-entrypoint leaves it to do so (its own copy there would
   // replace the runtime); more words than the handler are refused (126).
   bool emulator_starts_runtime() const { return managed() && first_bootstrap() == runtime_at; }
+
+  // The PATH entry, as written ("." for an empty one), through which the
+  // command's name reaches the runtime: "" when none does. In these images
+  // the runtime is the only file of its name on any entry.
+  std::string entry_found_through() const {
+    std::string rest = path + ":";
+    for (size_t colon; (colon = rest.find(':')) != std::string::npos; rest.erase(0, colon + 1)) {
+      std::string entry = rest.substr(0, colon);
+      std::string directory = entry.empty() ? workdir : entry[0] == '/' ? entry : workdir + "/" + entry;
+      while (directory.size() > 1 && directory.back() == '/') directory.pop_back();
+      if (directory.rfind("//", 0) == 0) directory.erase(0, 1);
+      if ((directory == "/" ? "" : directory) + "/" + program_word == runtime_at) return entry.empty() ? "." : entry;
+    }
+    return "";
+  }
+
+  // The README's rule: each word of the emulator's flags is a flag it takes
+  // (--log-level, --runtime-interface-emulator-address, --runtime-api-address
+  // with a value; --enable-init-caching without), or that value; any other
+  // word would become the emulator's program, and is refused (142).
+  bool flags_refused() const {
+    for (const char* refused : {"--loglevel=debug", "--log-level", "--enable-init-caching=true", "-log-level debug",
+                                "--log-level --enable-init-caching", "debug"})
+      if (extra_flags == refused) return true;
+    return false;
+  }
 };
 
 Case generate(harness::Random& random) {
@@ -119,11 +169,41 @@ Case generate(harness::Random& random) {
     c.bootstrap = random.pick<std::string>({"", "", "this", "link", "other", "directory"});
   else c.bootstrap = "runtime";
   c.workdir = random.pick<std::string>({"/var/task", "/var/task", "/", "/srv/app"});
-  if (c.workdir == "/srv/app" || c.runtime_at == "/srv/app/runtime")
-    c.workdir_parent_mode = random.pick<mode_t>({0755, 0700, 0711});
-  c.path = random.pick<std::string>({"/usr/local/bin:/usr/bin:/bin", "/usr/local/bin:/usr/bin:/bin", "unset", ""});
+  c.path =
+      random.one_in(3)
+          ? random.pick<std::string>({"unset", "", ":/usr/local/bin:/usr/bin:/bin", "/usr/bin:", "var/task:/usr/bin",
+                                      "/nowhere:/usr/bin//:/bin", "/var/task/link:/var/task:/usr/bin", "/", "/opt"})
+          : "/usr/local/bin:/usr/bin:/bin";
   c.concurrency = random.one_in(2) ? "unset" : random.pick<std::string>({"2", "1", "+3", "0", "", "two", "2147483648"});
-  c.extra_flags = random.pick<std::string>({"", "", "", "--log-level debug", "--loglevel=debug"});
+  c.extra_flags = random.one_in(2)
+                      ? ""
+                      : random.pick<std::string>({"--log-level debug", "--loglevel=debug", "--log-level=debug",
+                                                  "--log-level", "--log-level=", "--log-level bogus",
+                                                  "--enable-init-caching", "--enable-init-caching=true",
+                                                  "-log-level debug", "--log-level --enable-init-caching", "debug"});
+  if (random.one_in(3))
+    c.wrapper = random.pick<std::string>({"", "/opt/wrapper", "/opt/wrapper", "/opt/root-wrapper", "/opt/missing"});
+  if (random.one_in(3))
+    c.task_root = random.pick<std::string>({"", "/var/task", "/var/task/", "/srv/app", "/srv/app", "/task-link", "/"});
+  if (!c.aws_form && random.one_in(4)) {
+    // MAX_ARG_STRLEN is 131,072 bytes with the NUL: a word at it, and one
+    // past; two words the Managed Instances mode carries as one string; and
+    // the total the kernel takes (a quarter of the 8 MiB stack) crossed by
+    // the bytes the emulator adds, within a few hundred bytes either side.
+    switch (random.below(4)) {
+      case 0: c.big_word_sizes = {131071}; break;
+      case 1:
+        // The last word becomes _HANDLER=WORD: at the limit, and one past.
+        c.big_word_sizes = {131062 + random.below(2)};
+        c.big_words_last = true;
+        break;
+      case 2: c.big_word_sizes = {70000, 70000}; break;
+      default: c.big_word_sizes.assign(15, 131071); c.big_word_sizes.push_back(130600 - random.below(1400));
+    }
+    if (!c.big_words_last) c.big_words_last = random.one_in(4);
+  }
+  if (c.workdir == "/srv/app" || c.runtime_at == "/srv/app/runtime" || c.task_root == "/srv/app")
+    c.workdir_parent_mode = random.pick<mode_t>({0755, 0700, 0711});
   return c;
 }
 
@@ -166,6 +246,24 @@ std::vector<Case> pinned() {
   cases.push_back(make("/var/task/runtime", "/var/task/runtime", {"app.handler"}, "this", "2"));
   cases.back().workdir = "/srv/app";
   cases.back().workdir_parent_mode = 0700;
+  // an exec wrapper: in the Managed Instances mode, where the command's own
+  // program is the bootstrap the emulator starts (served without it, with a
+  // warning); and with an empty PATH, which is the working directory alone
+  cases.push_back(make("/var/runtime/bootstrap", "/var/runtime/bootstrap", {}, "runtime", "2"));
+  cases.back().wrapper = "/opt/wrapper";
+  cases.push_back(make("/var/task/runtime", "runtime", {"app.handler"}, "", "unset"));
+  cases.back().wrapper = "/opt/wrapper";
+  cases.back().path = "";
+  cases.push_back(make("/var/task/runtime", "runtime", {"app.handler"}, "", "unset"));
+  cases.back().path = "";
+  // the kernel's limit on one string: a word at it; _HANDLER made of the last word, at it and one past
+  cases.push_back(make("/usr/bin/runtime", "runtime", {"app.handler"}, "", "unset"));
+  cases.back().big_word_sizes = {131071};
+  for (size_t size : {131062, 131063}) {
+    cases.push_back(make("/usr/bin/runtime", "runtime", {"app.handler"}, "", "unset"));
+    cases.back().big_word_sizes = {size};
+    cases.back().big_words_last = true;
+  }
   // the AWS form in both modes
   Case aws = make("/var/runtime/bootstrap", "/var/runtime/bootstrap", {"app.handler"}, "runtime", "unset");
   aws.aws_form = true;
@@ -203,7 +301,11 @@ void build(const Case& c, const std::string& root, const std::string& copies) {
   if (c.bootstrap == "other") harness::copy_file(harness::other_static_program(), bootstrap, 0755);
   if (c.bootstrap == "directory") harness::make_dirs(bootstrap);
   harness::make_dirs(root + c.workdir);
-  if (c.workdir == "/srv/app" || c.runtime_at == "/srv/app/runtime") {
+  harness::make_dirs(root + "/opt");
+  harness::copy_file(harness::standin("wrapper"), root + "/opt/wrapper", 0755);
+  harness::copy_file(harness::standin("wrapper"), root + "/opt/root-wrapper", 0700);
+  REQUIRE(symlink("/var/task", (root + "/task-link").c_str()) == 0);
+  if (c.workdir == "/srv/app" || c.runtime_at == "/srv/app/runtime" || c.task_root == "/srv/app") {
     harness::make_dirs(root + "/srv/app");
     REQUIRE(chmod((root + "/srv").c_str(), c.workdir_parent_mode) == 0);
   }
@@ -308,8 +410,11 @@ std::map<std::string, std::string> by_name(const Strings& env) {
 // variables of a ZIP function's environment (region, log format, X-Ray,
 // LANG, LD_LIBRARY_PATH, TZ); there it drops the container's variables whose
 // names start with '_'.
-bool emulator_sets(const std::string& name, bool managed) {
+bool emulator_sets(const std::string& name, bool managed, bool init_caching) {
   if (name == "AWS_LAMBDA_RUNTIME_API") return true;
+  // With --enable-init-caching, the address and token of its credentials stand-in.
+  if (init_caching && (name == "AWS_CONTAINER_AUTHORIZATION_TOKEN" || name == "AWS_CONTAINER_CREDENTIALS_FULL_URI"))
+    return true;
   for (const auto& [variable, value] : emulator_env::function_variables)
     if (name == variable) return true;
   if (!managed) return false;
@@ -320,13 +425,18 @@ bool emulator_sets(const std::string& name, bool managed) {
   return name.rfind('_', 0) == 0;
 }
 
-std::string differences(const harness::Record& local, const harness::Record& cloud, bool managed) {
+// A word as a message shows it: a long one by its size.
+std::string brief(const std::string& word) {
+  return word.size() <= 60 ? word : "<" + std::to_string(word.size()) + " bytes>";
+}
+
+std::string differences(const harness::Record& local, const harness::Record& cloud, bool managed, bool init_caching) {
   std::ostringstream out;
   if (local.argv != cloud.argv) {
     out << "the words differ:";
-    for (const std::string& word : local.argv) out << " [" << word << "]";
+    for (const std::string& word : local.argv) out << " [" << brief(word) << "]";
     out << " against";
-    for (const std::string& word : cloud.argv) out << " [" << word << "]";
+    for (const std::string& word : cloud.argv) out << " [" << brief(word) << "]";
     out << "; ";
   }
   if (local.cwd != cloud.cwd) out << "working directory " << local.cwd << " against " << cloud.cwd << "; ";
@@ -335,10 +445,10 @@ std::string differences(const harness::Record& local, const harness::Record& clo
   if (local.uid != uid || local.gid != gid) out << "uid " << local.uid << " gid " << local.gid << "; ";
   auto locally = by_name(local.env), in_cloud = by_name(cloud.env);
   for (const auto& [name, value] : locally)
-    if (!emulator_sets(name, managed) && (in_cloud.count(name) == 0 || in_cloud[name] != value))
-      out << name << "='" << value << "' locally; ";
+    if (!emulator_sets(name, managed, init_caching) && (in_cloud.count(name) == 0 || in_cloud[name] != value))
+      out << name << "='" << brief(value) << "' locally; ";
   for (const auto& [name, value] : in_cloud)
-    if (!emulator_sets(name, managed) && locally.count(name) == 0) out << name << " missing locally; ";
+    if (!emulator_sets(name, managed, init_caching) && locally.count(name) == 0) out << name << " missing locally; ";
   return out.str();
 }
 
@@ -351,7 +461,7 @@ std::string shown(const Start& start) {
       << ", stderr: " << start.outcome.err.substr(start.outcome.err.size() > 900 ? start.outcome.err.size() - 900 : 0);
   if (start.served) {
     out << "\n  argv:";
-    for (const std::string& word : start.record.argv) out << " [" << word << "]";
+    for (const std::string& word : start.record.argv) out << " [" << brief(word) << "]";
     out << "\n  cwd " << start.record.cwd << ", uid " << start.record.uid;
   }
   return out.str();
@@ -360,35 +470,50 @@ std::string shown(const Start& start) {
 // What breaks a rule in one case: "" when nothing does.
 std::string disagreement(const Case& c, const Start& local, const Start& real, const Start& cloud) {
   const bool refused = local.ended && !local.served;
-  if (c.extra_flags == "--loglevel=debug") {
+  // The kernel did not start the entrypoint itself (the words are past its
+  // limits): there is nothing of lambda-entrypoint's to judge.
+  if (local.outcome.err.rfind("harness: ", 0) == 0)
+    return cloud.served ? "the entrypoint could not be started, and the cloud start could" : "";
+  if (c.flags_refused()) {
     // The README's choice: a flag the emulator does not take is refused
     // (142) in both modes. The classic mode would run it as the program; the
     // Managed Instances mode ignores it with the command, so the flag meant
     // would do nothing.
-    if (!refused || local.outcome.status != 142) return "an unknown emulator flag is not refused with 142";
+    if (!refused || local.outcome.status != 142) return "an emulator flag it does not take is not refused with 142";
   } else if (!c.concurrency_taken()) {
     // The README's choice: a value the runtime clients stop on, or that the
     // emulator would not serve as that many at once, is refused (142).
     if (!refused || local.outcome.status != 142) return "AWS_LAMBDA_MAX_CONCURRENCY is not refused with 142";
-  } else if (c.emulator_starts_runtime() && c.handler_words.size() > 1 && !c.aws_form && cloud.served) {
+  } else if (c.emulator_starts_runtime() && c.words().size() > 2 && !c.aws_form && cloud.served) {
     // The README's choice: the words between would be lost (126).
     if (!refused || local.outcome.status != 126) return "words the emulator would drop are not refused with 126";
   } else if (real.served && cloud.served && !local.served) {
     return "a false refusal: the real emulator serves it, and the cloud start runs it";
   }
   if (!local.served && !local.ended) return "a false pass: the emulator was started, and the runtime did not start";
+  if (refused && local.outcome.err.find("lambda-entrypoint: ") == std::string::npos && !real.ended)
+    return "a false pass: the local start ended without a word of lambda-entrypoint's, where the real emulator stays "
+           "up";
   if (!cloud.served && local.served) return "served locally, and it cannot start in the cloud";
   if (!local.served) return "";
   harness::Record expected = cloud.record;
+  if (c.emulator_starts_runtime() && !c.aws_form && c.wrapper != "unset" && !c.wrapper.empty() &&
+      local.outcome.err.find("AWS_LAMBDA_EXEC_WRAPPER: not applied here") == std::string::npos)
+    return "the exec wrapper is left out without a warning";
   if (c.emulator_starts_runtime()) {
     expected.argv = {c.first_bootstrap()};
     expected.cwd = "/var/task";
-  } else if (!c.managed() && (c.path == "unset" || c.path.empty()) && c.program_word.find('/') == std::string::npos) {
-    // The README's choice: without a PATH to look the name up in, the
-    // emulator could not start the runtime, and is handed the path found.
-    expected.argv[0] = c.runtime_at;
+  } else if (!c.managed() && c.program_word.find('/') == std::string::npos &&
+             (c.wrapper == "unset" || c.wrapper.empty())) {
+    // The README's choice: where the emulator could not find the name
+    // (PATH unset; the name found through a relative or an empty entry), it
+    // is handed the path found. A wrapper is given the name as written.
+    if (c.path == "unset") expected.argv[0] = c.runtime_at;
+    else if (std::string entry = c.entry_found_through(); !entry.empty() && entry[0] != '/')
+      expected.argv[0] = (entry == "." ? "." : entry) + "/" + c.program_word;
   }
-  return differences(local.record, expected, c.managed());
+  return differences(local.record, expected, c.managed(),
+                     c.extra_flags.find("--enable-init-caching") != std::string::npos);
 }
 
 }  // namespace
@@ -422,8 +547,9 @@ TEST_CASE(
     Strings env = {"STANDIN_RECORD_DIR=/out", "KEPT=1", "_X_TRACE=t"};
     if (c.path != "unset") env.push_back("PATH=" + c.path);
     if (c.concurrency != "unset") env.push_back("AWS_LAMBDA_MAX_CONCURRENCY=" + c.concurrency);
-    Strings command = {c.program_word};
-    command.insert(command.end(), c.handler_words.begin(), c.handler_words.end());
+    if (c.wrapper != "unset") env.push_back("AWS_LAMBDA_EXEC_WRAPPER=" + c.wrapper);
+    if (c.task_root != "unset") env.push_back("LAMBDA_TASK_ROOT=" + c.task_root);
+    const Strings command = c.words();
     // The ENTRYPOINT and CMD: in the AWS form, the handler alone.
     Strings ours = {"/lambda-entrypoint"};
     if (c.aws_form) ours.insert(ours.end(), {"--aws-form", c.handler_words.front()});
@@ -442,6 +568,9 @@ TEST_CASE(
       real_argv.insert(real_argv.end(), {"/var/runtime/bootstrap", c.handler_words.front()});
       real_env.push_back("_HANDLER=" + c.handler_words.front());
     } else {
+      // The emulator does not apply AWS_LAMBDA_EXEC_WRAPPER: it is given the
+      // command the cloud start runs.
+      if (c.wrapper != "unset" && !c.wrapper.empty()) real_argv.push_back(c.wrapper);
       real_argv.insert(real_argv.end(), command.begin(), command.end());
     }
     Strings cloud_env = env;

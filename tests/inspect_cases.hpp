@@ -19,6 +19,7 @@ struct InspectCase {
   std::string argument = {};
   bool carriage_return = false;
   bool line_too_long = false;
+  uint64_t interpreter_offset = 0, interpreter_size = 0;  // a PT_INTERP past the bytes: where to read it
 };
 
 // A table reads best as written: a case to an entry.
@@ -41,9 +42,25 @@ const std::vector<InspectCase>& inspect_cases() {
       {"the magic alone is unreadable", "\177ELF", Head::unreadable},
       {"program headers past the bytes make it unreadable", file(x86_64, "/lib/ld.so").replace(32, 1, "\xf0"),
        Head::unreadable},
-      {"a PT_INTERP pointing past the bytes makes it unreadable", file(x86_64, "/lib/ld.so").replace(72, 1, "\xff"),
+      {"a PT_INTERP pointing past the bytes is to be read where it lies", file(x86_64, "/lib/ld.so").replace(72, 1, "\xff"),
+       Head::elf, x86_64, "", "", false, false, 255, 11},
+      {"a PT_INTERP running past the bytes is to be read where it lies", file(x86_64, "/lib/ld.so").replace(96, 1, "\xff"),
+       Head::elf, x86_64, "", "", false, false, 120, 255},
+      {"a PT_INTERP of 4,096 bytes, Linux's most, past the bytes is to be read", file(x86_64, "/lib/ld.so").replace(96, 2, std::string("\x00\x10", 2)),
+       Head::elf, x86_64, "", "", false, false, 120, 4096},
+      {"a PT_INTERP of 4,097 bytes is unreadable, as Linux refuses it", file(x86_64, "/lib/ld.so").replace(96, 2, std::string("\x01\x10", 2)),
        Head::unreadable},
-      {"a PT_INTERP longer than the bytes makes it unreadable", file(x86_64, "/lib/ld.so").replace(96, 1, "\xff"),
+      {"a PT_INTERP ending at the last byte given is read from them", file(x86_64, "/lib/ld.so", true, false, 2, 1024 - 131),
+       Head::elf, x86_64, "/lib/ld.so"},
+      {"a PT_INTERP ending one byte past the bytes given is to be read where it lies", file(x86_64, "/lib/ld.so", true, false, 2, 1024 - 130).substr(0, 1024),
+       Head::elf, x86_64, "", "", false, false, 1024 - 10, 11},
+      {"a PT_INTERP whose last byte is no NUL is unreadable, as Linux refuses it", file(x86_64, "/lib/ld.so").replace(96, 1, "\x0a"),
+       Head::unreadable},
+      {"a PT_INTERP of one byte is unreadable, as Linux refuses it", file(x86_64, "/lib/ld.so").replace(96, 1, "\x01"),
+       Head::unreadable},
+      {"a PT_INTERP of two bytes, the shortest Linux takes, names one byte", file(x86_64, "/").replace(96, 1, "\x02"),
+       Head::elf, x86_64, "/"},
+      {"an empty PT_INTERP is unreadable", file(x86_64, "/lib/ld.so").replace(96, 1, std::string(1, '\0')),
        Head::unreadable},
       {"a '#!' line names its interpreter", "#!/bin/sh\necho\n", Head::script, 0, "/bin/sh"},
       {"a '#!' line's one argument is the rest of it", "#!/usr/bin/env node\n", Head::script, 0, "/usr/bin/env",

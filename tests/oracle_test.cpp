@@ -173,8 +173,15 @@ class Generator : public harness::Random {
       case 1: {
         unsigned judged_cpu = harness::entrypoint_arch() == "aarch64" ? elf_bytes::aarch64 : elf_bytes::x86_64;
         unsigned started_cpu = host_arch() == "aarch64" ? elf_bytes::aarch64 : elf_bytes::x86_64;
-        judged = elf_bytes::file(judged_cpu, root_ + "/no-such-loader.so");
-        started = elf_bytes::file(started_cpu, root_ + "/no-such-loader.so");
+        // Its PT_INTERP in the first 1,024 bytes, or lying past them; or
+        // without the NUL that must end it.
+        size_t gap = pick<size_t>({0, 0, 850, 900, 1100});
+        judged = elf_bytes::file(judged_cpu, root_ + "/no-such-loader.so", true, false, 2, gap);
+        started = elf_bytes::file(started_cpu, root_ + "/no-such-loader.so", true, false, 2, gap);
+        const bool unended = one_in(4);
+        if (unended) judged.back() = started.back() = 'x';
+        description += " a program whose PT_INTERP lies " + std::to_string(gap) + " bytes further" +
+                       (unended ? ", without its NUL;" : ";");
         break;
       }
       case 2: judged = started = ""; break;

@@ -862,7 +862,7 @@ TEST_CASE(
        "/var/task",
        127,
        harness::message("sbin-handler",
-                        "not found in the default PATH (PATH is unset or empty): "
+                        "not found in the default PATH (PATH is unset): "
                         "/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin; the emulator was to run it")},
       {"no /var/task",
        [&](Image& image) {
@@ -970,6 +970,22 @@ TEST_CASE(
                                         harness::message("/var/task/bootstrap", "is the command's own program")));
           }
         }
+      }
+      SECTION("the command itself as the bootstrap, behind an exec wrapper: served without it, with a warning") {
+        std::unique_ptr<Image> owned = image_with_probe();
+        Image& image = *owned;
+        harness::remove_tree(image.root / "var/runtime/bootstrap");
+        harness::copy_file(probe, image.root / "var/task/bootstrap", 0755);
+        Outcome outcome = image.run(setting, {"/lambda-entrypoint", "--check", "/var/task/bootstrap", "app.handler"},
+                                    plus(managed_env(), {"AWS_LAMBDA_EXEC_WRAPPER=/usr/local/bin/probe"}));
+        CHECK(outcome.status == 0);
+        CHECK_THAT(outcome.out,
+                   Catch::Matchers::ContainsSubstring(harness::message(
+                       "/var/task/bootstrap", "ok, the Managed Instances bootstrap: the command itself\n")));
+        CHECK(outcome.err ==
+              "lambda-entrypoint: warning: AWS_LAMBDA_EXEC_WRAPPER: not applied here: " + managed_mode +
+                  " starts /var/task/bootstrap, the command's own program, itself; in the cloud the wrapper starts "
+                  "it\n");
       }
       SECTION("another program as the bootstrap") {
         std::unique_ptr<Image> owned = image_with_probe();

@@ -5,7 +5,8 @@
 // ids, signal mask and ignored signals, open descriptors) to the file
 // $STANDIN_RECORD_DIR/<role>, then plays its role:
 //   handler   exits with $STANDIN_EXIT_STATUS (default 0);
-//   wrapper   executes its arguments, as a wrapper script's `exec "$@"` does;
+//   wrapper   executes its arguments, as a wrapper script's `exec "$@"` does
+//             (a name in PATH, or where it is unset in dash's default);
 //   emulator  behaves like aws-lambda-rie where it matters: it skips its own
 //             flags wherever they stand, runs the rest as the runtime with AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001
 //             (or --runtime-api-address) and, where unset or empty, the
@@ -298,7 +299,15 @@ int main(int argc, char** argv) {
   write_record(argc, argv);
   if (role == "wrapper") {
     if (argc < 2) return 92;
-    execvp(argv[1], argv + 1);
+    // As a wrapper script's shell looks the name up: where PATH is unset,
+    // in dash's default (Docker's), not in glibc's "/bin:/usr/bin".
+    if (std::getenv("PATH") == nullptr && std::strchr(argv[1], '/') == nullptr) {
+      for (const char* directory : {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"})
+        execv((std::string(directory) + "/" + argv[1]).c_str(), argv + 1);
+      errno = ENOENT;
+    } else {
+      execvp(argv[1], argv + 1);
+    }
     std::fprintf(stderr, "standin-wrapper: %s: %s\n", argv[1], std::strerror(errno));
     return 127;
   }
