@@ -1,7 +1,8 @@
 // Diagnosis: why a file cannot start, from its mode, its directories and
-// its first bytes (judged by inspect.hpp), and the message that says so. It
-// runs after a failure, in the local pre-check and under --check: never on
-// the cloud's way to execve. System calls: stat(), access(), open(), read().
+// its first bytes and its ELF interpreter's path (judged by inspect.hpp),
+// and the message that says so. It runs after a failure, in the local
+// pre-check and under --check: never on the cloud's way to execve. System
+// calls: stat(), access(), open(), read(), pread().
 #pragma once
 
 #include <fcntl.h>
@@ -96,7 +97,7 @@ struct Inspected {
 };
 
 // false when the file cannot be opened.
-[[gnu::noinline]] bool inspect_file(const char* path, Inspected& file) {
+bool inspect_file(const char* path, Inspected& file) {
   string_view bytes;
   if (!read_head(path, file.bytes, bytes)) return false;
   file.head = inspect(bytes);

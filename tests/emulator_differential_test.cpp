@@ -186,8 +186,10 @@ Case generate(harness::Random& random) {
   if (random.one_in(3))
     c.task_root = random.pick<std::string>({"", "/var/task", "/var/task/", "/srv/app", "/srv/app", "/task-link", "/"});
   if (!c.aws_form && random.one_in(4)) {
-    // MAX_ARG_STRLEN is 131,072 bytes with the NUL: a word at it, and one
-    // past; two words the Managed Instances mode carries as one string; and
+    // MAX_ARG_STRLEN is 131,072 bytes with the NUL: a word at it; the last
+    // word, at it and one past once it is _HANDLER=WORD (a word itself past
+    // it stops the entrypoint's own start, which judges nothing); two words
+    // the Managed Instances mode carries as one string; and
     // the total the kernel takes (a quarter of the 8 MiB stack) crossed by
     // the bytes the emulator adds, within a few hundred bytes either side.
     switch (random.below(4)) {

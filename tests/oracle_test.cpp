@@ -173,15 +173,18 @@ class Generator : public harness::Random {
       case 1: {
         unsigned judged_cpu = harness::entrypoint_arch() == "aarch64" ? elf_bytes::aarch64 : elf_bytes::x86_64;
         unsigned started_cpu = host_arch() == "aarch64" ? elf_bytes::aarch64 : elf_bytes::x86_64;
-        // Its PT_INTERP in the first 1,024 bytes, or lying past them; or
-        // without the NUL that must end it.
         size_t gap = pick<size_t>({0, 0, 850, 900, 1100});
         judged = elf_bytes::file(judged_cpu, root_ + "/no-such-loader.so", true, false, 2, gap);
         started = elf_bytes::file(started_cpu, root_ + "/no-such-loader.so", true, false, 2, gap);
-        const bool unended = one_in(4);
-        if (unended) judged.back() = started.back() = 'x';
+        // Its PT_INTERP in the first 1,024 bytes, or lying past them; or
+        // without the NUL that must end it; or cut short by the file's end.
+        const size_t fault = below(6);
+        if (fault == 0) judged.back() = started.back() = 'x';
+        if (fault == 1) judged.resize(judged.size() - 5), started.resize(started.size() - 5);
         description += " a program whose PT_INTERP lies " + std::to_string(gap) + " bytes further" +
-                       (unended ? ", without its NUL;" : ";");
+                       (fault == 0   ? ", without its NUL;"
+                        : fault == 1 ? ", cut short by the end of the file;"
+                                     : ";");
         break;
       }
       case 2: judged = started = ""; break;
