@@ -110,9 +110,9 @@ bool inspect_file(const char* path, Inspected& file) {
       got = pread(fd, file.far_interpreter, size, static_cast<off_t>(file.head.interpreter_offset));
     close(fd);
   }
-  if (got != static_cast<ssize_t>(size) ||
-      !interpreter_in(string_view(file.far_interpreter, size), file.head.interpreter))
-    file.head.kind = Head::unreadable;
+  // Only what was read counts: a PT_INTERP cut short by the file's end fails the kernel's read of it.
+  const string_view read(file.far_interpreter, got > 0 ? static_cast<size_t>(got) : 0);
+  if (read.size() != size || !interpreter_in(read, file.head.interpreter)) file.head.kind = Head::unreadable;
   return true;
 }
 

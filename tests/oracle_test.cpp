@@ -180,7 +180,7 @@ class Generator : public harness::Random {
         // without the NUL that must end it; or cut short by the file's end.
         const size_t fault = below(6);
         if (fault == 0) judged.back() = started.back() = 'x';
-        if (fault == 1) judged.resize(judged.size() - 5), started.resize(started.size() - 5);
+        if (fault == 1) judged[96] = started[96] = static_cast<char>(judged[96] + 5);  // p_filesz: 5 bytes past the end
         description += " a program whose PT_INTERP lies " + std::to_string(gap) + " bytes further" +
                        (fault == 0   ? ", without its NUL;"
                         : fault == 1 ? ", cut short by the end of the file;"
