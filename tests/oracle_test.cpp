@@ -173,11 +173,11 @@ class Generator : public harness::Random {
       case 1: {
         unsigned judged_cpu = harness::entrypoint_arch() == "aarch64" ? elf_bytes::aarch64 : elf_bytes::x86_64;
         unsigned started_cpu = host_arch() == "aarch64" ? elf_bytes::aarch64 : elf_bytes::x86_64;
+        // Its PT_INTERP in the first 1,024 bytes, or lying past them; or
+        // without the NUL that must end it; or cut short by the file's end.
         size_t gap = pick<size_t>({0, 0, 850, 900, 1100});
         judged = elf_bytes::file(judged_cpu, root_ + "/no-such-loader.so", true, false, 2, gap);
         started = elf_bytes::file(started_cpu, root_ + "/no-such-loader.so", true, false, 2, gap);
-        // Its PT_INTERP in the first 1,024 bytes, or lying past them; or
-        // without the NUL that must end it; or cut short by the file's end.
         const size_t fault = below(6);
         if (fault == 0) judged.back() = started.back() = 'x';
         if (fault == 1) judged[96] = started[96] = static_cast<char>(judged[96] + 5);  // p_filesz: 5 bytes past the end
