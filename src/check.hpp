@@ -1,9 +1,11 @@
 // --check: every file a run would execute, in either mode, and the
 // extensions Lambda starts beside it, judged as Lambda's non-root user meets
-// them, with a line each. It starts nothing of the function (a dynamic
-// program's loader only, in its list mode); its system calls are those of
-// locate.hpp, diagnose.hpp, libraries.hpp, walk.hpp and managed.hpp, and
-// lstat().
+// them, with a line each; for the Python runtime client, the client and the
+// handler's module as its interpreter finds them. It starts nothing of the
+// function (a dynamic program's loader only, in its list mode, and the
+// Python interpreter with a question); its system calls are those of
+// locate.hpp, diagnose.hpp, libraries.hpp, python.hpp, walk.hpp and
+// managed.hpp, and lstat().
 #pragma once
 
 #include <fcntl.h>
@@ -23,6 +25,7 @@
 #include "names.hpp"
 #include "output.hpp"
 #include "plan.hpp"
+#include "python.hpp"
 #include "walk.hpp"
 
 namespace {
@@ -173,6 +176,12 @@ int check(const Plan& plan) {
     if (program == nullptr) continue;
     int code = role == Role::bootstrap ? refuse_self_as_bootstrap(plan, program) : 0;
     if (code == 0) code = check_file(program, role, plan);
+    // What the runtime client loads first, where the command is one it knows.
+    if (PythonClient client;
+        code == 0 && role == Role::program && (client = python_client(plan.tail, plan.tail_size)).flags != nullptr) {
+      static char found[PATH_MAX];
+      code = check_python_client(locate(program, plan.search_path, found, false, true).path, client);
+    }
     if (result == 0) result = code;
   }
   if (int code = check_extensions(plan); result == 0) result = code;

@@ -1,9 +1,9 @@
 // The libraries a dynamic program needs, judged by its own loader: started
 // as Lambda's user (uid 993, gid 990) in the mode where it lists what it
 // would load, binds the symbols, and then exits, without running the program
-// or any code of its libraries but their IFUNC resolvers. Under --check only. What the listing means is listing.hpp's;
-// the system calls here are pipe2(), fork(), setgroups(), setgid(),
-// setuid(), dup2(), execve(), read(), waitpid() and stat(), with realpath(),
+// or any code of its libraries but their IFUNC resolvers. Under --check
+// only. What the listing means is listing.hpp's; the loader is started by
+// ask.hpp's ask(); the system calls here are stat(), with realpath(),
 // memory.hpp's allocate() and diagnose.hpp's read_head().
 #pragma once
 
@@ -18,6 +18,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "ask.hpp"
 #include "command.hpp"
 #include "diagnose.hpp"
 #include "inspect.hpp"
@@ -40,8 +41,7 @@ bool list_libraries(const char* program, const char* interpreter, Loader loader,
   if (realpath(program, real) == nullptr) return false;
   size_t count = env_size(environ);
   char** env = static_cast<char**>(allocate((count + 4) * sizeof(char*)));
-  int pipe_fds[2];
-  if (env == nullptr || pipe2(pipe_fds, O_CLOEXEC) != 0) return false;
+  if (env == nullptr) return false;
   std::memcpy(env, environ, count * sizeof(char*));
   env[count] = const_cast<char*>("LD_TRACE_LOADED_OBJECTS=1");
   // glibc's switch for its warnings in this mode (ldd -d sets it); 2.36
@@ -59,31 +59,11 @@ bool list_libraries(const char* program, const char* interpreter, Loader loader,
   struct stat status;
   // A program others may run but not read cannot be handed to its loader by Lambda's user.
   bool as_lambda_user = stat(real, &status) == 0 && (status.st_mode & S_IROTH) != 0;
-  // Not root, the ids cannot be switched and the listing is this user's,
-  // which is all this process can ask.
-  pid_t child = fork();
-  if (child == 0) {
-    if (as_lambda_user && setgroups(0, nullptr) == 0 && setgid(lambda_gid) == 0) (void)setuid(lambda_uid);
-    dup2(pipe_fds[1], STDOUT_FILENO);
-    dup2(pipe_fds[1], STDERR_FILENO);
-    execve(interpreter, const_cast<char* const*>(argv), loader == Loader::musl ? environ : env);
-    _exit(exit_cannot_run);
-  }
-  close(pipe_fds[1]);
-  size_t used = 0;
-  for (ssize_t got; child > 0 && (got = read(pipe_fds[0], buffer + used, sizeof buffer - used)) != 0;) {
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) break;
-    used += static_cast<size_t>(got);
-    if (used == sizeof buffer) used = sizeof buffer - 1;  // keep the first lines, drop the rest
-  }
-  close(pipe_fds[0]);
-  int wait_status = 0;
-  while (child > 0 && waitpid(child, &wait_status, 0) < 0 && errno == EINTR) {
-  }
-  listing = string_view(buffer, used);
+  int wait_status;
+  if (!ask(interpreter, argv, loader == Loader::musl ? environ : env, as_lambda_user, buffer, listing, wait_status))
+    return false;
   // glibc's loader, listing, may crash once it has said it lacks libc.so.6: its words count.
-  return child > 0 && ((WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0) || first_fault(listing).code != 0);
+  return (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0) || first_fault(listing).code != 0;
 }
 
 // Whether a library the loader lists is for another CPU, by its first bytes.

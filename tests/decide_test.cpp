@@ -4,6 +4,7 @@
 #include "../src/carry.hpp"
 #include "../src/command.hpp"
 #include "../src/errors.hpp"
+#include "../src/handler.hpp"
 #include "../src/inspect.hpp"
 #include "../src/listing.hpp"
 #include "../src/readable.hpp"
@@ -748,5 +749,110 @@ TEST_CASE("the library a fault is about is named as each loader names it, and a 
   for (const Case& c : cases) {
     INFO(c.line);
     CHECK(std::string(missing_library(c.line)) == c.library);
+  }
+}
+
+TEST_CASE("CPython's interpreter is told by its name: python, python3 and python3.N, nothing else", "[python]") {
+  for (const char* name : {"python", "python3", "python3.1", "python3.12", "python3.9"}) {
+    INFO(name);
+    CHECK(is_python_name(name));
+  }
+  for (const char* name : {"", "p", "python2", "python3.", "python3.x", "python3.12-dbg", "python3.12a", "pypy3",
+                           "python3-config", "ipython3", "Python3", "python.3"}) {
+    INFO(name);
+    CHECK_FALSE(is_python_name(name));
+  }
+}
+
+namespace {
+struct ClientCase {
+  std::vector<const char*> words;
+  std::vector<const char*> flags;  // expected; recognised when handler or flags are given
+  const char* handler;
+  bool recognised;
+};
+
+PythonClient client_of(const std::vector<const char*>& words) {
+  return python_client(const_cast<char* const*>(words.data()), words.size());
+}
+}  // namespace
+
+TEST_CASE("the awslambdaric command is told as python [FLAG...] -m awslambdaric [HANDLER], flags of no value alone",
+          "[python]") {
+  const std::vector<ClientCase> cases = {
+      {{"python", "-m", "awslambdaric", "app.handler"}, {}, "app.handler", true},
+      {{"/usr/local/bin/python3.12", "-m", "awslambdaric", "app.handler"}, {}, "app.handler", true},
+      {{"python3", "-m", "awslambdaric"}, {}, nullptr, true},
+      {{"python3", "-m", "awslambdaric", "", "more"}, {}, "", true},
+      {{"python3", "-I", "-u", "-m", "awslambdaric", "h.f"}, {"-I", "-u"}, "h.f", true},
+      {{"python3", "-IsB", "-m", "awslambdaric", "h.f"}, {"-IsB"}, "h.f", true},
+      {{"python3", "-bBdEIOPqsSuv", "-m", "awslambdaric", "h.f"}, {"-bBdEIOPqsSuv"}, "h.f", true},
+      // Not the client, or flags whose values this does not read.
+      {{"python3", "-m"}, {}, nullptr, false},
+      {{"python3", "-m", "awslambdaricx", "h.f"}, {}, nullptr, false},
+      {{"python3", "-m", "awslambdari", "h.f"}, {}, nullptr, false},
+      {{"python3", "awslambdaric", "h.f"}, {}, nullptr, false},
+      {{"python3", "-X", "importtime", "-m", "awslambdaric", "h.f"}, {}, nullptr, false},
+      {{"python3", "-c", "-m", "awslambdaric", "h.f"}, {}, nullptr, false},
+      {{"python3", "-", "-m", "awslambdaric", "h.f"}, {}, nullptr, false},
+      {{"python3", "x", "-m", "awslambdaric", "h.f"}, {}, nullptr, false},
+      {{"python3", "-mawslambdaric", "h.f"}, {}, nullptr, false},
+      {{"node", "-m", "awslambdaric", "h.f"}, {}, nullptr, false},
+      {{"python2", "-m", "awslambdaric", "h.f"}, {}, nullptr, false},
+  };
+  for (const ClientCase& c : cases) {
+    std::string shown;
+    for (const char* word : c.words) shown += std::string(word) + " ";
+    INFO(shown);
+    PythonClient client = client_of(c.words);
+    CHECK((client.flags != nullptr) == c.recognised);
+    if (!c.recognised) continue;
+    CHECK(client.flag_count == c.flags.size());
+    for (size_t i = 0; i < c.flags.size() && i < client.flag_count; ++i)
+      CHECK(std::string(client.flags[i]) == c.flags[i]);
+    CHECK((client.handler == nullptr) == (c.handler == nullptr));
+    if (c.handler != nullptr && client.handler != nullptr) CHECK(std::string(client.handler) == c.handler);
+  }
+}
+
+TEST_CASE("a handler needs a '.' before its function, and a module before that which is not relative", "[python]") {
+  const std::vector<std::pair<const char*, HandlerShape>> cases = {
+      {"app.handler", HandlerShape::sound},
+      {"a.b", HandlerShape::sound},
+      {"pkg.mod.handler", HandlerShape::sound},
+      {"dir/app.handler", HandlerShape::sound},
+      {"app.", HandlerShape::sound},
+      {"a..b", HandlerShape::sound},
+      {"", HandlerShape::no_dot},
+      {"app", HandlerShape::no_dot},
+      {"dir/app", HandlerShape::no_dot},
+      {".", HandlerShape::no_module},
+      {".handler", HandlerShape::no_module},
+      {".app.handler", HandlerShape::no_module},
+      {"/app.handler", HandlerShape::no_module},
+      {"/.h", HandlerShape::no_module},
+  };
+  for (const auto& [handler, shape] : cases) {
+    INFO(handler);
+    CHECK(handler_shape(handler) == shape);
+  }
+}
+
+TEST_CASE("the interpreter's answer is its letter and the lines after it; anything else is no answer", "[python]") {
+  PythonAnswer found = read_python_answer("o\n/var/task/app.py\n");
+  CHECK(found.kind == 'o');
+  CHECK(found.first == "/var/task/app.py");
+  PythonAnswer missing = read_python_answer("n\napp\n/var/task, /usr/lib/python3.11\n");
+  CHECK(missing.kind == 'n');
+  CHECK(missing.first == "app");
+  CHECK(missing.second == "/var/task, /usr/lib/python3.11");
+  PythonAnswer none = read_python_answer("c\n");
+  CHECK(none.kind == 'c');
+  CHECK(none.first.empty());
+  CHECK(none.second.empty());
+  for (char kind : std::string("acbnuso")) CHECK(read_python_answer(std::string(1, kind) + "\nx\n").kind == kind);
+  for (const char* answer : {"", "o", "ox\n", "x\n/a\n", "Traceback (most recent call last):\n", "\n\n", "O\n/a\n"}) {
+    INFO(answer);
+    CHECK(read_python_answer(answer).kind == '\0');
   }
 }

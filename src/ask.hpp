@@ -1,0 +1,53 @@
+// A program asked a question as Lambda's user: started with its arguments
+// and environment, as uid 993 (gid 990, no other groups) where this process
+// may switch to that user, its stdout and stderr read back together. For
+// the loaders' listings (libraries.hpp) and the Python interpreter's answer
+// (python.hpp), under --check only. The system calls are pipe2(), fork(),
+// setgroups(), setgid(), setuid(), dup2(), execve(), read() and waitpid().
+#pragma once
+
+#include <fcntl.h>
+#include <grp.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cerrno>
+#include <cstddef>
+#include <string_view>
+
+#include "names.hpp"
+
+namespace {
+
+// What program says to argv and env, into buffer (what does not fit is read
+// and dropped); false when it could not be started. Its wait status in
+// status. Not root, the ids cannot be switched and the answer is this
+// user's, which is all this process can ask.
+bool ask(const char* program, const char* const* argv, char* const* env, bool as_lambda_user, char (&buffer)[4096],
+         string_view& answer, int& status) {
+  int pipe_fds[2];
+  if (pipe2(pipe_fds, O_CLOEXEC) != 0) return false;
+  pid_t child = fork();
+  if (child == 0) {
+    if (as_lambda_user && setgroups(0, nullptr) == 0 && setgid(lambda_gid) == 0) (void)setuid(lambda_uid);
+    dup2(pipe_fds[1], STDOUT_FILENO);
+    dup2(pipe_fds[1], STDERR_FILENO);
+    execve(program, const_cast<char* const*>(argv), env);
+    _exit(exit_cannot_run);
+  }
+  close(pipe_fds[1]);
+  size_t used = 0;
+  for (ssize_t got; child > 0 && (got = read(pipe_fds[0], buffer + used, sizeof buffer - used)) != 0;) {
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) break;
+    used += static_cast<size_t>(got);
+    if (used == sizeof buffer) used = sizeof buffer - 1;  // keep the first lines, drop the rest
+  }
+  close(pipe_fds[0]);
+  status = 0;
+  while (child > 0 && waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  answer = string_view(buffer, used);
+  return child > 0;
+}
+
+}  // namespace
