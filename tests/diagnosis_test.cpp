@@ -491,6 +491,32 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "an ELF interpreter's path past the first 1,024 bytes of a program is read where it lies: one there is "
+    "found, one missing is 127",
+    "[diagnosis]") {
+  Files files;
+  harness::copy_file(harness::entrypoint(), files.emulator, 0755);
+  // Any file will do as the interpreter --check finds: it does not start it.
+  std::string present = files.dir / "ld.so";
+  harness::copy_file(harness::entrypoint(), present, 0755);
+  for (size_t gap : {size_t{905}, size_t{2000}, size_t{70000}}) {
+    INFO("PT_INTERP at " << 64 + 56 + gap);
+    std::string found =
+        files.add("far-found-" + std::to_string(gap), elf_bytes::file(this_machine(), present, true, false, 2, gap));
+    Outcome ok = harness::run_entrypoint({"--check", found}, files.env());
+    CHECK(ok.status == 0);
+    CHECK_THAT(ok.out, Catch::Matchers::ContainsSubstring(
+                           message(found, "ok, the program, a dynamically linked " + harness::entrypoint_arch() +
+                                              " program (its ELF interpreter is there)")));
+    std::string missing = files.add("far-missing-" + std::to_string(gap),
+                                    elf_bytes::file(this_machine(), "/nowhere/ld.so", true, false, 2, gap));
+    Outcome not_found = harness::run_entrypoint({"--check", missing}, files.env());
+    CHECK(not_found.status == 127);
+    CHECK_THAT(not_found.err, Catch::Matchers::ContainsSubstring("whose ELF interpreter /nowhere/ld.so is missing"));
+  }
+}
+
+TEST_CASE(
     "an ELF interpreter's path ending at the last of the 1,024 bytes read of a program is read whole: 127, as "
     "the kernel says for a missing one",
     "[diagnosis]") {

@@ -300,7 +300,7 @@ const std::string fix =
 
 }  // namespace
 
-TEST_CASE("--check finds the handler's module where python -m awslambdaric imports it from, and says where",
+TEST_CASE("under --check, the handler's module is found where python -m awslambdaric imports it from, and named",
           "[python]") {
   require_host_python();
   PythonImage image;
@@ -458,8 +458,9 @@ TEST_CASE(
                                               "it: invalid syntax")));
 }
 
-TEST_CASE("--check runs none of the function's code: the handler's module and its packages are compiled, not run",
-          "[python]") {
+TEST_CASE(
+    "under --check, none of the function's code runs: the handler's module and its packages are compiled, not run",
+    "[python]") {
   require_host_python();
   PythonImage image;
   harness::make_dirs(image / "work/pkg");

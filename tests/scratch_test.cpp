@@ -60,8 +60,8 @@ struct Image {
   }
 
   // proc: /proc mounted, as docker mounts it (false: as in a bare chroot).
-  Outcome run(const Setting& setting, Strings argv, Strings env, const std::string& cwd = "/var/task",
-              bool proc = true) const {
+  Outcome run(const Setting& setting, Strings argv, Strings env, const std::string& cwd = "/var/task", bool proc = true,
+              bool stdin_closed = false) const {
     harness::Sandbox sandbox{root.path(), records.path(), setting.read_only, setting.uid, setting.gid, proc};
     harness::Launch launch;
     launch.program = argv.front();
@@ -69,6 +69,7 @@ struct Image {
     launch.env = std::move(env);
     launch.cwd = cwd;
     launch.sandbox = &sandbox;
+    if (stdin_closed) launch.before_exec = [] { close(STDIN_FILENO); };
     return harness::launch(launch);
   }
 
@@ -421,6 +422,18 @@ TEST_CASE(
       CHECK(checked.status == 0);
       CHECK(checked.out.find("/opt/extensions") == std::string::npos);
     }
+  }
+  SECTION("started with its stdin closed, the directory may be opened as descriptor 0: it is judged all the same") {
+    Image image;
+    harness::copy_file(harness::entrypoint(), image.root / "usr/local/bin/aws-lambda-rie", 0755);
+    harness::copy_file(harness::entrypoint(), image.root / "var/task/bootstrap", 0755);
+    harness::make_dirs(image.root / "opt/extensions");
+    harness::write_file(image.root / "opt/extensions/agent", "#!/bin/bash\n", 0755);
+    Outcome checked = image.run(all_settings[0], {"/lambda-entrypoint", "--check", "/var/task/bootstrap"}, {},
+                                "/var/task", true, true);
+    CHECK(checked.status == 127);
+    CHECK_THAT(checked.err, Catch::Matchers::ContainsSubstring("lambda-entrypoint: /opt/extensions/agent: its '#!' "
+                                                               "interpreter /bin/bash: No such file or directory"));
   }
   SECTION(
       "the first extension that cannot start, in the directory's order, sets the exit code, and each gets its line") {
