@@ -196,9 +196,16 @@ int explain(Output& out, const char* path, Judge judge, int depth) {
         return out.quoted(interpreter) << " is missing: link it statically, or add its loader and libraries",
                exit_not_found;
       }
-      // The kernel opens the interpreter as it opens the program: to be
-      // executed, by the same user.
-      if (!head.interpreter.empty() && as_other_user) {
+      if (head.interpreter.empty()) return 0;
+      // The kernel loads the interpreter itself, as an ELF file: a script
+      // there is not run through its '#!' line (the kernel says EIO or
+      // ELIBBAD), so it is not judged as one. Either way it is 126.
+      if (Inspected loader; inspect_file(interpreter, loader) && loader.head.kind != Head::elf) {
+        out << "its ELF interpreter ";
+        return out.quoted(interpreter) << " is not an ELF file, which the kernel refuses to load", exit_cannot_run;
+      }
+      // It opens the interpreter as it opens the program: to be executed, by the same user.
+      if (as_other_user) {
         Output discard(-1);
         if (explain(discard, interpreter, judge, depth + 1) != 0) {
           out << "its ELF interpreter ";
@@ -243,8 +250,11 @@ int explain(Output& out, const char* path, Judge judge, int depth) {
 
 // Whether reading the file can tell more than the kernel's error: not for
 // E2BIG, ETXTBSY, ENOMEM and the like, which are about the call, not the file.
+// EIO and ELIBBAD are what the kernel says of an ELF interpreter that is not
+// an ELF file (musl has no words for ELIBBAD).
 bool file_may_say_why(int error) {
-  return error == 0 || error == ENOENT || error == ENOEXEC || error == EACCES || error == ELOOP;
+  return error == 0 || error == ENOENT || error == ENOEXEC || error == EACCES || error == ELOOP || error == EIO ||
+         error == ELIBBAD;
 }
 
 // Reports a program that cannot run: what the file shows, or else the

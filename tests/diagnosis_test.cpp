@@ -82,6 +82,28 @@ const std::vector<Diagnosed>& diagnosed() {
              "missing: link it statically, or add its loader and libraries");
        },
        [] { return harness::entrypoint_arch() == "aarch64" && binfmt_runs_aarch64(); }},
+      {"a dynamically linked program whose ELF interpreter is a script longer than an ELF header",
+       [](Files& f) {
+         std::string shell = f.add("long-interpreter.sh", "#!/bin/sh\n" + std::string(100, '#') + "\nexit 0\n");
+         return f.add("dynamic", elf_bytes::file(this_machine(), shell));
+       },
+       126,
+       [](const std::string& path) {
+         return "its ELF interpreter " + path.substr(0, path.rfind('/')) +
+                "/long-interpreter.sh is not an ELF file, which the kernel refuses to load";
+       },
+       [] { return harness::entrypoint_arch() == "aarch64" && binfmt_runs_aarch64(); }},
+      {"a dynamically linked program whose ELF interpreter is a short script",
+       [](Files& f) {
+         std::string shell = f.add("interpreter.sh", "#!/bin/sh\nexit 0\n");
+         return f.add("dynamic", elf_bytes::file(this_machine(), shell));
+       },
+       126,
+       [](const std::string& path) {
+         return "its ELF interpreter " + path.substr(0, path.rfind('/')) +
+                "/interpreter.sh is not an ELF file, which the kernel refuses to load";
+       },
+       [] { return harness::entrypoint_arch() == "aarch64" && binfmt_runs_aarch64(); }},
       {"a script whose interpreter is missing",
        [](Files& f) { return f.add("bash-script", "#!/nonexistent/bash -e\necho\n"); }, 127,
        [](const std::string&) {

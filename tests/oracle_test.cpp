@@ -91,6 +91,8 @@ class Generator : public harness::Random {
       c.files.push_back(script(target, paths[i], c.description));
     }
     c.files.push_back(leaf(paths[depth], c.description));
+    c.files.insert(c.files.end(), loaders_.begin(), loaders_.end());
+    loaders_.clear();
     c.program = paths[0];
     if (one_in(3)) c.program = link_to(c, c.program, "p");
     return c;
@@ -99,6 +101,7 @@ class Generator : public harness::Random {
  private:
   std::string root_;
   int link_count_ = 0;
+  std::vector<File> loaders_;  // the files a leaf names as its ELF interpreter
 
   mode_t file_mode() {
     if (one_in(2)) return pick<mode_t>({0755, 0775, 0555, 0705});
@@ -176,8 +179,16 @@ class Generator : public harness::Random {
         // Its PT_INTERP in the first 1,024 bytes, or lying past them; or
         // without the NUL that must end it; or cut short by the file's end.
         size_t gap = pick<size_t>({0, 0, 850, 900, 1100});
-        judged = elf_bytes::file(judged_cpu, root_ + "/no-such-loader.so", true, false, 2, gap);
-        started = elf_bytes::file(started_cpu, root_ + "/no-such-loader.so", true, false, 2, gap);
+        // Its loader missing, or a script, which the kernel does not load
+        // as one (shorter or longer than an ELF header).
+        std::string loader = root_ + "/no-such-loader.so";
+        if (one_in(3)) {
+          loader = root_ + "/loader.sh";
+          std::string text = "#!/bin/sh\n" + std::string(pick<size_t>({0, 100}), '#') + "\n";
+          loaders_.push_back(file(loader, text, text, description));
+        }
+        judged = elf_bytes::file(judged_cpu, loader, true, false, 2, gap);
+        started = elf_bytes::file(started_cpu, loader, true, false, 2, gap);
         const size_t fault = below(6);
         if (fault == 0) judged.back() = started.back() = 'x';
         if (fault == 1) judged[96] = started[96] = static_cast<char>(judged[96] + 5);  // p_filesz: 5 bytes past the end
