@@ -512,6 +512,22 @@ TEST_CASE(
   CHECK(local.err == message(script, reason) + "; the emulator was to run it\n");
 }
 
+TEST_CASE("a loader that ends its output and then fails has not listed the libraries: --check waits for its exit",
+          "[diagnosis]") {
+  Files files;
+  harness::copy_file(harness::entrypoint(), files.emulator, 0755);
+  // glibc's loader by its name, for --check to ask it; it says nothing, and
+  // exits 1 a moment after its output has ended.
+  std::string loader = files.dir / "ld-linux-x86-64.so.2";
+  harness::copy_file(harness::standin("quiet-loader"), loader, 0755);
+  std::string program = files.add("dynamic", elf_bytes::file(this_machine(), loader));
+  Outcome outcome = harness::run_entrypoint({"--check", program}, files.env());
+  CHECK(outcome.status == 0);
+  CHECK_THAT(outcome.out, Catch::Matchers::ContainsSubstring(
+                              message(program, "ok, the program, a dynamically linked " + harness::entrypoint_arch() +
+                                                   " program (its ELF interpreter is there)\n")));
+}
+
 TEST_CASE(
     "an ELF interpreter's path past the first 1,024 bytes of a program is read where it lies: one there is "
     "found, one missing is 127",
