@@ -18,19 +18,20 @@
 
 namespace {
 
-// What program says to argv and env, into buffer (what does not fit is read
-// and dropped); false when it could not be started. Its wait status in
-// status. Not root, the ids cannot be switched and the answer is this
-// user's, which is all this process can ask.
-bool ask(const char* program, const char* const* argv, char* const* env, bool as_lambda_user, char (&buffer)[4096],
-         string_view& answer, int& status) {
+// What program says to argv and env on stdout, and on stderr too where
+// with_stderr (else its stderr is this process's), into buffer (what does
+// not fit is read and dropped); false when it could not be started. Its wait
+// status in status. Not root, the ids cannot be switched and the answer is
+// this user's, which is all this process can ask.
+bool ask(const char* program, const char* const* argv, char* const* env, bool as_lambda_user, bool with_stderr,
+         char (&buffer)[4096], string_view& answer, int& status) {
   int pipe_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC) != 0) return false;
   pid_t child = fork();
   if (child == 0) {
     if (as_lambda_user && setgroups(0, nullptr) == 0 && setgid(lambda_gid) == 0) (void)setuid(lambda_uid);
     dup2(pipe_fds[1], STDOUT_FILENO);
-    dup2(pipe_fds[1], STDERR_FILENO);
+    if (with_stderr) dup2(pipe_fds[1], STDERR_FILENO);
     execve(program, const_cast<char* const*>(argv), env);
     _exit(exit_cannot_run);
   }

@@ -60,7 +60,8 @@ bool list_libraries(const char* program, const char* interpreter, Loader loader,
   // A program others may run but not read cannot be handed to its loader by Lambda's user.
   bool as_lambda_user = stat(real, &status) == 0 && (status.st_mode & S_IROTH) != 0;
   int wait_status;
-  if (!ask(interpreter, argv, loader == Loader::musl ? environ : env, as_lambda_user, buffer, listing, wait_status))
+  if (!ask(interpreter, argv, loader == Loader::musl ? environ : env, as_lambda_user, true, buffer, listing,
+           wait_status))
     return false;
   // glibc's loader, listing, may crash once it has said it lacks libc.so.6: its words count.
   return (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0) || first_fault(listing).code != 0;

@@ -41,7 +41,8 @@ constexpr const char* python_places_fix =
   string_view said;
   int status;
   PythonAnswer answer;
-  if (ask(python, argv, environ, getuid() == 0, buffer, said, status)) answer = read_python_answer(said);
+  // Its stderr (a warning at its start, a .pth line it cannot read) is shown, not taken for the answer.
+  if (ask(python, argv, environ, getuid() == 0, false, buffer, said, status)) answer = read_python_answer(said);
   int code = answer.kind == 'b'                         ? exit_misuse
              : answer.kind == 'c' || answer.kind == 'n' ? exit_not_found
              : answer.kind == 'u' || answer.kind == 's' ? exit_cannot_run

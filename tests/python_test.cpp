@@ -480,6 +480,20 @@ TEST_CASE(
   CHECK(access((image / "work/pkg/__pycache__").c_str(), F_OK) != 0);
 }
 
+TEST_CASE("what the interpreter writes to stderr at its start is shown, and not taken for its answer", "[python]") {
+  require_host_python();
+  PythonImage image;
+  harness::write_file(image / "work/app.py", module_text, 0644);
+  // site imports sitecustomize from the path at every start of the interpreter, the runtime's too.
+  harness::write_file(image / "packages/sitecustomize.py", "import sys\nsys.stderr.write('a warning at start\\n')\n",
+                      0644);
+  harness::Outcome outcome = image.check({"-m", "awslambdaric", "app.handler"}, image.python_path());
+  CHECK(outcome.status == 0);
+  CHECK_THAT(outcome.out,
+             Catch::Matchers::ContainsSubstring("handler app.handler: ok, its module is " + image / "work/app.py"));
+  CHECK_THAT(outcome.err, Catch::Matchers::ContainsSubstring("a warning at start\n"));
+}
+
 TEST_CASE("a program named python that is not CPython gets a note, and --check goes on", "[python]") {
   require_host_python();
   harness::TempDir dir;
