@@ -61,7 +61,7 @@ struct PythonCase {
   Strings flags;
   std::string handler;  // empty: none given
   bool give_handler = true;
-  bool python_path = false;
+  std::string python_path;  // PYTHONPATH's entries, relative to the tree; unset when empty
 };
 
 class PythonGenerator : public harness::Random {
@@ -71,24 +71,28 @@ class PythonGenerator : public harness::Random {
   PythonCase make() {
     PythonCase c;
     for (const char* place : {"work", "path", "elsewhere"}) directory(root_ + "/" + place);
-    c.python_path = !one_in(4);
+    // Unset, the directory alone, or with an empty entry (the working
+    // directory), a relative one, or one that is not there around it.
+    if (!one_in(4)) c.python_path = pick({"path", "path", "path:", ":path", "elsewhere:path", "missing:path", "=path"});
     if (one_in(6)) c.flags.push_back(pick({"-I", "-E", "-s", "-B", "-O", "-P"}));
     // The client, where the interpreter finds it, or not at all.
     std::string client_at = pick({"work", "work", "path", "elsewhere"});
     directory(root_ + "/" + client_at + "/awslambdaric");
     file(root_ + "/" + client_at + "/awslambdaric/__init__.py", "", 0644);
     file(root_ + "/" + client_at + "/awslambdaric/__main__.py", client_main, 0644);
-    c.description = " client in " + client_at + (c.python_path ? ", PYTHONPATH=path" : "");
+    c.description = " client in " + client_at + (c.python_path.empty() ? "" : ", PYTHONPATH " + c.python_path);
     for (const std::string& flag : c.flags) c.description += " " + flag;
     if (one_in(15)) {
       c.give_handler = false;
       return c;
     }
+    // (No module is named awslambdaric: in the working directory it would
+    // be run as the client itself, which then does nothing the client does.)
     std::string base = root_ + "/" + pick({"work", "work", "path", "elsewhere"});
     size_t depth = pick({1, 1, 1, 2, 2, 3});
     std::string handler;
     for (size_t i = 0; i < depth; ++i) {
-      std::string name = one_in(12) ? pick({"sys", "json", "os", "awslambdaric"}) : pick({"app", "pkg", "sub", "lib"});
+      std::string name = one_in(12) ? pick({"sys", "json", "os", "posix"}) : pick({"app", "pkg", "sub", "lib"});
       bool last = i + 1 == depth;
       std::string kind =
           last ? pick({"module", "module", "module", "package", "namespace", "bytecode", "cached", "broken", "missing"})
@@ -181,6 +185,21 @@ int exit_class_of(const harness::Outcome& met) {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
+// PYTHONPATH's value for entries named in the tree at root: "=path" is the
+// relative entry "path", taken from the working directory (root/work).
+std::string tree_path(const std::string& root, const std::string& entries) {
+  if (entries == "=path") return "../path";
+  std::string value;
+  size_t start = 0;
+  for (size_t end; start <= entries.size(); start = end + 1) {
+    end = entries.find(':', start);
+    if (end == std::string::npos) end = entries.size();
+    std::string entry = entries.substr(start, end - start);
+    value += (start == 0 ? "" : ":") + (entry.empty() ? "" : root + "/" + entry);
+  }
+  return value;
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -206,7 +225,7 @@ TEST_CASE(
     PythonCase c = generate.make();
     Strings env = {"PATH=/usr/bin:/bin", "LAMBDA_TASK_ROOT=" + dir / "work",
                    "LAMBDA_ENTRYPOINT_EMULATOR=" + tools / "aws-lambda-rie"};
-    if (c.python_path) env.push_back("PYTHONPATH=" + dir / "path");
+    if (!c.python_path.empty()) env.push_back("PYTHONPATH=" + tree_path(dir.path(), c.python_path));
     Strings command = {debian_python};
     command.insert(command.end(), c.flags.begin(), c.flags.end());
     command.insert(command.end(), {"-m", "awslambdaric"});
