@@ -1,6 +1,6 @@
 // A program asked a question as Lambda's user: started with its arguments
 // and environment, as uid 993 (gid 990, no other groups) where this process
-// may switch to that user, its stdout and stderr read back together. For
+// may switch to that user, its stdout (and, if asked, its stderr) read back. For
 // the loaders' listings (libraries.hpp) and the Python interpreter's answer
 // (python.hpp), under --check only. The system calls are pipe2(), fork(),
 // setgroups(), setgid(), setuid(), dup2(), execve(), read() and waitpid().

@@ -22,7 +22,7 @@ bool is_python_name(string_view name) {
 
 // The words of `python [FLAG...] -m awslambdaric [HANDLER]`: the flags are
 // those that take no value (-I, -E, -s, -P and -O change what the client
-// finds, so the interpreter is asked with them); words is null where the
+// finds, so the interpreter is asked with them); flags is null where the
 // command is another.
 struct PythonClient {
   char* const* flags = nullptr;  // after the program, before -m

@@ -8,7 +8,6 @@
 #pragma once
 
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
 #include <sys/stat.h>
 #include <sys/wait.h>

@@ -22,7 +22,7 @@ void* allocate(size_t size) {
 // back with free(): the program's only allocations but allocate()'s, each
 // the same size, a few alive at once (one per level of the walk). These two
 // serve them from allocate(), a freed block kept for the next, in place of
-// musl's general allocator (about 7 KB of the binary: docs/building.md).
+// musl's general allocator (6 to 8 KB of the binary: docs/building.md).
 #if !defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
 namespace {
 struct FreeBlock {
