@@ -513,7 +513,7 @@ TEST_CASE(
 }
 
 TEST_CASE("a loader that ends its output and then fails has not listed the libraries: --check waits for its exit",
-          "[diagnosis]") {
+          "[diagnosis][host-cpu]") {
   // The stand-in is built for this machine, and a loader must be for the binary's CPU.
   if (harness::entrypoint_arch() != harness::host_arch())
     SKIP("the stand-in loader is an " + harness::host_arch() + " program");

@@ -205,7 +205,7 @@ std::string tree_path(const std::string& root, const std::string& entries) {
 TEST_CASE(
     "run as root, --check finds awslambdaric and the handler's module as python3 imports them as Lambda's user, over "
     "generated trees",
-    "[oracle]") {
+    "[oracle][host-cpu]") {
   if (harness::entrypoint_arch() != harness::host_arch())
     SKIP("the oracle is this machine's python3, which a " + harness::entrypoint_arch() + " binary judges foreign");
   REQUIRE(access(debian_python, X_OK) == 0);
@@ -320,7 +320,7 @@ const std::string fix =
 }  // namespace
 
 TEST_CASE("under --check, the handler's module is found where python -m awslambdaric imports it from, and named",
-          "[python]") {
+          "[python][host-cpu]") {
   require_host_python();
   PythonImage image;
   harness::make_dirs(image / "work/src/pkg");
@@ -358,7 +358,7 @@ TEST_CASE("under --check, the handler's module is found where python -m awslambd
 TEST_CASE(
     "the handler's file copied elsewhere, or WORKDIR elsewhere, fails --check with 127, the places looked in and "
     "the fix",
-    "[python]") {
+    "[python][host-cpu]") {
   require_host_python();
   PythonImage image;
   harness::make_dirs(image / "code");
@@ -396,7 +396,7 @@ TEST_CASE(
 }
 
 TEST_CASE("awslambdaric missing, or installed for another Python, fails --check with 127 and says how to install it",
-          "[python]") {
+          "[python][host-cpu]") {
   require_host_python();
   PythonImage image;
   harness::Outcome missing = image.check({"-m", "awslambdaric", "app.handler"});
@@ -429,7 +429,7 @@ TEST_CASE("awslambdaric missing, or installed for another Python, fails --check 
 TEST_CASE(
     "a malformed or built-in handler fails --check with 142; one Lambda's user cannot read, or Python cannot "
     "compile, with 126",
-    "[python]") {
+    "[python][host-cpu]") {
   require_host_python();
   PythonImage image;
   for (const char* handler : {"app", "", "dir/app"}) {
@@ -479,7 +479,7 @@ TEST_CASE(
 
 TEST_CASE(
     "under --check, none of the function's code runs: the handler's module and its packages are compiled, not run",
-    "[python]") {
+    "[python][host-cpu]") {
   require_host_python();
   PythonImage image;
   harness::make_dirs(image / "work/pkg");
@@ -499,7 +499,8 @@ TEST_CASE(
   CHECK(access((image / "work/pkg/__pycache__").c_str(), F_OK) != 0);
 }
 
-TEST_CASE("what the interpreter writes to stderr at its start is shown, and not taken for its answer", "[python]") {
+TEST_CASE("what the interpreter writes to stderr at its start is shown, and not taken for its answer",
+          "[python][host-cpu]") {
   require_host_python();
   PythonImage image;
   harness::write_file(image / "work/app.py", module_text, 0644);
@@ -513,7 +514,7 @@ TEST_CASE("what the interpreter writes to stderr at its start is shown, and not 
   CHECK_THAT(outcome.err, Catch::Matchers::ContainsSubstring("a warning at start\n"));
 }
 
-TEST_CASE("a program named python that is not CPython gets a note, and --check goes on", "[python]") {
+TEST_CASE("a program named python that is not CPython gets a note, and --check goes on", "[python][host-cpu]") {
   require_host_python();
   harness::TempDir dir;
   REQUIRE(chmod(dir.path().c_str(), 0755) == 0);
