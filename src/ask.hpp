@@ -1,13 +1,13 @@
 // A program asked a question as Lambda's user: started with its arguments
 // and environment, as uid 993 (gid 990, no other groups) where this process
 // may switch to that user, its stdout (and, if asked, its stderr) read back. For
-// the loaders' listings (libraries.hpp) and the Python interpreter's answer
-// (python.hpp), under --check only. The system calls are pipe2(), fork(),
-// setgroups(), setgid(), setuid(), dup2(), execve(), read() and waitpid().
+// the loaders' listings (libraries.hpp) and the Python and Node
+// interpreters' answers (python.hpp, node.hpp), under --check only. The system calls are pipe2(), fork(),
+// the kernel's setgroups, setgid and setuid, dup2(), execve(), read() and waitpid().
 #pragma once
 
 #include <fcntl.h>
-#include <grp.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cerrno>
@@ -27,9 +27,13 @@ bool ask(const char* program, const char* const* argv, char* const* env, bool as
          char (&buffer)[4096], string_view& answer, int& status) {
   int pipe_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC) != 0) return false;
-  pid_t child = fork();
+  pid_t child = vfork();
   if (child == 0) {
-    if (as_lambda_user && setgroups(0, nullptr) == 0 && setgid(lambda_gid) == 0) (void)setuid(lambda_uid);
+    // The kernel's calls, not libc's setgroups()/setgid()/setuid(): those
+    // make every thread of the process change ids (musl's __synccall, some
+    // 4 KB of the binary: docs/building.md), and the child has one thread.
+    if (as_lambda_user && syscall(SYS_setgroups, 0, nullptr) == 0 && syscall(SYS_setgid, lambda_gid) == 0)
+      (void)syscall(SYS_setuid, lambda_uid);
     dup2(pipe_fds[1], STDOUT_FILENO);
     if (with_stderr) dup2(pipe_fds[1], STDERR_FILENO);
     execve(program, const_cast<char* const*>(argv), env);

@@ -1,11 +1,11 @@
 // --check: every file a run would execute, in either mode, and the
 // extensions Lambda starts beside it, judged as Lambda's non-root user meets
-// them, with a line each; for the Python runtime client, the client and the
-// handler's module as its interpreter finds them. It starts nothing of the
-// function (a dynamic program's loader only, in its list mode, and the
-// Python interpreter with a question); its system calls are those of
-// locate.hpp, diagnose.hpp, libraries.hpp, python.hpp, walk.hpp and
-// managed.hpp, and lstat().
+// them, with a line each; for the Python and Node runtime clients, the client
+// and the handler's module as its interpreter finds them. It starts nothing
+// of the function (a dynamic program's loader only, in its list mode, and
+// the Python or Node interpreter with a question); its system calls are
+// those of locate.hpp, diagnose.hpp, libraries.hpp, python.hpp, node.hpp,
+// walk.hpp and managed.hpp, and lstat().
 #pragma once
 
 #include <fcntl.h>
@@ -23,6 +23,7 @@
 #include "locate.hpp"
 #include "managed.hpp"
 #include "names.hpp"
+#include "node.hpp"
 #include "output.hpp"
 #include "plan.hpp"
 #include "python.hpp"
@@ -127,6 +128,18 @@ int check_file(const char* name, Role role, const Plan& plan) {
   return check_file(program, Role::env_program, plan);
 }
 
+// What the runtime client the command starts loads first, where it is one
+// this program knows (python -m awslambdaric, node .../aws-lambda-ric): the
+// client itself and the handler's module.
+int check_runtime_client(const char* program, const Plan& plan) {
+  PythonClient python = python_client(plan.tail, plan.tail_size);
+  NodeClient node = node_client(plan.tail, plan.tail_size);
+  if (python.flags == nullptr && node.script == nullptr) return 0;
+  static char found[PATH_MAX];
+  const char* path = locate(program, plan.search_path, found, false, true).path;
+  return python.flags != nullptr ? check_python_client(path, python) : check_node_client(path, node, plan);
+}
+
 // The extensions Lambda starts before the runtime: every entry of
 // /opt/extensions but a directory (a link to one is started, and fails), in
 // the directory's order, each judged as a program; a directory is told as
@@ -176,12 +189,7 @@ int check(const Plan& plan) {
     if (program == nullptr) continue;
     int code = role == Role::bootstrap ? refuse_self_as_bootstrap(plan, program) : 0;
     if (code == 0) code = check_file(program, role, plan);
-    // What the runtime client loads first, where the command is one it knows.
-    if (PythonClient client;
-        code == 0 && role == Role::program && (client = python_client(plan.tail, plan.tail_size)).flags != nullptr) {
-      static char found[PATH_MAX];
-      code = check_python_client(locate(program, plan.search_path, found, false, true).path, client);
-    }
+    if (code == 0 && role == Role::program) code = check_runtime_client(program, plan);
     if (result == 0) result = code;
   }
   if (int code = check_extensions(plan); result == 0) result = code;

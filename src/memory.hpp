@@ -20,7 +20,7 @@ void* allocate(size_t size) {
 
 // musl's fdopendir() takes its DIR from calloc() and closedir() gives it
 // back with free(): the program's only allocations but allocate()'s, each
-// the same size, a few alive at once (one per level of the walk). These two
+// the same size, a few alive at once (one per level of the walk). These
 // serve them from allocate(), a freed block kept for the next, in place of
 // musl's general allocator (6 to 8 KB of the binary: docs/building.md).
 #if !defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
@@ -46,6 +46,11 @@ extern "C" void* calloc(size_t count, size_t size) {
   block->size = wanted;
   return block + 1;  // mmap's pages come zeroed
 }
+
+// musl's realpath() keeps a strdup() for a caller that passes no buffer,
+// which this program never is; its malloc() is this one rather than musl's
+// simple allocator (some 700 bytes).
+extern "C" void* malloc(size_t size) { return calloc(1, size); }
 
 extern "C" void free(void* memory) {
   if (memory == nullptr) return;

@@ -1,7 +1,7 @@
 // --check of what `python -m awslambdaric HANDLER` loads first: the client
 // itself and the handler's module, found as that interpreter finds them
 // for Lambda's user, in the working directory a run has. The question and
-// the reading of its answer are handler.hpp's; the interpreter is started
+// the reading of its answer are python_client.hpp's; the interpreter is started
 // by ask.hpp's ask(), with this environment.
 #pragma once
 
@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "ask.hpp"
-#include "handler.hpp"
+#include "python_client.hpp"
 #include "memory.hpp"
 #include "names.hpp"
 #include "output.hpp"
@@ -40,9 +40,9 @@ constexpr const char* python_places_fix =
   char buffer[4096];
   string_view said;
   int status;
-  PythonAnswer answer;
+  Answer answer;
   // Its stderr (a warning at its start, a .pth line it cannot read) is shown, not taken for the answer.
-  if (ask(python, argv, environ, getuid() == 0, false, buffer, said, status)) answer = read_python_answer(said);
+  if (ask(python, argv, environ, getuid() == 0, false, buffer, said, status)) answer = read_answer(said, python_answers);
   int code = answer.kind == 'b'                         ? exit_misuse
              : answer.kind == 'c' || answer.kind == 'n' ? exit_not_found
              : answer.kind == 'u' || answer.kind == 's' ? exit_cannot_run
@@ -83,7 +83,7 @@ constexpr const char* python_places_fix =
       break;
     case 'n':
       line.about(handler, "handler ") << "Lambda's user's " << python << " finds no module " << answer.first
-                                      << " (Runtime.ImportModuleError), looking in " << answer.second
+                                      << " (Runtime.ImportModuleError), looking in " << answer.rest
                                       << python_places_fix << "\n";
       break;
     case 'u':
@@ -92,7 +92,7 @@ constexpr const char* python_places_fix =
       break;
     case 's':
       line.about(answer.first) << "importing the handler " << handler << ", " << python
-                               << " cannot load it: " << answer.second << "\n";
+                               << " cannot load it: " << answer.rest << "\n";
       break;
     default:
       // An interpreter that is not CPython's, or one too old for the question.

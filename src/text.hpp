@@ -101,4 +101,33 @@ bool next_word(string_view& text, string_view& word) {
   return !word.empty();
 }
 
+// The first line of text, taken off its front (all of it where there is no
+// newline; the newline is dropped).
+string_view take_line(string_view& text) {
+  size_t end = text.find('\n');
+  string_view line = first(text, end);
+  text.remove_prefix(end == string_view::npos ? text.size() : end + 1);
+  return line;
+}
+
+// The answer of a program --check asks a question (python_client.hpp,
+// node_client.hpp): one of the question's letters on a line of its own, then
+// lines. first is the first of those lines, rest all that follow it (the
+// last newline dropped); kind is '\0' where the answer is not of that form.
+struct Answer {
+  char kind = '\0';
+  string_view first, rest;
+};
+
+Answer read_answer(string_view said, string_view letters) {
+  Answer read;
+  if (said.size() < 2 || said[1] != '\n' || letters.find(said[0]) == string_view::npos) return read;
+  read.kind = said[0];
+  said.remove_prefix(2);
+  if (ends_with(said, "\n")) said.remove_suffix(1);
+  read.first = take_line(said);
+  read.rest = said;
+  return read;
+}
+
 }  // namespace

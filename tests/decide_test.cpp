@@ -4,7 +4,8 @@
 #include "../src/carry.hpp"
 #include "../src/command.hpp"
 #include "../src/errors.hpp"
-#include "../src/handler.hpp"
+#include "../src/node_client.hpp"
+#include "../src/python_client.hpp"
 #include "../src/inspect.hpp"
 #include "../src/listing.hpp"
 #include "../src/readable.hpp"
@@ -838,21 +839,103 @@ TEST_CASE("a handler needs a '.' before its function, and a module before that w
   }
 }
 
-TEST_CASE("the interpreter's answer is its letter and the lines after it; anything else is no answer", "[python]") {
-  PythonAnswer found = read_python_answer("o\n/var/task/app.py\n");
+namespace {
+struct NodeCase {
+  std::vector<const char*> words;
+  const char* script;   // expected; null where the command is not recognised
+  const char* handler;  // expected
+};
+}  // namespace
+
+TEST_CASE("the Node client's command is told as node [--OPTION...] .../aws-lambda-ric... [HANDLER]", "[node]") {
+  const std::vector<NodeCase> cases = {
+      {{"node", "node_modules/.bin/aws-lambda-ric", "index.handler"}, "node_modules/.bin/aws-lambda-ric",
+       "index.handler"},
+      {{"/usr/local/bin/node", "/var/task/node_modules/aws-lambda-ric/bin/index.mjs", "a.b", "more"},
+       "/var/task/node_modules/aws-lambda-ric/bin/index.mjs", "a.b"},
+      {{"nodejs", "aws-lambda-ric"}, "aws-lambda-ric", nullptr},
+      {{"node", "aws-lambda-ric/", ""}, "aws-lambda-ric/", ""},
+      {{"node", "/aws-lambda-ric/index.mjs"}, "/aws-lambda-ric/index.mjs", nullptr},
+      {{"node", "--enable-source-maps", "--max-old-space-size=256", "x/aws-lambda-ric", "h.f"}, "x/aws-lambda-ric",
+       "h.f"},
+      {{"node", "--title=ric", "--conditions=lambda", "aws-lambda-ric", "h.f"}, "aws-lambda-ric", "h.f"},
+      // Not the client's script, or not run as node's main script.
+      {{"node", "aws-lambda-ricx", "h.f"}, nullptr, nullptr},
+      {{"node", "xaws-lambda-ric", "h.f"}, nullptr, nullptr},
+      {{"node", "aws-lambda-ri", "h.f"}, nullptr, nullptr},
+      {{"node", "my-aws-lambda-ric/index.mjs", "h.f"}, nullptr, nullptr},
+      {{"node", "aws-lambda-ric.mjs", "h.f"}, nullptr, nullptr},
+      {{"node", "index.mjs", "aws-lambda-ric"}, nullptr, nullptr},
+      {{"node"}, nullptr, nullptr},
+      {{"node", "--"}, nullptr, nullptr},
+      {{"node", "--", "aws-lambda-ric", "h.f"}, nullptr, nullptr},
+      {{"node", "-r", "x", "aws-lambda-ric", "h.f"}, nullptr, nullptr},
+      {{"node", "--require=x", "aws-lambda-ric", "h.f"}, nullptr, nullptr},
+      {{"node", "--require", "aws-lambda-ric", "h.f"}, nullptr, nullptr},
+      {{"node", "--import=x", "aws-lambda-ric"}, nullptr, nullptr},
+      {{"node", "--loader=x", "aws-lambda-ric"}, nullptr, nullptr},
+      {{"node", "--experimental-loader=x", "aws-lambda-ric"}, nullptr, nullptr},
+      {{"node", "--eval=1", "aws-lambda-ric"}, nullptr, nullptr},
+      {{"node", "--print", "aws-lambda-ric"}, nullptr, nullptr},
+      {{"node", "--check", "aws-lambda-ric"}, nullptr, nullptr},
+      {{"node", "--test", "aws-lambda-ric"}, nullptr, nullptr},
+      {{"node", "--interactive", "aws-lambda-ric"}, nullptr, nullptr},
+      {{"node", "--title", "aws-lambda-ric", "x/aws-lambda-ric"}, nullptr, nullptr},
+      {{"node", "--input-type", "module", "aws-lambda-ric"}, nullptr, nullptr},
+      {{"node", "--env-file", "aws-lambda-ric", "aws-lambda-ric"}, nullptr, nullptr},
+      {{"node", "--conditions", "aws-lambda-ric", "aws-lambda-ric"}, nullptr, nullptr},
+      {{"node", "--inspect-port", "9", "aws-lambda-ric"}, nullptr, nullptr},
+      {{"node", "--disable-warning", "X", "aws-lambda-ric"}, nullptr, nullptr},
+      {{"node", "--redirect-warnings", "f", "aws-lambda-ric"}, nullptr, nullptr},
+      {{"node", "--stack-trace-limit", "9", "aws-lambda-ric"}, nullptr, nullptr},
+      {{"nodes", "aws-lambda-ric", "h.f"}, nullptr, nullptr},
+      {{"nod", "aws-lambda-ric", "h.f"}, nullptr, nullptr},
+      {{"bun", "aws-lambda-ric", "h.f"}, nullptr, nullptr},
+      {{"node/x", "aws-lambda-ric", "h.f"}, nullptr, nullptr},
+      {{"npx", "aws-lambda-ric", "h.f"}, nullptr, nullptr},
+  };
+  for (const NodeCase& c : cases) {
+    std::string shown;
+    for (const char* word : c.words) shown += std::string(word) + " ";
+    INFO(shown);
+    NodeClient client = node_client(const_cast<char* const*>(c.words.data()), c.words.size());
+    CHECK((client.script == nullptr) == (c.script == nullptr));
+    if (c.script != nullptr && client.script != nullptr) CHECK(std::string(client.script) == c.script);
+    CHECK((client.handler == nullptr) == (c.handler == nullptr));
+    if (c.handler != nullptr && client.handler != nullptr) CHECK(std::string(client.handler) == c.handler);
+  }
+}
+
+TEST_CASE("an interpreter's answer is its letter and the lines after it; anything else is no answer", "[python]") {
+  Answer found = read_answer("o\n/var/task/app.py\n", python_answers);
   CHECK(found.kind == 'o');
   CHECK(found.first == "/var/task/app.py");
-  PythonAnswer missing = read_python_answer("n\napp\n/var/task, /usr/lib/python3.11\n");
+  CHECK(found.rest.empty());
+  Answer unended = read_answer("o\n/var/task/app.py", python_answers);
+  CHECK(unended.first == "/var/task/app.py");
+  CHECK(unended.rest.empty());
+  Answer missing = read_answer("n\napp\n/var/task, /usr/lib/python3.11\n", python_answers);
   CHECK(missing.kind == 'n');
   CHECK(missing.first == "app");
-  CHECK(missing.second == "/var/task, /usr/lib/python3.11");
-  PythonAnswer none = read_python_answer("c\n");
+  CHECK(missing.rest == "/var/task, /usr/lib/python3.11");
+  Answer three = read_answer("s\n/a.py\ninvalid syntax\n(line 1)\n", python_answers);
+  CHECK(three.first == "/a.py");
+  CHECK(three.rest == "invalid syntax\n(line 1)");
+  Answer none = read_answer("c\n", python_answers);
   CHECK(none.kind == 'c');
   CHECK(none.first.empty());
-  CHECK(none.second.empty());
-  for (char kind : std::string("acbnuso")) CHECK(read_python_answer(std::string(1, kind) + "\nx\n").kind == kind);
+  CHECK(none.rest.empty());
+  Answer empty_line = read_answer("c\n\n", python_answers);
+  CHECK(empty_line.kind == 'c');
+  CHECK(empty_line.first.empty());
+  CHECK(empty_line.rest.empty());
+  for (char kind : std::string(python_answers)) CHECK(read_answer(std::string(1, kind) + "\nx\n", python_answers).kind == kind);
+  for (char kind : std::string(node_answers)) CHECK(read_answer(std::string(1, kind) + "\nx\n", node_answers).kind == kind);
   for (const char* answer : {"", "o", "ox\n", "x\n/a\n", "Traceback (most recent call last):\n", "\n\n", "O\n/a\n"}) {
     INFO(answer);
-    CHECK(read_python_answer(answer).kind == '\0');
+    CHECK(read_answer(answer, python_answers).kind == '\0');
   }
+  CHECK(read_answer("x\n", python_answers).kind == '\0');
+  CHECK(read_answer("x\n", node_answers).kind == 'x');
+  CHECK(read_answer("s\n", node_answers).kind == '\0');
 }

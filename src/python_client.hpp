@@ -111,22 +111,7 @@ constexpr const char* python_question =
     " if p is not None:t=type(sys)(k);t.__path__=p=list(p);sys.modules.setdefault(k,t)\n"
     "out('o',where(s))\n";
 
-// The interpreter's answer, split: its letter and the lines after it.
-struct PythonAnswer {
-  char kind = '\0';  // '\0': no answer this program knows
-  string_view first, second;
-};
-
-PythonAnswer read_python_answer(string_view answer) {
-  PythonAnswer read;
-  if (answer.size() < 2 || answer[1] != '\n' || string_view("acbnuso").find(answer[0]) == string_view::npos)
-    return read;
-  read.kind = answer[0];
-  answer.remove_prefix(2);
-  size_t end = answer.find('\n');
-  read.first = first(answer, end);
-  if (end != string_view::npos) read.second = string_view(answer.data() + end + 1, answer.size() - end - 2);
-  return read;
-}
+// The letters of the question's answers.
+constexpr string_view python_answers = "acbnuso";
 
 }  // namespace

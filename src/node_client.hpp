@@ -1,0 +1,143 @@
+// The Node runtime client, npm's aws-lambda-ric, as --check meets it: a
+// command told as `node [--OPTION...] .../aws-lambda-ric... [HANDLER]`, and
+// the question put to the image's own node (a script that finds the client,
+// reads its version, and finds the handler's module as that version's loader
+// does, with node's own resolvers, loading none of it). Pure: words in, a
+// question out; no system call.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+#include "text.hpp"
+
+namespace {
+
+// node's options that stop SCRIPT from being what runs (code of their own,
+// a check, a test run, the REPL) or preload code, in any form; and those
+// that take the next word as their value unless given as --NAME=VALUE.
+constexpr string_view node_options_not_running_script[] = {"--require", "--import", "--loader", "--experimental-loader",
+                                                           "--eval",    "--print",  "--check",  "--test",
+                                                           "--interactive"};
+constexpr string_view node_options_with_value[] = {"--input-type", "--env-file",  "--title",
+                                                   "--conditions", "--inspect-port", "--disable-warning",
+                                                   "--redirect-warnings", "--stack-trace-limit"};
+
+bool is_node_option_word(string_view word) {
+  if (word.size() < 3 || !starts_with(word, "--")) return false;
+  string_view name = first(word, word.find('='));
+  for (string_view refused : node_options_not_running_script)
+    if (name == refused) return false;
+  for (string_view valued : node_options_with_value)
+    if (word == valued) return false;
+  return true;
+}
+
+// Whether path has a part named aws-lambda-ric: the client's bin link
+// (node_modules/.bin/aws-lambda-ric), its package, or a file in it.
+bool names_node_client(string_view path) {
+  constexpr string_view client = "aws-lambda-ric";
+  for (size_t at = path.find(client); at != string_view::npos; at = path.find(client, at + 1)) {
+    size_t end = at + client.size();
+    if ((at == 0 || path[at - 1] == '/') && (end == path.size() || path[end] == '/')) return true;
+  }
+  return false;
+}
+
+// The words of `node [--OPTION...] SCRIPT [HANDLER ...]` where SCRIPT names
+// aws-lambda-ric: script is null where the command is another. The
+// options are not given to the question: resolution is judged with node's
+// defaults, and an option that preloads code would run it.
+struct NodeClient {
+  const char* script = nullptr;
+  const char* handler = nullptr;  // the word after SCRIPT, which 3.x takes; null where there is none
+};
+
+NodeClient node_client(char* const* words, size_t count) {
+  NodeClient client;
+  if (count < 2) return client;
+  string_view program = base_name(words[0]);
+  if (program != "node" && program != "nodejs") return client;
+  size_t at = 1;
+  while (at < count && is_node_option_word(words[at])) ++at;
+  if (at == count || !names_node_client(words[at])) return client;
+  client.script = words[at];
+  if (at + 1 < count) client.handler = words[at + 1];
+  return client;
+}
+
+// The question, run by the image's node as Lambda's user, in the working
+// directory a run has, with the environment the run gives (NODE_OPTIONS
+// left out: it could preload code), as node -e QUESTION -- SCRIPT [HANDLER].
+// It finds SCRIPT as node finds its main script, the aws-lambda-ric package
+// it belongs to and its version, then the handler and the code's directory
+// where that version takes them (3.x and older: the argument after SCRIPT
+// and the working directory; 4.x and newer: _HANDLER and LAMBDA_TASK_ROOT),
+// then the handler's module in the version's order: the handler split at
+// the first '.' of its last part, '..' refused; the files MODULE, .js, .mjs,
+// .cjs under the directory (3.x: require() but for .mjs, and for .js in a
+// package.json "type": "module" scope; 4.x: import() for all), then
+// require.resolve(MODULE) from the code's directory. Each answer is a
+// letter and lines, the client's version first where it is known:
+//   c PATH                      no such main script
+//   u PATH                      a file this user cannot read
+//   x                           SCRIPT is not aws-lambda-ric's
+//   a VERSION MAIN              the client; no handler to judge
+//   e VERSION VARIABLE          4.x's variable is unset or empty
+//   m VERSION HANDLER REASON    malformed: REASON is '..' or '.'
+//   b VERSION HANDLER MODULE    the module is one built into node
+//   n VERSION HANDLER BASE ROOT no such module: the files BASE[.js|.mjs|.cjs], node_modules from ROOT
+//   f VERSION HANDLER ERROR     resolution failed otherwise (import() of a directory too)
+//   o VERSION HANDLER PATH      the handler's module
+constexpr const char* node_question =
+    "const fs=require('fs'),P=require('path'),url=require('url')\n"
+    "const out=(...a)=>{process.stdout.write(a.join('\\n')+'\\n');process.exit(0)}\n"
+    "const has=f=>fs.existsSync(f)\n"
+    "const readable=f=>{try{fs.closeSync(fs.openSync(f,'r'))}catch(e){out('u',f)}}\n"
+    "const [word,given]=process.argv.slice(1)\n"
+    "let main,d,v\n"
+    "try{main=fs.realpathSync(require.resolve(P.resolve(word)))}catch(e){out('c',P.resolve(word))}\n"
+    "readable(main)\n"
+    "for(d=main;v===undefined;d=P.dirname(d)){\n"
+    " if(d==='/')out('x')\n"
+    " try{const p=JSON.parse(fs.readFileSync(P.join(P.dirname(d),'package.json')))\n"
+    "  if(p.name==='aws-lambda-ric')v=String(p.version)}catch(e){}\n"
+    "}\n"
+    "const old=parseInt(v)<4,env=process.env\n"
+    "const h=old?given:env._HANDLER,root=old?process.cwd():env.LAMBDA_TASK_ROOT\n"
+    "if(given===undefined&&(old||!h||h===word))out('a',v,main)\n"
+    "if(!old&&!h)out('e',v,'_HANDLER')\n"
+    "if(!old&&!root)out('e',v,'LAMBDA_TASK_ROOT')\n"
+    "if(h.includes('..'))out('m',v,h,'..')\n"
+    "const base=P.basename(h),dir=h.substring(0,h.indexOf(base)),m=base.match(/^([^.]*)\\.(.*)$/)\n"
+    "if(!m)out('m',v,h,'.')\n"
+    "const L=P.resolve(root,dir,m[1])\n"
+    "const cjs=(f,o)=>{let r\n"
+    " try{r=require.resolve(f,o)}catch(e){e.code==='MODULE_NOT_FOUND'?out('n',v,h,L,root):out('f',v,h,e.code)}\n"
+    " if(require('module').isBuiltin(r))out('b',v,h,r)\n"
+    " readable(r);out('o',v,h,r)}\n"
+    "const esm=f=>{let p\n"
+    " try{p=url.fileURLToPath(new URL(f,'file:///'))}catch(e){out('f',v,h,e.code)}\n"
+    " if(!has(p))out('n',v,h,L,root)\n"
+    " if(fs.statSync(p).isDirectory())out('f',v,h,'ERR_UNSUPPORTED_DIR_IMPORT: '+p)\n"
+    " readable(p);out('o',v,h,p)}\n"
+    "const typeModule=d=>{for(;;d=P.resolve(d,'..')){\n"
+    " if(d.endsWith('/node_modules'))return false\n"
+    " const j=P.join(d,'/package.json')\n"
+    " if(has(j))try{const p=JSON.parse(fs.readFileSync(j));if(p)return p.type==='module'}catch(e){return false}\n"
+    " if(d==='/')return false}}\n"
+    "if(old){\n"
+    " if(has(L))cjs(L)\n"
+    " const js=has(L+'.js'),module=js&&typeModule(P.dirname(L+'.js'))\n"
+    " if(js)module?esm(L+'.js'):cjs(L+'.js')\n"
+    " if(has(L+'.mjs'))esm(L+'.mjs')\n"
+    " if(has(L+'.cjs'))cjs(L+'.cjs')\n"
+    " cjs(m[1],{paths:[root,dir]})\n"
+    "}\n"
+    "for(const x of['','.js','.mjs','.cjs'])if(has(L+x))esm(L+x)\n"
+    "cjs(m[1],{paths:[root,P.join(root,dir.replace(/\\/$/,''))]})\n";
+
+// The letters of the question's answers.
+constexpr string_view node_answers = "acxuembnfo";
+
+}  // namespace
