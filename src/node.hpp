@@ -34,13 +34,24 @@ char** question_environment(const Plan& plan) {
   return env;
 }
 
-// What to do where the handler's module is not found, for the version that
-// looks where it does.
-const char* node_places_fix(bool from_task_root) {
-  return from_task_root ? ": COPY the handler's file into LAMBDA_TASK_ROOT's directory, or name it as it lies there "
-                          "(src/index.handler for src/index.mjs)"
-                        : ": COPY the handler's file into the working directory (WORKDIR), or name it as it lies "
-                          "there (src/index.handler for src/index.mjs)";
+// The version's major number (0 where it has none).
+int major_version(string_view version) {
+  int major = 0;
+  for (size_t i = 0; i < version.size() && version[i] >= '0' && version[i] <= '9' && major < 1000; ++i)
+    major = major * 10 + (version[i] - '0');
+  return major;
+}
+
+// Where the version looked for the handler's module, base (the path
+// without its extension) and the node_modules of root, and what to do.
+void tell_node_places(Output& line, string_view base, string_view root, int major) {
+  line.quoted(base) << (major < 3 ? " (with no extension or .js)" : " (with no extension, .js, .mjs or .cjs)")
+                    << " and in node_modules from ";
+  line.quoted(root) << ": COPY the handler's file into "
+                    << (major >= 4 ? "LAMBDA_TASK_ROOT's directory" : "the working directory (WORKDIR)")
+                    << ", or name it as it lies there (src/index.handler for src/index.js)";
+  if (major < 3) line << "; aws-lambda-ric before 3.0 loads no .mjs or .cjs: name the file .js, or install a newer one";
+  line << "\n";
 }
 
 // The client and the handler of a command the program node (found, and
@@ -61,17 +72,15 @@ const char* node_places_fix(bool from_task_root) {
   const bool versioned = answer.kind != 'c' && answer.kind != 'u';
   string_view version = versioned ? answer.first : string_view(), rest = answer.rest;
   string_view subject = versioned ? take_line(rest) : answer.first, second = take_line(rest), third = rest;
-  // 3.x and older look in the working directory; 4.x in LAMBDA_TASK_ROOT.
-  const bool from_task_root = !(version.size() >= 2 && version[0] >= '1' && version[0] <= '3' && version[1] == '.');
-  int code = answer.kind == 'm' || answer.kind == 'b' || answer.kind == 'e'   ? exit_misuse
-             : answer.kind == 'c' || answer.kind == 'n'                       ? exit_not_found
-             : answer.kind == 'u' || answer.kind == 'f' ? exit_cannot_run
-                                                                              : 0;
+  int code = answer.kind == 'm' || answer.kind == 'b' || answer.kind == 'e' ? exit_misuse
+             : answer.kind == 'c' || answer.kind == 'n'                     ? exit_not_found
+             : answer.kind == 'u' || answer.kind == 'f'                     ? exit_cannot_run
+                                                                            : 0;
   Output line(code == 0 ? STDOUT_FILENO : STDERR_FILENO);
   switch (answer.kind) {
     case 'a':
-      line.about(subject) << "ok, the runtime client aws-lambda-ric " << version << ", as Lambda's user's "
-                               << node << " finds it (the command gives no handler to judge)\n";
+      line.about(subject) << "ok, the runtime client aws-lambda-ric " << version << ", as Lambda's user's " << node
+                          << " finds it (the command gives no handler to judge)\n";
       break;
     case 'o':
       line.about(subject, "handler ") << "ok, its module is ";
@@ -90,34 +99,33 @@ const char* node_places_fix(bool from_task_root) {
       break;
     case 'm':
       line.about(subject, "handler ") << "aws-lambda-ric " << version
-                                           << (second == ".."
-                                                   ? " refuses a handler with '..' in it (Runtime.MalformedHandlerName): "
-                                                     "name the file from the code's directory down"
-                                                   : " needs FILE.FUNCTION, with a '.' in the last part "
-                                                     "(Runtime.MalformedHandlerName): name it as index.handler for the "
-                                                     "function handler in index.mjs")
-                                           << "\n";
+                                      << (second == ".."
+                                              ? " refuses a handler with '..' in it (Runtime.MalformedHandlerName): "
+                                                "name the file from the code's directory down"
+                                              : " needs FILE.FUNCTION, with a '.' in the last part "
+                                                "(Runtime.MalformedHandlerName): name it as index.handler for the "
+                                                "function handler in index.mjs")
+                                      << "\n";
       break;
     case 'b':
       line.about(subject, "handler ") << "its module, " << second << ", is one built into " << node
-                                           << ", which aws-lambda-ric " << version
-                                           << " loads in its place (Runtime.HandlerNotFound): rename the handler's "
-                                              "file\n";
+                                      << ", which aws-lambda-ric " << version
+                                      << " loads in its place (Runtime.HandlerNotFound): rename the handler's "
+                                         "file\n";
       break;
     case 'n':
       line.about(subject, "handler ") << "aws-lambda-ric " << version << " under Lambda's user's " << node
-                                           << " finds no module (Runtime.ImportModuleError), looking for ";
-      line.quoted(second) << " (with no extension, .js, .mjs or .cjs) and in node_modules from ";
-      line.quoted(third) << node_places_fix(from_task_root) << "\n";
+                                      << " finds no module (Runtime.ImportModuleError), looking for ";
+      tell_node_places(line, second, third, major_version(version));
       break;
     case 'u':
       line.about(subject) << "Lambda's user cannot read it, and " << node
-                               << " reads it at start: RUN chmod o+r on it (o+x on its directories), or COPY it with "
-                                  "--chmod\n";
+                          << " reads it at start: RUN chmod o+r on it (o+x on its directories), or COPY it with "
+                             "--chmod\n";
       break;
     case 'f':
       line.about(subject, "handler ") << "aws-lambda-ric " << version << " under " << node
-                                           << " cannot resolve its module: " << second << "\n";
+                                      << " cannot resolve its module: " << second << "\n";
       break;
     default:
       // A node too old for the question, or no node at all.

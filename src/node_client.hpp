@@ -16,11 +16,11 @@ namespace {
 // node's options that stop SCRIPT from being what runs (code of their own,
 // a check, a test run, the REPL) or preload code, in any form; and those
 // that take the next word as their value unless given as --NAME=VALUE.
-constexpr string_view node_options_not_running_script[] = {"--require", "--import", "--loader", "--experimental-loader",
-                                                           "--eval",    "--print",  "--check",  "--test",
-                                                           "--interactive"};
-constexpr string_view node_options_with_value[] = {"--input-type", "--env-file",  "--title",
-                                                   "--conditions", "--inspect-port", "--disable-warning",
+constexpr string_view node_options_not_running_script[] = {
+    "--require", "--import", "--loader", "--experimental-loader", "--eval",
+    "--print",   "--check",  "--test",   "--interactive"};
+constexpr string_view node_options_with_value[] = {"--input-type",        "--env-file",         "--title",
+                                                   "--conditions",        "--inspect-port",     "--disable-warning",
                                                    "--redirect-warnings", "--stack-trace-limit"};
 
 bool is_node_option_word(string_view word) {
@@ -75,8 +75,9 @@ NodeClient node_client(char* const* words, size_t count) {
 // and the working directory; 4.x and newer: _HANDLER and LAMBDA_TASK_ROOT),
 // then the handler's module in the version's order: the handler split at
 // the first '.' of its last part, '..' refused; the files MODULE, .js, .mjs,
-// .cjs under the directory (3.x: require() but for .mjs, and for .js in a
-// package.json "type": "module" scope; 4.x: import() for all), then
+// .cjs under the directory (1.x and 2.x: require() of MODULE where it or
+// MODULE.js is there, no .mjs; 3.x: require() but for .mjs, and for .js in
+// a package.json "type": "module" scope; 4.x: import() for all), then
 // require.resolve(MODULE) from the code's directory. Each answer is a
 // letter and lines, the client's version first where it is known:
 //   c PATH                      no such main script
@@ -103,7 +104,7 @@ constexpr const char* node_question =
     " try{const p=JSON.parse(fs.readFileSync(P.join(P.dirname(d),'package.json')))\n"
     "  if(p.name==='aws-lambda-ric')v=String(p.version)}catch(e){}\n"
     "}\n"
-    "const old=parseInt(v)<4,env=process.env\n"
+    "const major=parseInt(v),old=major<4,env=process.env\n"
     "const h=old?given:env._HANDLER,root=old?process.cwd():env.LAMBDA_TASK_ROOT\n"
     "if(given===undefined&&(old||!h||h===word))out('a',v,main)\n"
     "if(!old&&!h)out('e',v,'_HANDLER')\n"
@@ -126,6 +127,7 @@ constexpr const char* node_question =
     " const j=P.join(d,'/package.json')\n"
     " if(has(j))try{const p=JSON.parse(fs.readFileSync(j));if(p)return p.type==='module'}catch(e){return false}\n"
     " if(d==='/')return false}}\n"
+    "if(major<3){if(has(L)||has(L+'.js'))cjs(L);cjs(m[1],{paths:[root,dir]})}\n"
     "if(old){\n"
     " if(has(L))cjs(L)\n"
     " const js=has(L+'.js'),module=js&&typeModule(P.dirname(L+'.js'))\n"

@@ -10,10 +10,10 @@
 #include <string_view>
 
 #include "ask.hpp"
-#include "python_client.hpp"
 #include "memory.hpp"
 #include "names.hpp"
 #include "output.hpp"
+#include "python_client.hpp"
 
 namespace {
 
@@ -42,7 +42,8 @@ constexpr const char* python_places_fix =
   int status;
   Answer answer;
   // Its stderr (a warning at its start, a .pth line it cannot read) is shown, not taken for the answer.
-  if (ask(python, argv, environ, getuid() == 0, false, buffer, said, status)) answer = read_answer(said, python_answers);
+  if (ask(python, argv, environ, getuid() == 0, false, buffer, said, status))
+    answer = read_answer(said, python_answers);
   int code = answer.kind == 'b'                         ? exit_misuse
              : answer.kind == 'c' || answer.kind == 'n' ? exit_not_found
              : answer.kind == 'u' || answer.kind == 's' ? exit_cannot_run
@@ -83,8 +84,8 @@ constexpr const char* python_places_fix =
       break;
     case 'n':
       line.about(handler, "handler ") << "Lambda's user's " << python << " finds no module " << answer.first
-                                      << " (Runtime.ImportModuleError), looking in " << answer.rest
-                                      << python_places_fix << "\n";
+                                      << " (Runtime.ImportModuleError), looking in " << answer.rest << python_places_fix
+                                      << "\n";
       break;
     case 'u':
       line.about(answer.first) << "Lambda's user cannot read it, and importing the handler " << handler

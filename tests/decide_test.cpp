@@ -4,10 +4,10 @@
 #include "../src/carry.hpp"
 #include "../src/command.hpp"
 #include "../src/errors.hpp"
-#include "../src/node_client.hpp"
-#include "../src/python_client.hpp"
 #include "../src/inspect.hpp"
 #include "../src/listing.hpp"
+#include "../src/node_client.hpp"
+#include "../src/python_client.hpp"
 #include "../src/readable.hpp"
 
 #include <algorithm>
@@ -849,14 +849,17 @@ struct NodeCase {
 
 TEST_CASE("the Node client's command is told as node [--OPTION...] .../aws-lambda-ric... [HANDLER]", "[node]") {
   const std::vector<NodeCase> cases = {
-      {{"node", "node_modules/.bin/aws-lambda-ric", "index.handler"}, "node_modules/.bin/aws-lambda-ric",
+      {{"node", "node_modules/.bin/aws-lambda-ric", "index.handler"},
+       "node_modules/.bin/aws-lambda-ric",
        "index.handler"},
       {{"/usr/local/bin/node", "/var/task/node_modules/aws-lambda-ric/bin/index.mjs", "a.b", "more"},
-       "/var/task/node_modules/aws-lambda-ric/bin/index.mjs", "a.b"},
+       "/var/task/node_modules/aws-lambda-ric/bin/index.mjs",
+       "a.b"},
       {{"nodejs", "aws-lambda-ric"}, "aws-lambda-ric", nullptr},
       {{"node", "aws-lambda-ric/", ""}, "aws-lambda-ric/", ""},
       {{"node", "/aws-lambda-ric/index.mjs"}, "/aws-lambda-ric/index.mjs", nullptr},
-      {{"node", "--enable-source-maps", "--max-old-space-size=256", "x/aws-lambda-ric", "h.f"}, "x/aws-lambda-ric",
+      {{"node", "--enable-source-maps", "--max-old-space-size=256", "x/aws-lambda-ric", "h.f"},
+       "x/aws-lambda-ric",
        "h.f"},
       {{"node", "--title=ric", "--conditions=lambda", "aws-lambda-ric", "h.f"}, "aws-lambda-ric", "h.f"},
       // Not the client's script, or not run as node's main script.
@@ -929,8 +932,10 @@ TEST_CASE("an interpreter's answer is its letter and the lines after it; anythin
   CHECK(empty_line.kind == 'c');
   CHECK(empty_line.first.empty());
   CHECK(empty_line.rest.empty());
-  for (char kind : std::string(python_answers)) CHECK(read_answer(std::string(1, kind) + "\nx\n", python_answers).kind == kind);
-  for (char kind : std::string(node_answers)) CHECK(read_answer(std::string(1, kind) + "\nx\n", node_answers).kind == kind);
+  for (char kind : std::string(python_answers))
+    CHECK(read_answer(std::string(1, kind) + "\nx\n", python_answers).kind == kind);
+  for (char kind : std::string(node_answers))
+    CHECK(read_answer(std::string(1, kind) + "\nx\n", node_answers).kind == kind);
   for (const char* answer : {"", "o", "ox\n", "x\n/a\n", "Traceback (most recent call last):\n", "\n\n", "O\n/a\n"}) {
     INFO(answer);
     CHECK(read_answer(answer, python_answers).kind == '\0');
