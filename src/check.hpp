@@ -77,6 +77,10 @@ bool runs_npm(const char* name, const char* path) {
   return 0;
 }
 
+// The CPython interpreter the program's '#!' line runs it with (env's
+// program included), as check_file() finds it: empty where there is none.
+char script_python[PATH_MAX];
+
 // --check of one file and, for a script, its interpreters: a line each.
 int check_file(const char* name, Role role, const Plan& plan) {
   static char found[PATH_MAX];
@@ -84,6 +88,8 @@ int check_file(const char* name, Role role, const Plan& plan) {
   Output discard(-1);
   if (where.searched_in_vain || explain(discard, where.path, Judge::lambda, 0) != 0)
     return cannot_run(where, role, plan, false, Judge::lambda);
+  if ((role == Role::interpreter || role == Role::env_program) && is_python_name(base_name(where.path)))
+    c_path(where.path, script_python);
   Inspected file;  // local: the check of its interpreter below reads another
   const Head head = inspect_file(where.path, file) ? file.head : Head{};
   char interpreter[PATH_MAX];
@@ -134,10 +140,16 @@ int check_file(const char* name, Role role, const Plan& plan) {
 int check_runtime_client(const char* program, const Plan& plan) {
   PythonClient python = python_client(plan.tail, plan.tail_size);
   NodeClient node = node_client(plan.tail, plan.tail_size);
-  if (python.flags == nullptr && node.script == nullptr) return 0;
+  const bool python_program = is_python_name(base_name(program));
+  if (python.flags == nullptr && node.script == nullptr && !python_program && script_python[0] == '\0') return 0;
   static char found[PATH_MAX];
   const char* path = locate(program, plan.search_path, found, false, true).path;
-  return python.flags != nullptr ? check_python_client(path, python) : check_node_client(path, node, plan);
+  if (node.script != nullptr) return check_node_client(path, node, plan);
+  int code = python.flags != nullptr ? check_python_client(path, python) : 0;
+  // The cost of its code's bytecode, for any CPython runtime: the program,
+  // or the one its '#!' line names.
+  if (code == 0) check_python_bytecode(python_program ? path : script_python, python.flags, python.flag_count);
+  return code;
 }
 
 // The extensions Lambda starts before the runtime: every entry of

@@ -68,60 +68,74 @@ NodeClient node_client(char* const* words, size_t count) {
 
 // The question, run by the image's node as Lambda's user, in the working
 // directory a run has, with the environment the run gives (NODE_OPTIONS
-// left out: it could preload code), as node -e QUESTION -- SCRIPT [HANDLER].
-// It finds SCRIPT as node finds its main script, the aws-lambda-ric package
-// it belongs to and its version, then the handler and the code's directory
-// where that version takes them (3.x and older: the argument after SCRIPT
-// and the working directory; 4.x and newer: _HANDLER and LAMBDA_TASK_ROOT),
-// then the handler's module in the version's order: the handler split at
-// the first '.' of its last part, '..' refused; the files MODULE, .js, .mjs,
-// .cjs under the directory (1.x and 2.x: require() of MODULE where it or
-// MODULE.js is there, no .mjs; 3.x: require() but for .mjs, and for .js in
-// a package.json "type": "module" scope; 4.x: import() for all), then
-// require.resolve(MODULE) from the code's directory. Each answer is a
-// letter and lines, the client's version first where it is known:
-//   c PATH                      no such main script
-//   u PATH                      a file this user cannot read
-//   x                           SCRIPT is not aws-lambda-ric's
-//   a VERSION MAIN              the client; no handler to judge
-//   e VERSION VARIABLE          4.x's variable is unset or empty
-//   m VERSION HANDLER REASON    malformed: REASON is '..' or '.'
-//   b VERSION HANDLER MODULE    the module is one built into node
-//   n VERSION HANDLER BASE ROOT no such module: the files BASE[.js|.mjs|.cjs], node_modules from ROOT
-//   f VERSION HANDLER ERROR     resolution failed otherwise (import() of a directory too)
-//   o VERSION HANDLER PATH      the handler's module
+// left out: it could preload code), as node -e QUESTION -- NODE SCRIPT
+// [HANDLER]. It finds SCRIPT as node finds its main script, the
+// aws-lambda-ric package it belongs to and its version, then the handler
+// and the code's directory where that version takes them (3.x and older:
+// the argument after SCRIPT and the working directory; 4.x and newer:
+// _HANDLER and LAMBDA_TASK_ROOT), then the handler's module in the
+// version's order: the handler split at the first '.' of its last part,
+// '..' refused; the files MODULE, .js, .mjs, .cjs under the directory (1.x
+// and 2.x: require() of MODULE where it or MODULE.js is there, no .mjs;
+// 3.x: require() but for .mjs, and for .js in a package.json "type":
+// "module" scope; 4.x: import() for all), then require.resolve(MODULE) from
+// the code's directory. It opens the file it finds, and loads nothing. Its
+// answer is a letter, then its line for this program to print (output.hpp's
+// tell_answer()):
+//   x  SCRIPT is not aws-lambda-ric's (no line)
+//   a  the client; no handler to judge         o  the handler's module
+//   c  no such main script                     n  no such module
+//   u  a file this user cannot read            f  node's resolver fails otherwise
+//   e  4.x's variable is unset or empty        m  a malformed handler
+//   b  a module built into node
 constexpr const char* node_question =
     "const fs=require('fs'),P=require('path'),url=require('url')\n"
-    "const out=(...a)=>{process.stdout.write(a.join('\\n')+'\\n');process.exit(0)}\n"
+    "const [node,word,given]=process.argv.slice(1)\n"
+    "const say=(k,kind,s,t)=>{process.stdout.write(k+'\\n'+kind+'\\t'+s+'\\t'+t.replace(/\\n/g,' ')+'\\n');process.exit(0)}\n"
+    "const q=s=>/^[\\w@%+=:,./-]+$/.test(s)?s:\"'\"+s.replace(/'/g,\"'\\\\''\")+\"'\"\n"
     "const has=f=>fs.existsSync(f)\n"
-    "const readable=f=>{try{fs.closeSync(fs.openSync(f,'r'))}catch(e){out('u',f)}}\n"
-    "const [word,given]=process.argv.slice(1)\n"
+    "const readable=f=>{try{fs.closeSync(fs.openSync(f,'r'))}catch(e){say('u','',f,\"Lambda's user cannot read it, \"+\n"
+    " 'and '+node+' reads it at start: RUN chmod o+r on it (o+x on its directories), or COPY it with --chmod')}}\n"
     "let main,d,v\n"
-    "try{main=fs.realpathSync(require.resolve(P.resolve(word)))}catch(e){out('c',P.resolve(word))}\n"
+    "try{main=fs.realpathSync(require.resolve(P.resolve(word)))}catch(e){say('c','',P.resolve(word),\"Lambda's user's \"+\n"
+    " node+' cannot find it (Cannot find module): npm install aws-lambda-ric where the command names it')}\n"
     "readable(main)\n"
     "for(d=main;v===undefined;d=P.dirname(d)){\n"
-    " if(d==='/')out('x')\n"
+    " if(d==='/'){console.log('x');process.exit(0)}\n"
     " try{const p=JSON.parse(fs.readFileSync(P.join(P.dirname(d),'package.json')))\n"
     "  if(p.name==='aws-lambda-ric')v=String(p.version)}catch(e){}\n"
     "}\n"
-    "const major=parseInt(v),old=major<4,env=process.env\n"
+    "const major=parseInt(v),old=major<4,env=process.env,ric='aws-lambda-ric '+v\n"
+    "const under=ric+\" under Lambda's user's \"+node\n"
     "const h=old?given:env._HANDLER,root=old?process.cwd():env.LAMBDA_TASK_ROOT\n"
-    "if(given===undefined&&(old||!h||h===word))out('a',v,main)\n"
-    "if(!old&&!h)out('e',v,'_HANDLER')\n"
-    "if(!old&&!root)out('e',v,'LAMBDA_TASK_ROOT')\n"
-    "if(h.includes('..'))out('m',v,h,'..')\n"
+    "if(given===undefined&&(old||!h||h===word))say('a','',main,'ok, the runtime client '+ric+\", as Lambda's user's \"+\n"
+    " node+' finds it (the command gives no handler to judge)')\n"
+    "for(const n of['_HANDLER','LAMBDA_TASK_ROOT'])if(!old&&!env[n])say('e','',n,'unset or empty, and '+ric+\n"
+    " ' takes the handler and its directory from _HANDLER and LAMBDA_TASK_ROOT alone: set it (ENV), or drop --no-parity')\n"
+    "if(h.includes('..'))say('m','handler ',h,ric+\" refuses a handler with '..' in it (Runtime.MalformedHandlerName): \"+\n"
+    " \"name the file from the code's directory down\")\n"
     "const base=P.basename(h),dir=h.substring(0,h.indexOf(base)),m=base.match(/^([^.]*)\\.(.*)$/)\n"
-    "if(!m)out('m',v,h,'.')\n"
+    "if(!m)say('m','handler ',h,ric+\" needs FILE.FUNCTION, with a '.' in the last part (Runtime.MalformedHandlerName): \"+\n"
+    " 'name it as index.handler for the function handler in index.mjs')\n"
     "const L=P.resolve(root,dir,m[1])\n"
+    "const none=()=>say('n','handler ',h,under+' finds no module (Runtime.ImportModuleError), looking for '+q(L)+\n"
+    " (major<3?' (with no extension or .js)':' (with no extension, .js, .mjs or .cjs)')+' and in node_modules from '+\n"
+    " q(root)+\": COPY the handler's file into \"+(old?'the working directory (WORKDIR)':\"LAMBDA_TASK_ROOT's directory\")+\n"
+    " ', or name it as it lies there (src/index.handler for src/index.js)'+\n"
+    " (major<3?'; aws-lambda-ric before 3.0 loads no .mjs or .cjs: name the file .js, or install a newer one':''))\n"
+    "const fail=c=>say('f','handler ',h,ric+' under '+node+' cannot resolve its module: '+c)\n"
+    "const found=p=>{readable(p);say('o','handler ',h,'ok, its module is '+q(p)+', as '+under+\n"
+    " ' finds it (the function in it is not looked for: that would run the module)')}\n"
     "const cjs=(f,o)=>{let r\n"
-    " try{r=require.resolve(f,o)}catch(e){e.code==='MODULE_NOT_FOUND'?out('n',v,h,L,root):out('f',v,h,e.code)}\n"
-    " if(require('module').isBuiltin(r))out('b',v,h,r)\n"
-    " readable(r);out('o',v,h,r)}\n"
+    " try{r=require.resolve(f,o)}catch(e){e.code==='MODULE_NOT_FOUND'?none():fail(e.code)}\n"
+    " if(require('module').isBuiltin(r))say('b','handler ',h,'its module, '+r+', is one built into '+node+', which '+\n"
+    "  ric+\" loads in its place (Runtime.HandlerNotFound): rename the handler's file\")\n"
+    " found(r)}\n"
     "const esm=f=>{let p\n"
-    " try{p=url.fileURLToPath(new URL(f,'file:///'))}catch(e){out('f',v,h,e.code)}\n"
-    " if(!has(p))out('n',v,h,L,root)\n"
-    " if(fs.statSync(p).isDirectory())out('f',v,h,'ERR_UNSUPPORTED_DIR_IMPORT: '+p)\n"
-    " readable(p);out('o',v,h,p)}\n"
+    " try{p=url.fileURLToPath(new URL(f,'file:///'))}catch(e){fail(e.code)}\n"
+    " if(!has(p))none()\n"
+    " if(fs.statSync(p).isDirectory())fail('ERR_UNSUPPORTED_DIR_IMPORT: '+p)\n"
+    " found(p)}\n"
     "const typeModule=d=>{for(;;d=P.resolve(d,'..')){\n"
     " if(d.endsWith('/node_modules'))return false\n"
     " const j=P.join(d,'/package.json')\n"

@@ -53,7 +53,7 @@ class Output {
 
   // How every line about a file or an argument begins: "lambda-entrypoint:
   // [KIND]SUBJECT: ", the subject quoted.
-  [[gnu::noinline]] Output& about(string_view subject, const char* kind = "") {
+  [[gnu::noinline]] Output& about(string_view subject, string_view kind = {}) {
     *this << program_name << ": " << kind;
     return quoted(subject) << ": ";
   }
@@ -184,6 +184,26 @@ void describe(const Plan& plan, const char* target, char* const argv[], const ch
   for (char* const* argument = argv; *argument != nullptr; ++argument)
     err << " ", err.quoted(*argument, argument == argv);
   err << "\n";
+}
+
+// The lines of a question's answer (python_client.hpp, node_client.hpp),
+// each KIND<TAB>SUBJECT<TAB>TEXT, written to fd as this program's own:
+// "lambda-entrypoint: KINDSUBJECT: TEXT", the subject quoted.
+void tell_answer(string_view lines, int fd) {
+  Output out(fd);
+  for (string_view line; !(line = take_line(lines)).empty();) {
+    string_view kind = take_until(line, '\t');
+    out.about(take_until(line, '\t'), kind) << line << "\n";
+  }
+}
+
+// A program asked a question that gave no answer of its form (not the
+// interpreter it was taken for, or one too old for the question): a note on
+// stdout with the first of what it said; what it was asked is not judged.
+void tell_no_answer(const char* program, const char* asked, string_view said) {
+  Output out(STDOUT_FILENO);
+  out.about(program) << "note: it gave no answer on " << asked << ", not judged: ";
+  out.quoted(first(said, 200)) << "\n";
 }
 
 }  // namespace

@@ -101,22 +101,24 @@ bool next_word(string_view& text, string_view& word) {
   return !word.empty();
 }
 
-// The first line of text, taken off its front (all of it where there is no
-// newline; the newline is dropped).
-string_view take_line(string_view& text) {
-  size_t end = text.find('\n');
-  string_view line = first(text, end);
-  text.remove_prefix(end == string_view::npos ? text.size() : end + 1);
-  return line;
+// What stands before the first end in text, taken off its front with the
+// end (all of text where there is none).
+string_view take_until(string_view& text, char end) {
+  size_t at = text.find(end);
+  string_view taken = first(text, at);
+  text.remove_prefix(at == string_view::npos ? text.size() : at + 1);
+  return taken;
 }
+
+string_view take_line(string_view& text) { return take_until(text, '\n'); }
 
 // The answer of a program --check asks a question (python_client.hpp,
 // node_client.hpp): one of the question's letters on a line of its own, then
-// lines. first is the first of those lines, rest all that follow it (the
+// lines. lines is all of them, first the first, rest all that follow it (the
 // last newline dropped); kind is '\0' where the answer is not of that form.
 struct Answer {
   char kind = '\0';
-  string_view first, rest;
+  string_view lines, first, rest;
 };
 
 Answer read_answer(string_view said, string_view letters) {
@@ -125,6 +127,7 @@ Answer read_answer(string_view said, string_view letters) {
   read.kind = said[0];
   said.remove_prefix(2);
   if (ends_with(said, "\n")) said.remove_suffix(1);
+  read.lines = said;
   read.first = take_line(said);
   read.rest = said;
   return read;

@@ -816,29 +816,6 @@ TEST_CASE("the awslambdaric command is told as python [FLAG...] -m awslambdaric 
   }
 }
 
-TEST_CASE("a handler needs a '.' before its function, and a module before that which is not relative", "[python]") {
-  const std::vector<std::pair<const char*, HandlerShape>> cases = {
-      {"app.handler", HandlerShape::sound},
-      {"a.b", HandlerShape::sound},
-      {"pkg.mod.handler", HandlerShape::sound},
-      {"dir/app.handler", HandlerShape::sound},
-      {"app.", HandlerShape::sound},
-      {"a..b", HandlerShape::sound},
-      {"", HandlerShape::no_dot},
-      {"app", HandlerShape::no_dot},
-      {"dir/app", HandlerShape::no_dot},
-      {".", HandlerShape::no_module},
-      {".handler", HandlerShape::no_module},
-      {".app.handler", HandlerShape::no_module},
-      {"/app.handler", HandlerShape::no_module},
-      {"/.h", HandlerShape::no_module},
-  };
-  for (const auto& [handler, shape] : cases) {
-    INFO(handler);
-    CHECK(handler_shape(handler) == shape);
-  }
-}
-
 namespace {
 struct NodeCase {
   std::vector<const char*> words;

@@ -1,5 +1,5 @@
 // --check on `node .../aws-lambda-ric HANDLER`: the real clients from npm
-// (aws-lambda-ric 3.x and 4.x, under npm's node 22, installed by
+// (aws-lambda-ric 2.x, 3.x and 4.x, under npm's node 22, installed by
 // tests/node-clients into NODE_CLIENTS_DIR) as the oracle over seeded
 // generated trees: the handler's module as a .js (CommonJS, or an ES module
 // in a package.json "type": "module" scope), .mjs, .cjs or extensionless
@@ -48,8 +48,7 @@ std::string client_script(int major) {
 void require_clients() {
   if (harness::entrypoint_arch() != harness::host_arch())
     SKIP("the clients are this machine's node, which a " + harness::entrypoint_arch() + " binary judges foreign");
-  REQUIRE(access(client_script(3).c_str(), X_OK) == 0);
-  REQUIRE(access(client_script(4).c_str(), X_OK) == 0);
+  for (int major : {2, 3, 4}) REQUIRE(access(client_script(major).c_str(), X_OK) == 0);
 }
 
 struct NodeCase {
@@ -66,11 +65,11 @@ class NodeGenerator : public harness::Random {
   NodeCase make() {
     NodeCase c;
     for (const char* place : {"work", "task", "elsewhere"}) directory(root_ + "/" + place);
-    int major = pick({3, 4});
+    int major = pick({2, 3, 3, 4, 4});
     std::string script = client_script(major);
     if (one_in(6))
       script = clients() + "/v" + std::to_string(major) + "/node_modules/aws-lambda-ric/" +
-               (major == 3 ? "bin/index.mjs" : "index.mjs");
+               (major == 2 ? "bin/index.js" : major == 3 ? "bin/index.mjs" : "index.mjs");
     if (one_in(25)) script = root_ + "/elsewhere/node_modules/.bin/aws-lambda-ric";  // not installed there
     c.cwd = one_in(4) ? "task" : "work";
     c.description = " aws-lambda-ric " + std::to_string(major) + ".x from " + c.cwd;
@@ -82,7 +81,7 @@ class NodeGenerator : public harness::Random {
 
     // Mostly where the version looks (3.x: the working directory; 4.x:
     // LAMBDA_TASK_ROOT), now and then anywhere.
-    std::string looked_in = major == 3 ? c.cwd : task_root == "unset" ? "task" : task_root;
+    std::string looked_in = major < 4 ? c.cwd : task_root == "unset" ? "task" : task_root;
     std::string base = root_ + "/" + (one_in(3) ? pick({"work", "task", "elsewhere"}) : looked_in);
     std::string prefix = one_in(4) ? "src/" : "";
     if (!prefix.empty()) directory(base + "/src");
@@ -102,7 +101,12 @@ class NodeGenerator : public harness::Random {
     // Now and then a second module of the same name: which one wins is the
     // client's order.
     if (one_in(5)) {
-      std::string decoy = pick({"cjs-js", "esm-mjs", "cjs-cjs", "empty-directory", "directory"});
+      // (Not a directory where the module is a file of that very name, nor
+      // CommonJS in a .js of a "type": "module" scope: what a module holds
+      // is not judged.)
+      std::string decoy = kind == "extensionless" ? pick({"cjs-js", "esm-mjs", "cjs-cjs"})
+                          : kind == "esm-js"      ? pick({"esm-mjs", "cjs-cjs", "empty-directory", "directory"})
+                                                  : pick({"cjs-js", "esm-mjs", "cjs-cjs", "empty-directory", "directory"});
       c.description += " beside " + decoy;
       make_module(base + "/" + prefix, name, decoy);
     }
@@ -225,7 +229,8 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 }  // namespace
 
 TEST_CASE(
-    "run as root, --check finds aws-lambda-ric and the handler's module as the real clients 3.x and 4.x load them "
+    "run as root, --check finds aws-lambda-ric and the handler's module as the real clients 2.x, 3.x and 4.x load "
+    "them "
     "as Lambda's user, over generated trees",
     "[node][oracle][host-cpu]") {
   require_clients();
@@ -544,4 +549,30 @@ TEST_CASE("--check runs none of the function's code, nor what NODE_OPTIONS would
                Catch::Matchers::ContainsSubstring(found_line("index.handler", image / "task/index.js", major)));
     CHECK(access(marker.c_str(), F_OK) != 0);
   }
+}
+
+TEST_CASE("an index.mjs for aws-lambda-ric before 3.0, which loads no ES module file, fails --check with 127 and the fix",
+          "[node][host-cpu]") {
+  require_clients();
+  NodeImage image;
+  harness::write_file(image / "work/index.mjs", esm_module, 0644);
+  harness::Outcome esm = image.check(2, {"index.handler"});
+  CHECK(esm.status == 127);
+  CHECK_THAT(esm.err, Catch::Matchers::ContainsSubstring(harness::message(
+                          "handler index.handler",
+                          "aws-lambda-ric " + version_of(2) + " under Lambda's user's " + node() +
+                              " finds no module (Runtime.ImportModuleError), looking for " + image / "work/index" +
+                              " (with no extension or .js) and in node_modules from " + image / "work" +
+                              ": COPY the handler's file into the working directory (WORKDIR), or name it as it lies "
+                              "there (src/index.handler for src/index.js); aws-lambda-ric before 3.0 loads no .mjs or "
+                              ".cjs: name the file .js, or install a newer one\n")));
+  // The same file, for 3.x and 4.x.
+  CHECK(image.check(3, {"index.handler"}).status == 0);
+  CHECK(image.check(4, {"index.handler"}, {"LAMBDA_TASK_ROOT=" + image / "work"}).status == 0);
+  // A .cjs neither; a .js is found.
+  harness::write_file(image / "work/app.cjs", cjs_module, 0644);
+  CHECK(image.check(2, {"app.handler"}).status == 127);
+  harness::write_file(image / "work/app.js", cjs_module, 0644);
+  CHECK_THAT(image.check(2, {"app.handler"}).out,
+             Catch::Matchers::ContainsSubstring(found_line("app.handler", image / "work/app.js", 2)));
 }
