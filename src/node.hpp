@@ -50,9 +50,9 @@ char** question_environment(const Plan& plan) {
   if (ask(node, argv, env, getuid() == 0, false, buffer, said, status)) answer = read_answer(said, node_answers);
   const char kind = answer.kind;
   int code = kind == 'm' || kind == 'b' || kind == 'e' ? exit_misuse
-             : kind == 'c' || kind == 'n'             ? exit_not_found
-             : kind == 'u' || kind == 'f'             ? exit_cannot_run
-                                                      : 0;
+             : kind == 'c' || kind == 'n'              ? exit_not_found
+             : kind == 'u' || kind == 'f'              ? exit_cannot_run
+                                                       : 0;
   if (kind == '\0') tell_no_answer(node, "aws-lambda-ric and the handler", said);
   tell_answer(answer.lines, code == 0 ? STDOUT_FILENO : STDERR_FILENO);
   return code;

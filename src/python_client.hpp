@@ -95,7 +95,8 @@ constexpr const char* python_question =
     "  'awslambdaric)'if x else': install it for this Python ('+py+' -m pip install awslambdaric), into its '\n"
     "  'site-packages or a directory PYTHONPATH names'))\n"
     "load(r)\n"
-    "if h is None:say('a','',where(c),\"ok, the runtime client awslambdaric, as Lambda's user's \"+py+' finds it (the '\n"
+    "if h is None:say('a','',where(c),\"ok, the runtime client awslambdaric, as Lambda's user's \"+py+' finds it (the "
+    "'\n"
     " 'command gives no handler to judge)')\n"
     "m=h.rpartition('.')[0]\n"
     "if'.'not in h or not m or h[0]in'./':say('m','handler ',h,(\"awslambdaric needs MODULE.FUNCTION, with a '.' \"\n"
@@ -103,7 +104,8 @@ constexpr const char* python_question =
     " ' (Runtime.MalformedHandlerName): name it as app.handler for the function handler in app.py')\n"
     "if m.split('.')[0]in sys.builtin_module_names:say('b','handler ',h,'its module, '+m.split('.')[0]+', is one '\n"
     " 'built into '+py+\" (Runtime.BuiltInModuleConflict): rename the handler's file\")\n"
-    "def none(k,places):say('n','handler ',h,\"Lambda's user's \"+py+' finds no module '+k+' (Runtime.ImportModuleError)'\n"
+    "def none(k,places):say('n','handler ',h,\"Lambda's user's \"+py+' finds no module '+k+' "
+    "(Runtime.ImportModuleError)'\n"
     " ', looking in '+places+\": COPY the handler's file into the working directory (WORKDIR) or the directory \"\n"
     " 'PYTHONPATH names, or name it as it lies there (dir/app.handler for dir/app.py)')\n"
     "p=None;k=''\n"
@@ -113,7 +115,8 @@ constexpr const char* python_question =
     " if not s:none(k,', '.join(d or os.getcwd()for d in(sys.path if p is None else p)))\n"
     " load(s);p=s.submodule_search_locations\n"
     " if p is not None:t=type(sys)(k);t.__path__=p=list(p);sys.modules.setdefault(k,t)\n"
-    "say('o','handler ',h,'ok, its module is '+q(where(s))+\", as Lambda's user's \"+py+' finds it (the function in it '\n"
+    "say('o','handler ',h,'ok, its module is '+q(where(s))+\", as Lambda's user's \"+py+' finds it (the function in it "
+    "'\n"
     " 'is not looked for: that would run the module)')\n";
 
 // The question on the bytecode of the function's Python code, asked of any
@@ -183,7 +186,8 @@ constexpr const char* bytecode_question =
     " if hit[20:]:print(e+'and %d more'%(len(hit)-20))\n"
     " print(e+'compile them in the image, after the last line that changes them: RUN '+json.dumps([sys.argv[1],'-m',"
     "'compileall','-q','--invalidation-mode','unchecked-hash']+(['-o',str(sys.flags.optimize)]if sys.flags.optimize "
-    "else[])+roots)+' (unchecked-hash: used whatever the times of the sources, never checked against them at a start)')\n"
+    "else[])+roots)+' (unchecked-hash: used whatever the times of the sources, never checked against them at a "
+    "start)')\n"
     "elif n:print(e+'ok, the Python code it imports: %d files, each with bytecode it uses'%n)\n";
 
 // The letters of the question's answers.

@@ -259,10 +259,11 @@ TEST_CASE(
     if (!agree) {
       ++disagreements;
       if (disagreements <= 20)
-        std::printf("oracle: bytecode: disagreement in case %llu:%s:\n  --check names:%s\n  python3 compiled:%s\n"
-                    "python3 said:\n%s%s--check said:\n%s%s\n",
-                    static_cast<unsigned long long>(seed + i), c.description.c_str(), shown(named).c_str(),
-                    shown(compiled).c_str(), met.out.c_str(), met.err.c_str(), judged.out.c_str(), judged.err.c_str());
+        std::printf(
+            "oracle: bytecode: disagreement in case %llu:%s:\n  --check names:%s\n  python3 compiled:%s\n"
+            "python3 said:\n%s%s--check said:\n%s%s\n",
+            static_cast<unsigned long long>(seed + i), c.description.c_str(), shown(named).c_str(),
+            shown(compiled).c_str(), met.out.c_str(), met.err.c_str(), judged.out.c_str(), judged.err.c_str());
     }
   }
   std::printf("oracle: bytecode: %llu disagreements, %llu files compiled, %llu of %llu cases with none\n",

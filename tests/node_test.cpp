@@ -69,7 +69,9 @@ class NodeGenerator : public harness::Random {
     std::string script = client_script(major);
     if (one_in(6))
       script = clients() + "/v" + std::to_string(major) + "/node_modules/aws-lambda-ric/" +
-               (major == 2 ? "bin/index.js" : major == 3 ? "bin/index.mjs" : "index.mjs");
+               (major == 2   ? "bin/index.js"
+                : major == 3 ? "bin/index.mjs"
+                             : "index.mjs");
     if (one_in(25)) script = root_ + "/elsewhere/node_modules/.bin/aws-lambda-ric";  // not installed there
     c.cwd = one_in(4) ? "task" : "work";
     c.description = " aws-lambda-ric " + std::to_string(major) + ".x from " + c.cwd;
@@ -105,8 +107,8 @@ class NodeGenerator : public harness::Random {
       // CommonJS in a .js of a "type": "module" scope: what a module holds
       // is not judged.)
       std::string decoy = kind == "extensionless" ? pick({"cjs-js", "esm-mjs", "cjs-cjs"})
-                          : kind == "esm-js"      ? pick({"esm-mjs", "cjs-cjs", "empty-directory", "directory"})
-                                                  : pick({"cjs-js", "esm-mjs", "cjs-cjs", "empty-directory", "directory"});
+                          : kind == "esm-js" ? pick({"esm-mjs", "cjs-cjs", "empty-directory", "directory"})
+                                             : pick({"cjs-js", "esm-mjs", "cjs-cjs", "empty-directory", "directory"});
       c.description += " beside " + decoy;
       make_module(base + "/" + prefix, name, decoy);
     }
@@ -432,7 +434,7 @@ TEST_CASE("a malformed handler, a built-in module's name, or 4.x without _HANDLE
   for (int major : {3, 4}) {
     std::string client = "aws-lambda-ric " + version_of(major);
     INFO(client);
-    for (const std::string& handler : {"index", "src/index", "", "src.x/index"}) {
+    for (const std::string handler : {"index", "src/index", "", "src.x/index"}) {
       INFO(handler);
       // An empty word, filled in as _HANDLER, is no handler to 4.x.
       if (handler.empty() && major == 4) continue;
@@ -443,14 +445,14 @@ TEST_CASE("a malformed handler, a built-in module's name, or 4.x without _HANDLE
                                              "(Runtime.MalformedHandlerName): name it as index.handler for the "
                                              "function handler in index.mjs\n"));
     }
-    for (const std::string& handler : {"../index.handler", "x/../index.handler", "index.handler..x", ".."}) {
+    for (const std::string handler : {"../index.handler", "x/../index.handler", "index.handler..x", ".."}) {
       INFO(handler);
       harness::Outcome relative = image.check(major, {handler});
       CHECK(relative.status == 142);
       CHECK_THAT(relative.err, Catch::Matchers::ContainsSubstring(
                                    client + " refuses a handler with '..' in it (Runtime.MalformedHandlerName)"));
     }
-    for (const std::string& name : {"fs", "path", "node:fs"}) {
+    for (const std::string name : {"fs", "path", "node:fs"}) {
       harness::Outcome built_in = image.check(major, {name + ".handler"});
       CHECK(built_in.status == 142);
       CHECK_THAT(built_in.err, Catch::Matchers::ContainsSubstring(
@@ -459,7 +461,7 @@ TEST_CASE("a malformed handler, a built-in module's name, or 4.x without _HANDLE
     }
   }
   // 4.x reads _HANDLER and LAMBDA_TASK_ROOT alone; without parity nothing fills them in.
-  for (const std::string& variable : {"_HANDLER", "LAMBDA_TASK_ROOT"}) {
+  for (const std::string variable : {"_HANDLER", "LAMBDA_TASK_ROOT"}) {
     // Unset (_HANDLER) or empty (both): 4.x stops on either.
     for (bool unset : {true, false}) {
       if (unset && variable != "_HANDLER") continue;
@@ -551,8 +553,9 @@ TEST_CASE("--check runs none of the function's code, nor what NODE_OPTIONS would
   }
 }
 
-TEST_CASE("an index.mjs for aws-lambda-ric before 3.0, which loads no ES module file, fails --check with 127 and the fix",
-          "[node][host-cpu]") {
+TEST_CASE(
+    "an index.mjs for aws-lambda-ric before 3.0, which loads no ES module file, fails --check with 127 and the fix",
+    "[node][host-cpu]") {
   require_clients();
   NodeImage image;
   harness::write_file(image / "work/index.mjs", esm_module, 0644);

@@ -525,9 +525,11 @@ TEST_CASE("a program named python that is not CPython gets a note, and --check g
       {"--check", dir / "python3", "-m", "awslambdaric", "app.handler"},
       {"PATH=/usr/bin:/bin", "LAMBDA_TASK_ROOT=" + dir.path(), "LAMBDA_ENTRYPOINT_EMULATOR=" + dir / "aws-lambda-rie"});
   CHECK(outcome.status == 0);
-  CHECK_THAT(outcome.out, Catch::Matchers::ContainsSubstring(harness::message(
-                              dir / "python3", "note: it gave no answer on awslambdaric and the handler, not judged: ")));
-  CHECK_THAT(outcome.out, Catch::Matchers::ContainsSubstring(harness::message(
-                              dir / "python3", "note: it gave no answer on the bytecode of the function's code, not "
+  CHECK_THAT(outcome.out,
+             Catch::Matchers::ContainsSubstring(harness::message(
+                 dir / "python3", "note: it gave no answer on awslambdaric and the handler, not judged: ")));
+  CHECK_THAT(outcome.out, Catch::Matchers::ContainsSubstring(
+                              harness::message(dir / "python3",
+                                               "note: it gave no answer on the bytecode of the function's code, not "
                                                "judged: ")));
 }
