@@ -152,6 +152,17 @@ int check_runtime_client(const char* program, const Plan& plan) {
   return code;
 }
 
+// AWS's Python base images: their /var/runtime/bootstrap is a shell script
+// that runs /var/runtime/bootstrap.py with /var/lang/bin's python3.N. Where
+// the AWS form's bootstrap is that one and both files are there, that Python
+// judges the bytecode of the code it imports.
+void check_aws_python_bytecode(const char* bootstrap) {
+  constexpr const char* aws_python = "/var/lang/bin/python3";
+  if (string_view(bootstrap) == managed_bootstraps[0] && access("/var/runtime/bootstrap.py", F_OK) == 0 &&
+      access(aws_python, X_OK) == 0)
+    check_python_bytecode(aws_python, nullptr, 0);
+}
+
 // The extensions Lambda starts before the runtime: every entry of
 // /opt/extensions but a directory (a link to one is started, and fails), in
 // the directory's order, each judged as a program; a directory is told as
@@ -202,6 +213,7 @@ int check(const Plan& plan) {
     int code = role == Role::bootstrap ? refuse_self_as_bootstrap(plan, program) : 0;
     if (code == 0) code = check_file(program, role, plan);
     if (code == 0 && role == Role::program) code = check_runtime_client(program, plan);
+    if (code == 0 && role == Role::bootstrap) check_aws_python_bytecode(program);
     if (result == 0) result = code;
   }
   if (int code = check_extensions(plan); result == 0) result = code;

@@ -1070,3 +1070,35 @@ TEST_CASE(
     }
   }
 }
+
+TEST_CASE(
+    "scratch: in the AWS form, AWS's Python base images' bootstrap has its code's bytecode judged by "
+    "/var/lang/bin/python3",
+    "[scratch]") {
+  Image image;
+  harness::make_dirs(image.root / "var/lang/bin");
+  // A program that answers no question: the line that says so names the
+  // interpreter asked.
+  harness::copy_file(harness::other_static_program(), image.root / "var/lang/bin/python3", 0755);
+  const std::string asked =
+      harness::message("/var/lang/bin/python3", "note: it gave no answer on the bytecode of the function's code");
+  // Without bootstrap.py beside the bootstrap, it is not a Python runtime.
+  Outcome other = image.run(all_settings[0], {"/lambda-entrypoint.sh", "--check", "app.handler"}, {});
+  CHECK(other.status == 0);
+  CHECK_THAT(other.out, !Catch::Matchers::ContainsSubstring("/var/lang/bin/python3"));
+  harness::write_file(image.root / "var/runtime/bootstrap.py", "", 0644);
+  Outcome python = image.run(all_settings[0], {"/lambda-entrypoint.sh", "--check", "app.handler"}, {});
+  CHECK(python.status == 0);
+  CHECK_THAT(python.out, Catch::Matchers::ContainsSubstring(asked));
+  // Another bootstrap than AWS's is not that runtime.
+  harness::copy_file(harness::standin("handler"), image.root / "var/task/bootstrap", 0755);
+  Outcome elsewhere = image.run(all_settings[0], {"/lambda-entrypoint.sh", "--check", "app.handler"},
+                                {"LAMBDA_ENTRYPOINT_BOOTSTRAP=/var/task/bootstrap"});
+  CHECK(elsewhere.status == 0);
+  CHECK_THAT(elsewhere.out, !Catch::Matchers::ContainsSubstring("/var/lang/bin/python3"));
+  // Nor is it without an interpreter there.
+  REQUIRE(unlink((image.root / "var/lang/bin/python3").c_str()) == 0);
+  Outcome none = image.run(all_settings[0], {"/lambda-entrypoint.sh", "--check", "app.handler"}, {});
+  CHECK(none.status == 0);
+  CHECK_THAT(none.out, !Catch::Matchers::ContainsSubstring("/var/lang/bin/python3"));
+}
