@@ -839,6 +839,7 @@ TEST_CASE("the Node client's command is told as node [--OPTION...] .../aws-lambd
        "x/aws-lambda-ric",
        "h.f"},
       {{"node", "--title=ric", "--conditions=lambda", "aws-lambda-ric", "h.f"}, "aws-lambda-ric", "h.f"},
+      {{"node", "--a", "aws-lambda-ric", "h.f"}, "aws-lambda-ric", "h.f"},  // the shortest option word
       // Not the client's script, or not run as node's main script.
       {{"node", "aws-lambda-ricx", "h.f"}, nullptr, nullptr},
       {{"node", "xaws-lambda-ric", "h.f"}, nullptr, nullptr},
@@ -846,8 +847,11 @@ TEST_CASE("the Node client's command is told as node [--OPTION...] .../aws-lambd
       {{"node", "my-aws-lambda-ric/index.mjs", "h.f"}, nullptr, nullptr},
       {{"node", "aws-lambda-ric.mjs", "h.f"}, nullptr, nullptr},
       {{"node", "index.mjs", "aws-lambda-ric"}, nullptr, nullptr},
+      {{}, nullptr, nullptr},
       {{"node"}, nullptr, nullptr},
       {{"node", "--"}, nullptr, nullptr},
+      {{"node", "--inspect"}, nullptr, nullptr},
+      {{"node", "--enable-source-maps", "--inspect"}, nullptr, nullptr},
       {{"node", "--", "aws-lambda-ric", "h.f"}, nullptr, nullptr},
       {{"node", "-r", "x", "aws-lambda-ric", "h.f"}, nullptr, nullptr},
       {{"node", "--require=x", "aws-lambda-ric", "h.f"}, nullptr, nullptr},
@@ -878,7 +882,10 @@ TEST_CASE("the Node client's command is told as node [--OPTION...] .../aws-lambd
     std::string shown;
     for (const char* word : c.words) shown += std::string(word) + " ";
     INFO(shown);
-    NodeClient client = node_client(const_cast<char* const*>(c.words.data()), c.words.size());
+    // As argv is: ended by a null pointer.
+    std::vector<const char*> words = c.words;
+    words.push_back(nullptr);
+    NodeClient client = node_client(const_cast<char* const*>(words.data()), c.words.size());
     CHECK((client.script == nullptr) == (c.script == nullptr));
     if (c.script != nullptr && client.script != nullptr) CHECK(std::string(client.script) == c.script);
     CHECK((client.handler == nullptr) == (c.handler == nullptr));

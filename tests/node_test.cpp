@@ -375,6 +375,8 @@ TEST_CASE("under --check, the handler's module is found where each aws-lambda-ri
              Catch::Matchers::ContainsSubstring(found_line("index.handler", image / "task/index.mjs", 4)));
   CHECK_THAT(image.check(4, {"other.handler"}, {"AWS_LAMBDA_FUNCTION_HANDLER=index.handler"}).out,
              Catch::Matchers::ContainsSubstring(found_line("index.handler", image / "task/index.mjs", 4)));
+  // An answer is not taken for no answer.
+  CHECK_THAT(image.check(4, {"index.handler"}).out, !Catch::Matchers::ContainsSubstring("gave no answer"));
   // Without a handler word, the client alone.
   for (int major : {3, 4}) {
     harness::Outcome alone = image.check(major, {});
@@ -578,4 +580,45 @@ TEST_CASE(
   harness::write_file(image / "work/app.js", cjs_module, 0644);
   CHECK_THAT(image.check(2, {"app.handler"}).out,
              Catch::Matchers::ContainsSubstring(found_line("app.handler", image / "work/app.js", 2)));
+}
+
+TEST_CASE("a node that gives no answer to the question gets a note, and the client is not judged", "[node][host-cpu]") {
+  require_clients();
+  NodeImage image;
+  harness::make_dirs(image / "bin");
+  harness::make_dirs(image / "work/node_modules/aws-lambda-ric");
+  harness::copy_file(harness::other_static_program(), image / "bin/node", 0755);
+  harness::Launch from;
+  from.cwd = image / "work";
+  harness::Outcome outcome =
+      harness::run_entrypoint({"--check", image / "bin/node", "node_modules/aws-lambda-ric/index.mjs", "index.handler"},
+                              {"PATH=/usr/bin:/bin", "LAMBDA_ENTRYPOINT_EMULATOR=" + image / "aws-lambda-rie",
+                               "LAMBDA_TASK_ROOT=" + image / "task"},
+                              from);
+  CHECK(outcome.status == 0);
+  CHECK_THAT(outcome.out, Catch::Matchers::ContainsSubstring(
+                              harness::message(image / "bin/node",
+                                               "note: it gave no answer on aws-lambda-ric and the handler, not "
+                                               "judged: ")));
+}
+
+TEST_CASE("NODE_OPTIONS is left out of node's environment wherever it stands in it", "[node][host-cpu]") {
+  require_clients();
+  NodeImage image;
+  REQUIRE(chmod((image / "work").c_str(), 0777) == 0);
+  std::string marker = image / "work/ran";
+  harness::write_file(image / "task/index.js", cjs_module, 0644);
+  harness::write_file(image / "task/preload.js", "require('fs').writeFileSync('" + marker + "', 'preload');\n", 0644);
+  // Lambda's variables all set, so that none is added after it: NODE_OPTIONS last.
+  harness::Launch from;
+  from.cwd = image / "work";
+  harness::Outcome checked = harness::run_entrypoint(
+      {"--check", node(), client_script(4), "index.handler"},
+      {"PATH=/usr/bin:/bin", "LAMBDA_ENTRYPOINT_EMULATOR=" + image / "aws-lambda-rie", "_HANDLER=index.handler",
+       "LAMBDA_TASK_ROOT=" + image / "task", "LAMBDA_RUNTIME_DIR=/var/runtime",
+       "NODE_OPTIONS=--require=" + image / "task/preload.js"},
+      from);
+  CHECK(checked.status == 0);
+  CHECK_THAT(checked.out, Catch::Matchers::ContainsSubstring(found_line("index.handler", image / "task/index.js", 4)));
+  CHECK(access(marker.c_str(), F_OK) != 0);
 }
