@@ -1,9 +1,10 @@
 // A program asked a question as Lambda's user: started with its arguments
 // and environment, as uid 993 (gid 990, no other groups) where this process
-// may switch to that user, its stdout (and, if asked, its stderr) read back. For
-// the loaders' listings (libraries.hpp) and the Python and Node
-// interpreters' answers (python.hpp, node.hpp), under --check only. The system calls are pipe2(), fork(),
-// the kernel's setgroups, setgid and setuid, dup2(), execve(), read() and waitpid().
+// may switch to that user, its stdout (and, if asked, its stderr) read back.
+// For the loaders' listings (libraries.hpp) and the Python and Node
+// interpreters' answers (python.hpp, node.hpp), under --check only. The
+// system calls are pipe2(), vfork(), the kernel's setgroups, setgid and
+// setuid, dup2(), execve(), read() and waitpid().
 #pragma once
 
 #include <fcntl.h>
