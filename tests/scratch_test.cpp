@@ -1076,9 +1076,12 @@ TEST_CASE(
     "/var/lang/bin/python3",
     "[scratch]") {
   Image image;
+  // Programs for the binary's own CPU: the emulator, the bootstrap, and a
+  // program that answers no question as the interpreter (the line that says
+  // so names the interpreter asked).
+  harness::copy_file(harness::entrypoint(), image.root / "usr/local/bin/aws-lambda-rie", 0755);
+  harness::copy_file(harness::other_static_program(), image.root / "var/runtime/bootstrap", 0755);
   harness::make_dirs(image.root / "var/lang/bin");
-  // A program that answers no question: the line that says so names the
-  // interpreter asked.
   harness::copy_file(harness::other_static_program(), image.root / "var/lang/bin/python3", 0755);
   const std::string asked =
       harness::message("/var/lang/bin/python3", "note: it gave no answer on the bytecode of the function's code");
@@ -1091,7 +1094,7 @@ TEST_CASE(
   CHECK(python.status == 0);
   CHECK_THAT(python.out, Catch::Matchers::ContainsSubstring(asked));
   // Another bootstrap than AWS's is not that runtime.
-  harness::copy_file(harness::standin("handler"), image.root / "var/task/bootstrap", 0755);
+  harness::copy_file(harness::other_static_program(), image.root / "var/task/bootstrap", 0755);
   Outcome elsewhere = image.run(all_settings[0], {"/lambda-entrypoint.sh", "--check", "app.handler"},
                                 {"LAMBDA_ENTRYPOINT_BOOTSTRAP=/var/task/bootstrap"});
   CHECK(elsewhere.status == 0);
