@@ -2,9 +2,10 @@
 // and environment, as uid 993 (gid 990, no other groups) where this process
 // may switch to that user, its stdout (and, if asked, its stderr) read back.
 // For the loaders' listings (libraries.hpp) and the Python and Node
-// interpreters' answers (python.hpp, node.hpp), under --check only. The
+// interpreters' answers (python.hpp, node.hpp), which ask_interpreter()
+// reads (answer.hpp) and tells (output.hpp); under --check only. The
 // system calls are pipe2(), vfork(), the kernel's setgroups, setgid and
-// setuid, dup2(), execve(), read() and waitpid().
+// setuid, dup2(), execve(), read(), waitpid() and getuid().
 #pragma once
 
 #include <fcntl.h>
@@ -15,7 +16,9 @@
 #include <cstddef>
 #include <string_view>
 
+#include "answer.hpp"
 #include "names.hpp"
+#include "output.hpp"
 
 namespace {
 
@@ -54,6 +57,26 @@ bool ask(const char* program, const char* const* argv, char* const* env, bool as
   }
   answer = string_view(buffer, used);
   return child > 0;
+}
+
+// The answer of the interpreter program to the question in argv, with env,
+// told: on stdout where its letter names no fault a cold start would meet,
+// else on stderr, that fault's exit code returned (0 for none); where it
+// gives no answer of the question's form (not the interpreter it was taken
+// for, or one too old), a note naming what was asked. Asked as Lambda's user
+// where this runs as root; its stderr (a warning at its start, a file it
+// cannot read) is shown, not taken for the answer.
+[[gnu::noinline]] int ask_interpreter(const char* program, const char* const* argv, char* const* env,
+                                      const AnswerLetters& letters, const char* asked) {
+  char buffer[4096];
+  string_view said;
+  int status;
+  Answer answer;
+  if (ask(program, argv, env, getuid() == 0, false, buffer, said, status)) answer = read_answer(said, letters.all);
+  int code = exit_code_of(answer.kind, letters);
+  if (answer.kind == '\0') tell_no_answer(program, asked, said);
+  tell_answer(answer.lines, code == 0 ? STDOUT_FILENO : STDERR_FILENO);
+  return code;
 }
 
 }  // namespace

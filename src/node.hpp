@@ -1,20 +1,19 @@
 // --check of what `node .../aws-lambda-ric [HANDLER]` loads first: the
 // client itself and the handler's module, found as that node finds them for
 // Lambda's user, in the working directory and with the environment a run
-// has. The question is node_client.hpp's; node is started by ask.hpp's
-// ask(); the environment is the plan's (command.hpp's fill_env()).
+// has. The question and its letters are node_client.hpp's; ask.hpp's
+// ask_interpreter() asks and tells; the environment is the plan's
+// (command.hpp's fill_env()). System calls: those of ask.hpp, and
+// allocate()'s.
 #pragma once
 
 #include <unistd.h>
 #include <cstddef>
-#include <string_view>
 
 #include "ask.hpp"
 #include "command.hpp"
 #include "memory.hpp"
-#include "names.hpp"
 #include "node_client.hpp"
-#include "output.hpp"
 #include "plan.hpp"
 
 namespace {
@@ -38,24 +37,11 @@ char** question_environment(const Plan& plan) {
 // judged able to start) runs: the question's line, and the exit code a cold
 // start meets (0 where it finds both, or where the script is not the
 // client's).
-[[gnu::noinline]] int check_node_client(const char* node, const NodeClient& client, const Plan& plan) {
+int check_node_client(const char* node, const NodeClient& client, const Plan& plan) {
   const char* argv[] = {node, "-e", node_question, "--", node, client.script, client.handler, nullptr};
   char** env = question_environment(plan);
   if (env == nullptr) return 0;
-  char buffer[4096];
-  string_view said;
-  int status;
-  Answer answer;
-  // Its stderr (a warning at its start) is shown, not taken for the answer.
-  if (ask(node, argv, env, getuid() == 0, false, buffer, said, status)) answer = read_answer(said, node_answers);
-  const char kind = answer.kind;
-  int code = kind == 'm' || kind == 'b' || kind == 'e' ? exit_misuse
-             : kind == 'c' || kind == 'n'              ? exit_not_found
-             : kind == 'u' || kind == 'f'              ? exit_cannot_run
-                                                       : 0;
-  if (kind == '\0') tell_no_answer(node, "aws-lambda-ric and the handler", said);
-  tell_answer(answer.lines, code == 0 ? STDOUT_FILENO : STDERR_FILENO);
-  return code;
+  return ask_interpreter(node, argv, env, node_answers, "aws-lambda-ric and the handler");
 }
 
 }  // namespace

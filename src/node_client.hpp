@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <string_view>
 
+#include "answer.hpp"
 #include "text.hpp"
 
 namespace {
@@ -161,7 +162,7 @@ constexpr const char* node_question =
     "for(const x of['','.js','.mjs','.cjs'])if(has(L+x))esm(L+x)\n"
     "cjs(m[1],{paths:[root,P.join(root,dir.replace(/\\/$/,''))]})\n";
 
-// The letters of the question's answers.
-constexpr string_view node_answers = "acxuembnfo";
+// The letters of the question's answers, and the faults they name.
+constexpr AnswerLetters node_answers = {"acxuembnfo", "mbe", "cn", "uf"};
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <string_view>
 
+#include "answer.hpp"
 #include "text.hpp"
 
 namespace {
@@ -190,8 +191,8 @@ constexpr const char* bytecode_question =
     "start)')\n"
     "elif n:print(e+'ok, the Python code it imports: %d files, each with bytecode it uses'%n)\n";
 
-// The letters of the question's answers.
-constexpr string_view python_answers = "acmbnuso";
-constexpr string_view bytecode_answers = "y";
+// The letters of the questions' answers, and the faults they name.
+constexpr AnswerLetters python_answers = {"acmbnuso", "mb", "cn", "us"};
+constexpr AnswerLetters bytecode_answers = {"y", "", "", ""};
 
 }  // namespace

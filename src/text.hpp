@@ -112,25 +112,4 @@ string_view take_until(string_view& text, char end) {
 
 string_view take_line(string_view& text) { return take_until(text, '\n'); }
 
-// The answer of a program --check asks a question (python_client.hpp,
-// node_client.hpp): one of the question's letters on a line of its own, then
-// lines. lines is all of them, first the first, rest all that follow it (the
-// last newline dropped); kind is '\0' where the answer is not of that form.
-struct Answer {
-  char kind = '\0';
-  string_view lines, first, rest;
-};
-
-Answer read_answer(string_view said, string_view letters) {
-  Answer read;
-  if (said.size() < 2 || said[1] != '\n' || letters.find(said[0]) == string_view::npos) return read;
-  read.kind = said[0];
-  said.remove_prefix(2);
-  if (ends_with(said, "\n")) said.remove_suffix(1);
-  read.lines = said;
-  read.first = take_line(said);
-  read.rest = said;
-  return read;
-}
-
 }  // namespace

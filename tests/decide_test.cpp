@@ -894,37 +894,68 @@ TEST_CASE("the Node client's command is told as node [--OPTION...] .../aws-lambd
 }
 
 TEST_CASE("an interpreter's answer is its letter and the lines after it; anything else is no answer", "[python]") {
-  Answer found = read_answer("o\n/var/task/app.py\n", python_answers);
+  const string_view python = python_answers.all, node = node_answers.all;
+  Answer found = read_answer("o\n/var/task/app.py\n", python);
   CHECK(found.kind == 'o');
-  CHECK(found.first == "/var/task/app.py");
-  CHECK(found.rest.empty());
-  Answer unended = read_answer("o\n/var/task/app.py", python_answers);
-  CHECK(unended.first == "/var/task/app.py");
-  CHECK(unended.rest.empty());
-  Answer missing = read_answer("n\napp\n/var/task, /usr/lib/python3.11\n", python_answers);
+  CHECK(found.lines == "/var/task/app.py");
+  Answer unended = read_answer("o\n/var/task/app.py", python);
+  CHECK(unended.lines == "/var/task/app.py");
+  Answer missing = read_answer("n\napp\n/var/task, /usr/lib/python3.11\n", python);
   CHECK(missing.kind == 'n');
-  CHECK(missing.first == "app");
-  CHECK(missing.rest == "/var/task, /usr/lib/python3.11");
-  Answer three = read_answer("s\n/a.py\ninvalid syntax\n(line 1)\n", python_answers);
-  CHECK(three.first == "/a.py");
-  CHECK(three.rest == "invalid syntax\n(line 1)");
-  Answer none = read_answer("c\n", python_answers);
+  CHECK(missing.lines == "app\n/var/task, /usr/lib/python3.11");
+  Answer one_newline_kept = read_answer("s\n/a.py\ninvalid syntax\n\n", python);
+  CHECK(one_newline_kept.lines == "/a.py\ninvalid syntax\n");
+  Answer none = read_answer("c\n", python);
   CHECK(none.kind == 'c');
-  CHECK(none.first.empty());
-  CHECK(none.rest.empty());
-  Answer empty_line = read_answer("c\n\n", python_answers);
+  CHECK(none.lines.empty());
+  Answer empty_line = read_answer("c\n\n", python);
   CHECK(empty_line.kind == 'c');
-  CHECK(empty_line.first.empty());
-  CHECK(empty_line.rest.empty());
-  for (char kind : std::string(python_answers))
-    CHECK(read_answer(std::string(1, kind) + "\nx\n", python_answers).kind == kind);
-  for (char kind : std::string(node_answers))
-    CHECK(read_answer(std::string(1, kind) + "\nx\n", node_answers).kind == kind);
+  CHECK(empty_line.lines.empty());
+  for (char kind : std::string(python)) CHECK(read_answer(std::string(1, kind) + "\nx\n", python).kind == kind);
+  for (char kind : std::string(node)) CHECK(read_answer(std::string(1, kind) + "\nx\n", node).kind == kind);
   for (const char* answer : {"", "o", "ox\n", "x\n/a\n", "Traceback (most recent call last):\n", "\n\n", "O\n/a\n"}) {
     INFO(answer);
-    CHECK(read_answer(answer, python_answers).kind == '\0');
+    CHECK(read_answer(answer, python).kind == '\0');
+    CHECK(read_answer(answer, python).lines.empty());
   }
-  CHECK(read_answer("x\n", python_answers).kind == '\0');
-  CHECK(read_answer("x\n", node_answers).kind == 'x');
-  CHECK(read_answer("s\n", node_answers).kind == '\0');
+  CHECK(read_answer("x\n", python).kind == '\0');
+  CHECK(read_answer("x\n", node).kind == 'x');
+  CHECK(read_answer("s\n", node).kind == '\0');
+  CHECK(read_answer("y\n", bytecode_answers.all).kind == 'y');
+  CHECK(read_answer("o\n", bytecode_answers.all).kind == '\0');
+}
+
+TEST_CASE("each answer's letter gives the exit code of the fault it names, and no answer none", "[python][node]") {
+  struct Case {
+    const AnswerLetters& letters;
+    char kind;
+    int code;
+  };
+  // The letters the questions write (python_client.hpp, node_client.hpp), by what they say.
+  const Case cases[] = {
+      {python_answers, 'a', 0},                                                       // ok: no handler to judge
+      {python_answers, 'o', 0},                                                       // ok: the module found
+      {python_answers, 'c', 127},                                                     // the client not found
+      {python_answers, 'n', 127},                                                     // the module not found
+      {python_answers, 'm', 142},                                                     // a malformed handler
+      {python_answers, 'b', 142},                                                     // a built-in module's name
+      {python_answers, 'u', 126},                                                     // unreadable
+      {python_answers, 's', 126},                                                     // the module cannot be compiled
+      {node_answers, 'a', 0},     {node_answers, 'o', 0},    {node_answers, 'x', 0},  // not the client's script
+      {node_answers, 'c', 127},   {node_answers, 'n', 127},  {node_answers, 'm', 142},
+      {node_answers, 'b', 142},   {node_answers, 'e', 142},  // 4.x without its variables
+      {node_answers, 'u', 126},   {node_answers, 'f', 126},  // node cannot resolve it
+      {bytecode_answers, 'y', 0}, {python_answers, '\0', 0}, {node_answers, '\0', 0},
+  };
+  for (const Case& c : cases) {
+    INFO(c.letters.all << " " << c.kind);
+    CHECK(exit_code_of(c.kind, c.letters) == c.code);
+  }
+  // Every letter a question may answer is in the table above.
+  for (const AnswerLetters* letters : {&python_answers, &node_answers, &bytecode_answers})
+    for (char kind : letters->all) {
+      INFO(letters->all << " " << kind);
+      CHECK(std::count_if(std::begin(cases), std::end(cases),
+                          [&](const Case& c) { return &c.letters == letters && c.kind == kind; }) == 1);
+    }
 }
