@@ -15,7 +15,6 @@
 // calls only where no bytecode it can use is there), writing nothing: the
 // two sets must be equal. ORACLE_SEED=<seed> replays a run,
 // ORACLE_BYTECODE_CASES=<n> sets how many cases.
-#include <grp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <catch2/catch_test_macros.hpp>
@@ -248,9 +247,7 @@ TEST_CASE(
     if (c.python_path) start.argv.push_back(dir / "path");
     start.env = env;
     start.cwd = dir / "work";
-    start.before_exec = [] {
-      if (setgroups(0, nullptr) != 0 || setgid(990) != 0 || setuid(993) != 0) _exit(99);
-    };
+    start.before_exec = [] { harness::become_lambda_user(99); };
     harness::Outcome met = harness::launch(start);
     std::set<std::string> compiled = compiled_by_python(met.out);
     compiled_files += compiled.size();

@@ -106,6 +106,10 @@ void drain(int out_fd, int err_fd, Outcome& outcome) {
 
 }  // namespace
 
+void become_lambda_user(int failure_code) {
+  if (setgroups(0, nullptr) != 0 || setgid(lambda_gid) != 0 || setuid(lambda_uid) != 0) _exit(failure_code);
+}
+
 Outcome launch(const Launch& launch) {
   int out_pipe[2], err_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");

@@ -58,6 +58,14 @@ struct Outcome {
 
 Outcome launch(const Launch& launch);
 
+// Lambda's user: uid 993, gid 990, and no other groups.
+constexpr uid_t lambda_uid = 993;
+constexpr gid_t lambda_gid = 990;
+
+// In a child about to execute: becomes Lambda's user, or exits with
+// failure_code where it cannot (not root), so that nothing runs as another.
+void become_lambda_user(int failure_code);
+
 // A line of the binary's about a file or an argument, as it writes them:
 // "lambda-entrypoint: SUBJECT: REST".
 std::string message(const std::string& subject, const std::string& rest);

@@ -18,7 +18,6 @@
 // Runtime.HandlerNotFound, 126 for any other). ORACLE_SEED=<seed> replays a
 // run, ORACLE_NODE_CASES=<n> sets how many cases.
 #include <fcntl.h>
-#include <grp.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -190,7 +189,7 @@ Started start_in_cloud(const std::string& binary, const NodeCase& c, const std::
   if (child == 0) {
     int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0 || chdir(cwd.c_str()) != 0) _exit(98);
-    if (setgroups(0, nullptr) != 0 || setgid(990) != 0 || setuid(993) != 0) _exit(99);
+    harness::become_lambda_user(99);
     execve(binary.c_str(), args.data(), envp.data());
     _exit(97);
   }

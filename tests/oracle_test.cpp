@@ -11,7 +11,6 @@
 // ORACLE_SEED=<seed> replays a run, ORACLE_CASES=<n> sets how many cases.
 #include <dirent.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -34,8 +33,8 @@ using harness::Strings;
 
 namespace {
 
-constexpr uid_t lambda_uid = 993;
-constexpr gid_t lambda_gid = 990;
+using harness::lambda_gid;
+using harness::lambda_uid;
 
 std::string host_arch() {
 #if defined(__aarch64__)
@@ -254,9 +253,8 @@ int as_lambda(const std::function<int()>& step, int fallback) {
   REQUIRE(child >= 0);
   if (child == 0) {
     int null_fd = open("/dev/null", O_RDWR);
-    if (null_fd < 0 || dup2(null_fd, 1) < 0 || dup2(null_fd, 2) < 0 || chdir("/") != 0 || setgroups(0, nullptr) != 0 ||
-        setgid(lambda_gid) != 0 || setuid(lambda_uid) != 0)
-      _exit(could_not_become_lambda);
+    if (null_fd < 0 || dup2(null_fd, 1) < 0 || dup2(null_fd, 2) < 0 || chdir("/") != 0) _exit(could_not_become_lambda);
+    harness::become_lambda_user(could_not_become_lambda);
     int result = step();
     (void)!::write(report[1], &result, sizeof result);
     _exit(0);
@@ -474,8 +472,8 @@ std::string report_as_lambda(const std::function<void(int fd)>& step) {
   REQUIRE(child >= 0);
   if (child == 0) {
     close(report[0]);
-    if (chdir("/") != 0 || setgroups(0, nullptr) != 0 || setgid(lambda_gid) != 0 || setuid(lambda_uid) != 0)
-      _exit(could_not_become_lambda);
+    if (chdir("/") != 0) _exit(could_not_become_lambda);
+    harness::become_lambda_user(could_not_become_lambda);
     step(report[1]);
     _exit(0);
   }
@@ -736,11 +734,7 @@ Found run_as(const std::string& program, const Strings& argv, const Strings& env
   launch.env = env;
   launch.env.push_back("STANDIN_RECORD_DIR=" + records);
   launch.cwd = cwd;
-  if (as_lambda_user)
-    launch.before_exec = [] {
-      if (setgroups(0, nullptr) != 0 || setgid(lambda_gid) != 0 || setuid(lambda_uid) != 0)
-        _exit(could_not_become_lambda);
-    };
+  if (as_lambda_user) launch.before_exec = [] { harness::become_lambda_user(could_not_become_lambda); };
   harness::Outcome outcome = harness::launch(launch);
   REQUIRE(outcome.status != could_not_become_lambda);
   if (out != nullptr) *out = outcome.out;

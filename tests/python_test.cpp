@@ -17,7 +17,6 @@
 // for a module (or the client) not found, 126 for a file that cannot be read
 // or compiled. ORACLE_SEED=<seed> replays a run, ORACLE_PYTHON_CASES=<n>
 // sets how many cases.
-#include <grp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <catch2/catch_test_macros.hpp>
@@ -241,9 +240,7 @@ TEST_CASE(
     start.argv = command;
     start.env = env;
     start.cwd = dir / "work";
-    start.before_exec = [] {
-      if (setgroups(0, nullptr) != 0 || setgid(990) != 0 || setuid(993) != 0) _exit(99);
-    };
+    start.before_exec = [] { harness::become_lambda_user(99); };
     harness::Outcome met = harness::launch(start);
     int expected = exit_class_of(met);
     if (expected == 0) ++imported;

@@ -3,7 +3,6 @@
 // Lambda's is, though these tests run as root), and the local warning before
 // the emulator starts. The harness gives the binary an empty /opt, so each
 // run's only other tree is that line.
-#include <grp.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -270,7 +269,7 @@ namespace {
 bool lambda_user_can_enter(const std::string& path) {
   pid_t child = fork();
   if (child == 0) {
-    if (setgroups(0, nullptr) != 0 || setgid(990) != 0 || setuid(993) != 0) _exit(2);
+    harness::become_lambda_user(2);
     _exit(chdir(path.c_str()) == 0 ? 0 : 1);
   }
   int status = 0;
