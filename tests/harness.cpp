@@ -298,6 +298,11 @@ std::uint64_t case_count(const char* name, std::uint64_t native, std::uint64_t o
   return number_setting(name, entrypoint_arch() == host_arch() ? native : other_cpu);
 }
 
+bool more_cases(std::uint64_t case_index, std::uint64_t count, std::uint64_t disagreements) {
+  static const bool stop_at_first = std::getenv("ORACLE_STOP_AT_FIRST") != nullptr;
+  return case_index < count && !(stop_at_first && disagreements > 0);
+}
+
 std::string setting(const char* name) {
   const char* value = std::getenv(name);
   if (value == nullptr || *value == '\0')

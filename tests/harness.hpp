@@ -139,6 +139,11 @@ std::uint64_t number_setting(const char* name, std::uint64_t fallback);
 // slower under qemu.
 std::uint64_t case_count(const char* name, std::uint64_t native, std::uint64_t other_cpu);
 
+// Whether an oracle goes on to its case number case_index of count: always
+// within the count, but where ORACLE_STOP_AT_FIRST is set (the mutation run,
+// to which one disagreement is the whole verdict) not after the first.
+bool more_cases(std::uint64_t case_index, std::uint64_t count, std::uint64_t disagreements);
+
 // Required environment variable of the test run; fails the test without it.
 std::string setting(const char* name);
 
