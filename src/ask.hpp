@@ -4,7 +4,7 @@
 // For the loaders' listings (libraries.hpp) and the Python and Node
 // interpreters' answers (python.hpp, node.hpp), which ask_interpreter()
 // reads (answer.hpp) and tells (output.hpp); under --check only. The
-// system calls are pipe2(), vfork(), the kernel's setgroups, setgid and
+// system calls are the kernel's rt_sigaction, pipe2(), vfork(), the kernel's setgroups, setgid and
 // setuid, dup2(), execve(), read(), waitpid() and getuid().
 #pragma once
 
@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cerrno>
+#include <csignal>
 #include <cstddef>
 #include <string_view>
 
@@ -29,6 +30,13 @@ namespace {
 // this user's, which is all this process can ask.
 bool ask(const char* program, const char* const* argv, char* const* env, bool as_lambda_user, bool with_stderr,
          char (&buffer)[4096], string_view& answer, int& status) {
+  // Started with SIGCHLD ignored, this process's children would leave no
+  // status for waitpid(): set back to the default, which the runtime gets in
+  // Lambda anyway. The kernel's call, not libc's signal() (1.2 KB of the
+  // binary: docs/building.md); a kernel sigaction all zero is SIG_DFL,
+  // whatever its layout on the CPU.
+  const unsigned long default_action[4] = {};
+  syscall(SYS_rt_sigaction, SIGCHLD, default_action, nullptr, 8);  // 8: the kernel's sigset_t, 64 signals
   int pipe_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC) != 0) return false;
   pid_t child = vfork();
@@ -52,7 +60,6 @@ bool ask(const char* program, const char* const* argv, char* const* env, bool as
     if (used == sizeof buffer) used = sizeof buffer - 1;  // keep the first lines, drop the rest
   }
   close(pipe_fds[0]);
-  status = 0;
   while (child > 0 && waitpid(child, &status, 0) < 0 && errno == EINTR) {
   }
   answer = string_view(buffer, used);

@@ -879,3 +879,22 @@ TEST_CASE(
   CHECK(outcome.err.empty());
   CHECK(outcome.status == 7);
 }
+
+// The harness itself: a mutant that makes the binary wait forever (on a FIFO,
+// say) must fail its test within the launch's time limit.
+TEST_CASE("the harness kills a start that outlasts its time limit, with all it started, and fails it with 137",
+          "[blackbox][host-cpu]") {
+  harness::TempDir dir;
+  harness::Launch hanging;
+  hanging.program = "/bin/sh";
+  hanging.argv = {"sh", "-c", "sleep 100 & echo $! > " + dir / "pid" + "; wait"};
+  hanging.time_limit_seconds = 1;
+  Outcome outcome = harness::launch(hanging);
+  CHECK(outcome.status == 128 + SIGKILL);
+  CHECK(outcome.err == "harness: killed after 1 s, the launch's time limit\n");
+  // The sleep it left behind is gone too (or a zombie waiting for init).
+  std::string sleeper = harness::read_file(dir / "pid");
+  REQUIRE(!sleeper.empty());
+  std::string stat = harness::read_file("/proc/" + sleeper.substr(0, sleeper.size() - 1) + "/stat");
+  CHECK((stat.empty() || stat.find(") Z ") != std::string::npos));
+}

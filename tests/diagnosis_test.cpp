@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
+#include <csignal>
 #include <functional>
 #include <vector>
 
@@ -137,6 +138,12 @@ const std::vector<Diagnosed>& diagnosed() {
          return "a program for another CPU (ELF machine 75); this is an " + harness::entrypoint_arch() + " machine";
        },
        [] { return false; }, true},
+      {"a '#!' line with nothing after it", [](Files& f) { return f.add("bare-shebang", "#!\necho hi\n"); }, 126,
+       [](const std::string&) { return std::string("its '#!' line names no interpreter"); }},
+      {"a '#!' line of blanks", [](Files& f) { return f.add("blank-shebang", "#! \t \necho hi\n"); }, 126,
+       [](const std::string&) { return std::string("its '#!' line names no interpreter"); }},
+      {"a file of '#!' alone", [](Files& f) { return f.add("shebang-alone", "#!"); }, 126,
+       [](const std::string&) { return std::string("its '#!' line names no interpreter"); }},
       {"a script without '#!'", [](Files& f) { return f.add("no-shebang", "echo hi\n"); }, 126,
        [](const std::string&) { return std::string("neither a program (ELF) nor a script starting with '#!'"); }},
   };
@@ -512,8 +519,10 @@ TEST_CASE(
   CHECK(local.err == message(script, reason) + "; the emulator was to run it\n");
 }
 
-TEST_CASE("a loader that ends its output and then fails has not listed the libraries: --check waits for its exit",
-          "[diagnosis][host-cpu]") {
+TEST_CASE(
+    "a loader that ends its output and then fails has not listed the libraries: --check waits for its exit, "
+    "also when started with SIGCHLD ignored",
+    "[diagnosis][host-cpu]") {
   // The stand-in is built for this machine, and a loader must be for the binary's CPU.
   if (harness::entrypoint_arch() != harness::host_arch())
     SKIP("the stand-in loader is an " + harness::host_arch() + " program");
@@ -524,11 +533,18 @@ TEST_CASE("a loader that ends its output and then fails has not listed the libra
   std::string loader = files.dir / "ld-linux-x86-64.so.2";
   harness::copy_file(harness::standin("quiet-loader"), loader, 0755);
   std::string program = files.add("dynamic", elf_bytes::file(this_machine(), loader));
-  Outcome outcome = harness::run_entrypoint({"--check", program}, files.env());
-  CHECK(outcome.status == 0);
-  CHECK_THAT(outcome.out, Catch::Matchers::ContainsSubstring(
-                              message(program, "ok, the program, a dynamically linked " + harness::entrypoint_arch() +
-                                                   " program (its ELF interpreter is there)\n")));
+  // Also when this program is started with SIGCHLD ignored, which would
+  // leave the loader's exit status to nobody.
+  for (bool sigchld_ignored : {false, true}) {
+    INFO("SIGCHLD ignored: " << sigchld_ignored);
+    harness::Launch launch;
+    if (sigchld_ignored) launch.before_exec = [] { signal(SIGCHLD, SIG_IGN); };
+    Outcome outcome = harness::run_entrypoint({"--check", program}, files.env(), launch);
+    CHECK(outcome.status == 0);
+    CHECK_THAT(outcome.out, Catch::Matchers::ContainsSubstring(
+                                message(program, "ok, the program, a dynamically linked " + harness::entrypoint_arch() +
+                                                     " program (its ELF interpreter is there)\n")));
+  }
 }
 
 TEST_CASE(

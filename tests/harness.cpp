@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -80,15 +81,35 @@ void keep_host_code_out() {
   if (mount("tmpfs", "/opt", "tmpfs", 0, "mode=0755") != 0) die("mount tmpfs on /opt");
 }
 
-void drain(int out_fd, int err_fd, Outcome& outcome) {
+// Reads the child's output until both pipes close. Past the launch's time
+// limit the child's process group is killed; should something outside the
+// group still hold a pipe, reading stops a few seconds later.
+void drain(int out_fd, int err_fd, pid_t group, int time_limit_seconds, Outcome& outcome) {
+  using Clock = std::chrono::steady_clock;
   pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
   std::string* sinks[2] = {&outcome.out, &outcome.err};
   int open_count = 2;
+  auto deadline =
+      time_limit_seconds > 0 ? Clock::now() + std::chrono::seconds(time_limit_seconds) : Clock::time_point::max();
+  bool killed = false;
   while (open_count > 0) {
-    if (poll(fds, 2, -1) < 0) {
+    int wait_ms = -1;
+    if (deadline != Clock::time_point::max())
+      wait_ms = static_cast<int>(std::max<long long>(
+          0, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count() + 1));
+    int ready = poll(fds, 2, wait_ms);
+    if (ready < 0) {
       if (errno == EINTR) continue;
       throw std::runtime_error("poll failed");
     }
+    if (ready == 0 && !killed) {
+      kill(-group, SIGKILL);
+      killed = true;
+      outcome.err += "harness: killed after " + std::to_string(time_limit_seconds) + " s, the launch's time limit\n";
+      deadline = Clock::now() + std::chrono::seconds(5);
+      continue;
+    }
+    if (ready == 0) break;
     for (int i = 0; i < 2; ++i) {
       if (fds[i].fd < 0 || fds[i].revents == 0) continue;
       char buffer[65536];
@@ -102,6 +123,8 @@ void drain(int out_fd, int err_fd, Outcome& outcome) {
       }
     }
   }
+  for (pollfd& entry : fds)
+    if (entry.fd >= 0) close(entry.fd);
 }
 
 }  // namespace
@@ -135,6 +158,8 @@ Outcome launch(const Launch& launch) {
   pid_t child = fork();
   if (child < 0) throw std::runtime_error("fork failed");
   if (child == 0) {
+    // A group of its own, which the time limit kills whole.
+    setpgid(0, 0);
     if (dup2(out_pipe[1], STDOUT_FILENO) < 0 || dup2(err_pipe[1], STDERR_FILENO) < 0) die("dup2");
     // A known starting state, whatever the test runner left: stdin from
     // /dev/null, no other descriptors, no blocked or ignored signals.
@@ -152,10 +177,11 @@ Outcome launch(const Launch& launch) {
     execve(program.c_str(), argv.data(), envp.data());
     die(program.c_str());
   }
+  setpgid(child, child);  // as the child does, so that the group exists before any wait
   close(out_pipe[1]);
   close(err_pipe[1]);
   outcome.pid = child;
-  drain(out_pipe[0], err_pipe[0], outcome);
+  drain(out_pipe[0], err_pipe[0], child, launch.time_limit_seconds, outcome);
   int status = 0;
   while (waitpid(child, &status, 0) < 0) {
     if (errno != EINTR) throw std::runtime_error("waitpid failed");
@@ -200,6 +226,7 @@ Outcome docker(const Strings& args) {
   launch.argv.insert(launch.argv.end(), args.begin(), args.end());
   launch.env = current_environment();
   launch.env.push_back("DOCKER_BUILDKIT=1");
+  launch.time_limit_seconds = 0;  // an image build takes what it takes
   return harness::launch(launch);
 }
 

@@ -47,6 +47,10 @@ struct Launch {
   std::string cwd;                    // empty: the test's own
   std::function<void()> before_exec;  // runs in the child just before execve
   const Sandbox* sandbox = nullptr;   // null: run in place
+  // A start that takes longer is killed, with all it started (its process
+  // group), and fails with 137 and a line saying so: a start that hangs
+  // fails its test in seconds, not at ctest's timeout. 0: no limit.
+  int time_limit_seconds = 60;
 };
 
 struct Outcome {

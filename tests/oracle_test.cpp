@@ -143,10 +143,14 @@ class Generator : public harness::Random {
   }
 
   // A '#!' script naming interpreter: blanks, an argument, a carriage return,
-  // no newline, and lengths around the 128 and 256 bytes Linux has read.
+  // no newline, and lengths around the 128 and 256 bytes Linux has read; or,
+  // at times, naming none.
   File script(std::string interpreter, const std::string& path, std::string& description) {
+    // At times a line that names no interpreter at all (blanks at most).
+    const bool nameless = one_in(25);
+    if (nameless) interpreter.clear();
     // "/./" steps lengthen the interpreter's path without changing the file it names.
-    if (one_in(3)) {
+    if (!nameless && one_in(3)) {
       size_t wanted = pick<size_t>({120, 126, 127, 128, 250, 252, 253, 254, 255, 256, 260});
       size_t slash = interpreter.rfind('/');
       while (interpreter.size() + 2 <= wanted) interpreter.insert(slash, "/.");
@@ -154,7 +158,7 @@ class Generator : public harness::Random {
     std::string line = "#!";
     if (one_in(4)) line += pick<const char*>({" ", "\t", "  "});
     line += interpreter;
-    if (one_in(3)) line += " " + std::string(pick<size_t>({1, 5, 100, 120, 240, 300}), 'a');
+    if (!nameless && one_in(3)) line += " " + std::string(pick<size_t>({1, 5, 100, 120, 240, 300}), 'a');
     if (one_in(8)) line += pick<const char*>({" ", "\t "});
     if (one_in(10)) line += "\r";
     if (!one_in(6)) line += "\n";

@@ -505,6 +505,44 @@ TEST_CASE("scratch: --check fails npx in an image without /bin/sh, which npm nee
           image.run(setting, {"/lambda-entrypoint", "--check", "npx", "aws-lambda-ric", "index.handler"}, {});
       CHECK(with_shell.status == 0);
       CHECK_THAT(with_shell.out, Catch::Matchers::ContainsSubstring("lambda-entrypoint: /usr/local/bin/npx: note: "));
+      // A shell that is a chain of '#!' scripts is judged as Linux follows
+      // it, from the shell itself: five scripts start, a sixth is too deep,
+      // and a fault at the fifth's interpreter is named as that fault.
+      harness::copy_file(harness::entrypoint(), image.root / "bin/tool", 0755);
+      auto chain = [&](int scripts, mode_t tool_mode) {
+        chmod((image.root / "bin/tool").c_str(), tool_mode);
+        std::string reason = "/bin/sh: ";
+        for (int i = 1; i <= scripts; ++i) {
+          std::string next = i == scripts ? "/bin/tool" : "/bin/s" + std::to_string(i + 1);
+          harness::write_file(image.root.path() + (i == 1 ? "/bin/sh" : "/bin/s" + std::to_string(i)),
+                              "#!" + next + "\n", 0755);
+          if (i < 6) reason += "its '#!' interpreter " + next + ": ";
+        }
+        return reason;
+      };
+      const std::string npm_says =
+          "lambda-entrypoint: /usr/local/bin/npx: npm starts the program it runs with /bin/sh -c, and ";
+      const std::string instead =
+          "; start the runtime client with node directly, e.g. node node_modules/.bin/aws-lambda-ric HANDLER\n";
+      const Strings check_npx = {"/lambda-entrypoint", "--check", "npx", "aws-lambda-ric", "index.handler"};
+      for (int scripts = 1; scripts <= 5; ++scripts) {
+        INFO(scripts << " scripts");
+        chain(scripts, 0755);
+        Outcome chained = image.run(setting, check_npx, {});
+        CHECK(chained.status == 0);
+        CHECK(chained.err.empty());
+        std::string unrunnable = chain(scripts, 0754);
+        Outcome faulty = image.run(setting, check_npx, {});
+        CHECK(faulty.status == 126);
+        CHECK(faulty.err == npm_says + unrunnable +
+                                "no execute permission for other users (mode 0754); Lambda runs the function as a "
+                                "user who is neither its owner nor in its group: chmod o+rx" +
+                                instead);
+      }
+      std::string too_deep = chain(6, 0755);
+      Outcome six = image.run(setting, check_npx, {});
+      CHECK(six.status == 126);
+      CHECK(six.err == npm_says + too_deep + "its '#!' interpreters nest deeper than Linux follows" + instead);
     }
   }
 }
