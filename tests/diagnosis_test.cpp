@@ -1,6 +1,7 @@
 // Failures to start, named by their cause: the real binary as a subprocess,
 // after a failed execve (in the cloud), before the emulator starts (locally),
 // and under --check, which starts nothing of the function.
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <catch2/catch_test_macros.hpp>
@@ -521,7 +522,7 @@ TEST_CASE(
 
 TEST_CASE(
     "a loader that ends its output and then fails has not listed the libraries: --check waits for its exit, "
-    "also when started with SIGCHLD ignored",
+    "also when started with SIGCHLD ignored; nor has one that cannot be started",
     "[diagnosis][host-cpu]") {
   // The stand-in is built for this machine, and a loader must be for the binary's CPU.
   if (harness::entrypoint_arch() != harness::host_arch())
@@ -534,16 +535,23 @@ TEST_CASE(
   harness::copy_file(harness::standin("quiet-loader"), loader, 0755);
   std::string program = files.add("dynamic", elf_bytes::file(this_machine(), loader));
   // Also when this program is started with SIGCHLD ignored, which would
-  // leave the loader's exit status to nobody.
-  for (bool sigchld_ignored : {false, true}) {
-    INFO("SIGCHLD ignored: " << sigchld_ignored);
+  // leave the loader's exit status to nobody; and when the loader is open
+  // for writing, so that its execve fails (ETXTBSY) in the child --check
+  // started for it.
+  for (const std::string condition : {"as it is", "SIGCHLD ignored", "the loader busy"}) {
+    INFO(condition);
     harness::Launch launch;
-    if (sigchld_ignored) launch.before_exec = [] { signal(SIGCHLD, SIG_IGN); };
+    if (condition == "SIGCHLD ignored") launch.before_exec = [] { signal(SIGCHLD, SIG_IGN); };
+    int writer = condition == "the loader busy" ? open(loader.c_str(), O_WRONLY) : -1;
     Outcome outcome = harness::run_entrypoint({"--check", program}, files.env(), launch);
+    if (writer >= 0) close(writer);
     CHECK(outcome.status == 0);
-    CHECK_THAT(outcome.out, Catch::Matchers::ContainsSubstring(
-                                message(program, "ok, the program, a dynamically linked " + harness::entrypoint_arch() +
-                                                     " program (its ELF interpreter is there)\n")));
+    CHECK(outcome.err.empty());
+    CHECK(outcome.out ==
+          message(files.emulator, "ok, the emulator, a static " + harness::entrypoint_arch() + " program\n") +
+              message(program, "ok, the program, a dynamically linked " + harness::entrypoint_arch() +
+                                   " program (its ELF interpreter is there)\n") +
+              code_ok);
   }
 }
 

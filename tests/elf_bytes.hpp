@@ -1,7 +1,7 @@
 // Hand-made ELF files for the tests: just a header for a CPU and, when an
 // interpreter is named, one PT_INTERP program header pointing at it (after
-// a gap, if asked); an
-// executable (ET_EXEC) unless another type is given.
+// a gap, if asked; after empty program headers, if asked); an executable
+// (ET_EXEC) unless another type is given.
 #pragma once
 
 #include <string>
@@ -10,12 +10,14 @@ namespace elf_bytes {
 
 constexpr unsigned x86_64 = 62, aarch64 = 183, i386 = 3, ppc64 = 21, riscv = 243;
 
-// gap: bytes between the program header and the interpreter's path, which
-// move PT_INTERP that far into the file.
+// gap: bytes between the program headers and the interpreter's path, which
+// move PT_INTERP that far into the file; empty_entries: PT_NULL program
+// headers before the PT_INTERP one, which a reader must step over.
 inline std::string file(unsigned machine, const std::string& interpreter = "", bool wide = true,
-                        bool big_endian = false, unsigned type = 2, size_t gap = 0) {
+                        bool big_endian = false, unsigned type = 2, size_t gap = 0, size_t empty_entries = 0) {
   const size_t header = wide ? 64 : 52, entry = wide ? 56 : 32, word = wide ? 8 : 4;
-  std::string bytes(header + (interpreter.empty() ? 0 : entry), '\0');
+  const size_t entries = interpreter.empty() ? 0 : empty_entries + 1;
+  std::string bytes(header + entries * entry, '\0');
   auto put = [&](size_t offset, size_t size, unsigned long long value) {
     for (size_t i = 0; i < size; ++i)
       bytes[offset + (big_endian ? size - 1 - i : i)] = static_cast<char>((value >> (8 * i)) & 0xff);
@@ -31,10 +33,11 @@ inline std::string file(unsigned machine, const std::string& interpreter = "", b
   put(wide ? 52 : 40, 2, header);     // e_ehsize
   put(wide ? 54 : 42, 2, entry);      // e_phentsize
   if (!interpreter.empty()) {
-    put(wide ? 56 : 44, 2, 1);                             // e_phnum
-    put(header, 4, 3);                                     // PT_INTERP
-    put(header + word, word, header + entry + gap);        // p_offset
-    put(header + 4 * word, word, interpreter.size() + 1);  // p_filesz
+    const size_t interp = header + empty_entries * entry;      // the PT_NULL entries are all zero
+    put(wide ? 56 : 44, 2, entries);                           // e_phnum
+    put(interp, 4, 3);                                         // PT_INTERP
+    put(interp + word, word, header + entries * entry + gap);  // p_offset
+    put(interp + 4 * word, word, interpreter.size() + 1);      // p_filesz
     bytes += std::string(gap, '\0') + interpreter + '\0';
   }
   return bytes;

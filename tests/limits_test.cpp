@@ -184,3 +184,28 @@ TEST_CASE("thousands of options before PROGRAM are parsed like a few", "[limits]
   REQUIRE(handler.size() == 1);
   CHECK(handler.front().argv == Strings{scene.handler});
 }
+
+TEST_CASE(
+    "under --check, with no descriptors left to ask a program's loader only its interpreter is claimed; with two, "
+    "the libraries too",
+    "[limits][host-cpu]") {
+  // Debian's /bin/true, a program of this machine's glibc, whose loader
+  // --check asks through a pipe: two descriptors past the three standard ones.
+  Scene scene;
+  const std::string cpu = harness::entrypoint_arch();
+  for (rlim_t descriptors : {rlim_t{4}, rlim_t{5}}) {
+    INFO(descriptors << " descriptors");
+    harness::Launch limited;
+    limited.before_exec = [descriptors] {
+      rlimit files = {descriptors, descriptors};
+      setrlimit(RLIMIT_NOFILE, &files);
+    };
+    Outcome outcome = scene.run({"--check", "/bin/true"}, scene.env({}), limited);
+    CHECK(outcome.status == 0);
+    CHECK(outcome.err.empty());
+    CHECK_THAT(outcome.out,
+               Catch::Matchers::ContainsSubstring(message(
+                   "/bin/true", "ok, the program, a dynamically linked " + cpu + " program (its ELF interpreter " +
+                                    (descriptors == 4 ? "is there)\n" : "and the libraries it lists are there)\n"))));
+  }
+}
