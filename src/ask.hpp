@@ -4,8 +4,8 @@
 // For the loaders' listings (libraries.hpp) and the Python and Node
 // interpreters' answers (python.hpp, node.hpp), which ask_interpreter()
 // reads (answer.hpp) and tells (output.hpp); under --check only. The
-// system calls are the kernel's rt_sigaction, pipe2(), vfork(), the kernel's setgroups, setgid and
-// setuid, dup2(), execve(), read(), waitpid() and getuid().
+// system calls are the kernel's rt_sigaction, setgroups, setgid and setuid,
+// pipe2(), vfork(), dup2(), execve(), read(), waitpid() and getuid().
 #pragma once
 
 #include <fcntl.h>

@@ -888,13 +888,22 @@ TEST_CASE("the harness kills a start that outlasts its time limit, with all it s
   harness::Launch hanging;
   hanging.program = "/bin/sh";
   hanging.argv = {"sh", "-c", "sleep 100 & echo $! > " + dir / "pid" + "; wait"};
-  hanging.time_limit_seconds = 1;
+  // Long enough for the shell to start and write the pid on a busy machine.
+  hanging.time_limit_seconds = 5;
   Outcome outcome = harness::launch(hanging);
   CHECK(outcome.status == 128 + SIGKILL);
-  CHECK(outcome.err == "harness: killed after 1 s, the launch's time limit\n");
-  // The sleep it left behind is gone too (or a zombie waiting for init).
+  CHECK(outcome.err == "harness: killed after 5 s, the launch's time limit\n");
+  // The sleep it left behind is gone too, or a zombie waiting for init: it
+  // closes its descriptors, which ends the launch, a moment before it
+  // becomes one, so it is given a few seconds.
   std::string sleeper = harness::read_file(dir / "pid");
   REQUIRE(!sleeper.empty());
-  std::string stat = harness::read_file("/proc/" + sleeper.substr(0, sleeper.size() - 1) + "/stat");
-  CHECK((stat.empty() || stat.find(") Z ") != std::string::npos));
+  const std::string stat_path = "/proc/" + sleeper.substr(0, sleeper.size() - 1) + "/stat";
+  bool ended = false;
+  for (int tries = 0; tries < 100 && !ended; ++tries) {
+    std::string stat = harness::read_file(stat_path);
+    ended = stat.empty() || stat.find(") Z ") != std::string::npos;
+    if (!ended) usleep(50000);
+  }
+  CHECK(ended);
 }

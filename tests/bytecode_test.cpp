@@ -267,7 +267,9 @@ TEST_CASE(
               static_cast<unsigned long long>(disagreements), static_cast<unsigned long long>(compiled_files),
               static_cast<unsigned long long>(sound_cases), static_cast<unsigned long long>(cases));
   CHECK(disagreements == 0);
-  // The generator reaches both verdicts.
-  CHECK(sound_cases > cases / 20);
+  // The generator reaches both verdicts. About 1 case in 7 has no file to
+  // compile: a floor of 1 in 50, which 100 cases miss by chance about once
+  // in 17,000 runs (1 in 20 failed one run in 225).
+  CHECK(sound_cases > cases / 50);
   CHECK(sound_cases < cases);
 }

@@ -265,8 +265,10 @@ TEST_CASE(
               static_cast<unsigned long long>(disagreements), static_cast<unsigned long long>(imported),
               static_cast<unsigned long long>(cases));
   CHECK(disagreements == 0);
-  // The generator reaches both verdicts.
-  CHECK(imported > cases / 10);
+  // The generator reaches both verdicts. About 1 case in 6 imports: a floor
+  // of 1 in 40, which 100 cases miss by chance about once in 400,000 runs
+  // (1 in 10 failed one run in 23).
+  CHECK(imported > cases / 40);
   CHECK(imported < cases);
 }
 
