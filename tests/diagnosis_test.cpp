@@ -106,6 +106,17 @@ const std::vector<Diagnosed>& diagnosed() {
                 "/interpreter.sh is not an ELF file, which the kernel refuses to load";
        },
        [] { return harness::entrypoint_arch() == "aarch64" && binfmt_runs_aarch64(); }},
+      {"a dynamically linked program whose ELF interpreter is a directory",
+       [](Files& f) {
+         harness::make_dirs(f.dir / "loader-directory");
+         return f.add("dynamic", elf_bytes::file(this_machine(), f.dir / "loader-directory"));
+       },
+       126,
+       [](const std::string& path) {
+         return "its ELF interpreter " + path.substr(0, path.rfind('/')) +
+                "/loader-directory is not an ELF file, which the kernel refuses to load";
+       },
+       [] { return harness::entrypoint_arch() == "aarch64" && binfmt_runs_aarch64(); }},
       {"a script whose interpreter is missing",
        [](Files& f) { return f.add("bash-script", "#!/nonexistent/bash -e\necho\n"); }, 127,
        [](const std::string&) {

@@ -532,3 +532,38 @@ TEST_CASE("a program named python that is not CPython gets a note, and --check g
                                                "note: it gave no answer on the bytecode of the function's code, not "
                                                "judged: ")));
 }
+
+TEST_CASE(
+    "under --check, the bytecode of the function's Python code is judged where python3 runs the program: as the "
+    "program, as its '#!' line's interpreter, or as the program env runs there; not for another interpreter",
+    "[python][host-cpu]") {
+  require_host_python();
+  harness::TempDir dir;
+  REQUIRE(chmod(dir.path().c_str(), 0755) == 0);
+  harness::make_dirs(dir / "work");
+  harness::write_file(dir / "work/app.py", module_text, 0644);  // no __pycache__: compiled at every start
+  harness::copy_file(harness::entrypoint(), dir / "aws-lambda-rie", 0755);
+  harness::write_file(dir / "direct", std::string("#!") + debian_python + "\n", 0755);
+  harness::write_file(dir / "through-env", "#!/usr/bin/env python3\n", 0755);
+  harness::write_file(dir / "shell", "#!/bin/sh\n", 0755);
+  const std::string compiled = harness::message(dir / "work/app.py", "compiled at every cold start\n");
+  struct Start {
+    Strings command;
+    bool judged;
+  };
+  for (const Start& start : {Start{{debian_python, dir / "work/app.py"}, true}, Start{{dir / "direct"}, true},
+                             Start{{dir / "through-env"}, true}, Start{{dir / "shell"}, false}}) {
+    INFO(start.command.front());
+    Strings args = {"--check"};
+    args.insert(args.end(), start.command.begin(), start.command.end());
+    harness::Launch from;
+    from.cwd = dir / "work";
+    harness::Outcome outcome = harness::run_entrypoint(args,
+                                                       {"PATH=/usr/bin:/bin", "LAMBDA_TASK_ROOT=" + dir / "work",
+                                                        "LAMBDA_ENTRYPOINT_EMULATOR=" + dir / "aws-lambda-rie"},
+                                                       from);
+    CHECK(outcome.status == 0);
+    CHECK(outcome.err.empty());
+    CHECK((outcome.out.find(compiled) != std::string::npos) == start.judged);
+  }
+}

@@ -435,6 +435,20 @@ TEST_CASE(
     CHECK_THAT(checked.err, Catch::Matchers::ContainsSubstring("lambda-entrypoint: /opt/extensions/agent: its '#!' "
                                                                "interpreter /bin/bash: No such file or directory"));
   }
+  SECTION("started with its stdin closed, a file it reads may be opened as descriptor 0: it is read all the same") {
+    Image image;
+    harness::copy_file(harness::entrypoint(), image.root / "usr/local/bin/aws-lambda-rie", 0755);
+    harness::write_file(image.root / "var/task/bootstrap", "#!/bin/bash\n", 0755);
+    const std::string line =
+        "lambda-entrypoint: /var/task/bootstrap: its '#!' interpreter /bin/bash: No such file or directory";
+    for (const Strings& argv : {Strings{"/lambda-entrypoint", "--check", "/var/task/bootstrap"},
+                                Strings{"/lambda-entrypoint", "/var/task/bootstrap"}}) {
+      INFO(argv[1]);
+      Outcome outcome = image.run(all_settings[0], argv, {cloud}, "/var/task", true, true);
+      CHECK(outcome.status == 127);
+      CHECK_THAT(outcome.err, Catch::Matchers::ContainsSubstring(line));
+    }
+  }
   SECTION(
       "the first extension that cannot start, in the directory's order, sets the exit code, and each gets its line") {
     // Two that start and two that fail with different codes, in an order the
