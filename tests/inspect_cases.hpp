@@ -52,6 +52,8 @@ const std::vector<InspectCase>& inspect_cases() {
        Head::elf, x86_64, "", "", false, false, 255, 11},
       {"a PT_INTERP running past the bytes is to be read where it lies", file(x86_64, "/lib/ld.so").replace(96, 1, "\xff"),
        Head::elf, x86_64, "", "", false, false, 120, 255},
+      {"a program header whose last field ends at the last byte given is read whole", file(x86_64, "/lib/ld.so").substr(0, 64 + 40),
+       Head::elf, x86_64, "", "", false, false, 120, 11},
       {"a PT_INTERP of 4,096 bytes, Linux's most, past the bytes is to be read", file(x86_64, "/lib/ld.so").replace(96, 2, std::string("\x00\x10", 2)),
        Head::elf, x86_64, "", "", false, false, 120, 4096},
       {"a PT_INTERP of 4,097 bytes is unreadable, as Linux refuses it", file(x86_64, "/lib/ld.so").replace(96, 2, std::string("\x01\x10", 2)),
