@@ -499,24 +499,24 @@ TEST_CASE("scratch: --check as PID 1 judges a root-only bootstrap for Lambda's u
 
 TEST_CASE("scratch: --check fails npx in an image without /bin/sh, which npm needs to start the client: 127",
           "[scratch]") {
+  const Strings check_npx = {"/lambda-entrypoint", "--check", "npx", "aws-lambda-ric", "index.handler"};
+  const std::string npm_says =
+      "lambda-entrypoint: /usr/local/bin/npx: npm starts the program it runs with /bin/sh -c, and ";
+  const std::string instead =
+      "; start the runtime client with node directly, e.g. node node_modules/.bin/aws-lambda-ric HANDLER\n";
   for (const Setting& setting : all_settings) {
     DYNAMIC_SECTION(setting.name) {
       Image image;
       // Every file --check judges is a program for the binary's own CPU.
       harness::copy_file(harness::entrypoint(), image.root / "usr/local/bin/aws-lambda-rie", 0755);
       harness::copy_file(harness::entrypoint(), image.root / "usr/local/bin/npx", 0755);
-      Outcome outcome =
-          image.run(setting, {"/lambda-entrypoint", "--check", "npx", "aws-lambda-ric", "index.handler"}, {});
+      Outcome outcome = image.run(setting, check_npx, {});
       CHECK(outcome.status == 127);
-      CHECK(outcome.err ==
-            "lambda-entrypoint: /usr/local/bin/npx: npm starts the program it runs with /bin/sh -c, and /bin/sh: No "
-            "such file or directory; start the runtime client with node directly, e.g. node "
-            "node_modules/.bin/aws-lambda-ric HANDLER\n");
+      CHECK(outcome.err == npm_says + "/bin/sh: No such file or directory" + instead);
       // With a shell in the image, the same image passes, with the note.
       harness::make_dirs(image.root / "bin");
       harness::copy_file(harness::entrypoint(), image.root / "bin/sh", 0755);
-      Outcome with_shell =
-          image.run(setting, {"/lambda-entrypoint", "--check", "npx", "aws-lambda-ric", "index.handler"}, {});
+      Outcome with_shell = image.run(setting, check_npx, {});
       CHECK(with_shell.status == 0);
       CHECK_THAT(with_shell.out, Catch::Matchers::ContainsSubstring("lambda-entrypoint: /usr/local/bin/npx: note: "));
       // A shell that is a chain of '#!' scripts is judged as Linux follows
@@ -534,11 +534,6 @@ TEST_CASE("scratch: --check fails npx in an image without /bin/sh, which npm nee
         }
         return reason;
       };
-      const std::string npm_says =
-          "lambda-entrypoint: /usr/local/bin/npx: npm starts the program it runs with /bin/sh -c, and ";
-      const std::string instead =
-          "; start the runtime client with node directly, e.g. node node_modules/.bin/aws-lambda-ric HANDLER\n";
-      const Strings check_npx = {"/lambda-entrypoint", "--check", "npx", "aws-lambda-ric", "index.handler"};
       for (int scripts = 1; scripts <= 5; ++scripts) {
         INFO(scripts << " scripts");
         chain(scripts, 0755);
