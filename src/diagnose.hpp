@@ -72,16 +72,17 @@ bool c_path(string_view path, char (&out)[PATH_MAX]) {
   return true;
 }
 
-// The first bytes of a file, as many as can be read; false when it cannot be opened.
+// The first bytes of a file, as many as can be read before its end or a
+// failed read (no signal handler is installed, so no read is interrupted);
+// false when it cannot be opened. Not blocking: an ELF interpreter, opened
+// before anything has said it is a regular file, may be a FIFO without a
+// writer, which would wait forever; it reads as no bytes.
 bool read_head(const char* path, char (&buffer)[head_size], string_view& head) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return false;
   size_t used = 0;
-  for (ssize_t got; used < sizeof buffer && (got = read(fd, buffer + used, sizeof buffer - used)) != 0;) {
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) break;
+  for (ssize_t got; used < sizeof buffer && (got = read(fd, buffer + used, sizeof buffer - used)) > 0;)
     used += static_cast<size_t>(got);
-  }
   close(fd);
   head = string_view(buffer, used);
   return true;
@@ -204,14 +205,12 @@ int explain(Output& out, const char* path, Judge judge, int depth) {
         out << "its ELF interpreter ";
         return out.quoted(interpreter) << " is not an ELF file, which the kernel refuses to load", exit_cannot_run;
       }
-      // It opens the interpreter as it opens the program: to be executed, by the same user.
-      if (as_other_user) {
-        Output discard(-1);
-        if (explain(discard, interpreter, judge, depth + 1) != 0) {
-          out << "its ELF interpreter ";
-          out.quoted(interpreter) << ": ";
-          return explain(out, interpreter, judge, depth + 1);
-        }
+      // The kernel opens the interpreter as it opens the program: to be
+      // executed, by the same user (root too needs an execute bit).
+      if (Output discard(-1); explain(discard, interpreter, judge, depth + 1) != 0) {
+        out << "its ELF interpreter ";
+        out.quoted(interpreter) << ": ";
+        return explain(out, interpreter, judge, depth + 1);
       }
       return 0;
     case Head::script: break;

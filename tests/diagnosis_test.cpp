@@ -72,7 +72,22 @@ struct Diagnosed {
   // Whether the local pre-check leaves it to the kernel, which may run a
   // program for another CPU through qemu.
   bool left_to_kernel_locally = false;
+  // The reason under --check, which judges for Lambda's user, where it is
+  // not the reason a run gives.
+  std::function<std::string(const std::string&)> reason_for_lambdas_user = nullptr;
+
+  std::string reason_under_check(const std::string& path) const {
+    return reason_for_lambdas_user ? reason_for_lambdas_user(path) : reason(path);
+  }
 };
+
+// A dynamically linked program whose ELF interpreter, a sound static program,
+// has the mode given: the kernel opens it to be executed, as the program.
+std::string with_interpreter_of_mode(Files& files, mode_t mode) {
+  std::string loader = files.dir / "ld.so";
+  harness::copy_file(harness::other_static_program(), loader, mode);
+  return files.add("dynamic", elf_bytes::file(this_machine(), loader));
+}
 
 const std::vector<Diagnosed>& diagnosed() {
   static const std::vector<Diagnosed> cases = {
@@ -115,6 +130,29 @@ const std::vector<Diagnosed>& diagnosed() {
        [](const std::string& path) {
          return "its ELF interpreter " + path.substr(0, path.rfind('/')) +
                 "/loader-directory is not an ELF file, which the kernel refuses to load";
+       },
+       [] { return harness::entrypoint_arch() == "aarch64" && binfmt_runs_aarch64(); }},
+      {"a dynamically linked program whose ELF interpreter no one may execute (mode 0644)",
+       [](Files& f) { return with_interpreter_of_mode(f, 0644); }, 126,
+       [](const std::string& path) {
+         return "its ELF interpreter " + path.substr(0, path.rfind('/')) +
+                "/ld.so: no execute permission for this user (mode 0644)";
+       },
+       [] { return harness::entrypoint_arch() == "aarch64" && binfmt_runs_aarch64(); }, false,
+       [](const std::string& path) {
+         return "its ELF interpreter " + path.substr(0, path.rfind('/')) +
+                "/ld.so: no execute permission for other users (mode 0644); Lambda runs the function as a user who "
+                "is neither its owner nor in its group: chmod o+rx";
+       }},
+      {"a dynamically linked program whose ELF interpreter is a FIFO no one writes to",
+       [](Files& f) {
+         REQUIRE(mkfifo((f.dir / "loader-fifo").c_str(), 0755) == 0);
+         return f.add("dynamic", elf_bytes::file(this_machine(), f.dir / "loader-fifo"));
+       },
+       126,
+       [](const std::string& path) {
+         return "its ELF interpreter " + path.substr(0, path.rfind('/')) +
+                "/loader-fifo is not an ELF file, which the kernel refuses to load";
        },
        [] { return harness::entrypoint_arch() == "aarch64" && binfmt_runs_aarch64(); }},
       {"a script whose interpreter is missing",
@@ -202,7 +240,7 @@ TEST_CASE("under --check, the same causes are named, with --check's own lines an
       std::string path = d.make(files);
       Outcome outcome = harness::run_entrypoint({"--check", path, "app.handler"}, files.env({cloud}));
       CHECK(outcome.status == d.status);
-      CHECK(outcome.err == message(path, d.reason(path)) + "\n");
+      CHECK(outcome.err == message(path, d.reason_under_check(path)) + "\n");
       // What only --check prints, which no run does: the emulator judged, in
       // the cloud too, and the code walked.
       CHECK(outcome.out ==
@@ -474,7 +512,8 @@ TEST_CASE(
       std::string wrapper = d.make(files);
       Outcome outcome = check_aws_form(files, bootstrap, wrapper);
       CHECK(outcome.status == d.status);
-      CHECK(outcome.err == message(wrapper, d.reason(wrapper)) + "; it is named by AWS_LAMBDA_EXEC_WRAPPER\n");
+      CHECK(outcome.err ==
+            message(wrapper, d.reason_under_check(wrapper)) + "; it is named by AWS_LAMBDA_EXEC_WRAPPER\n");
       CHECK_THAT(outcome.out, Catch::Matchers::ContainsSubstring(
                                   message(bootstrap, "ok, the bootstrap, a static " + cpu + " program\n")));
     }

@@ -22,7 +22,11 @@ string or a preprocessor line):
 
 Usage:
   mutants.py list ROOT                  every mutant of the list, as records
-  mutants.py sweep ROOT                 every mutant of the sweep, as records
+  mutants.py sweep ROOT                 every mutant of the sweep, as records,
+                                        each with the test that caught the
+                                        recorded mutant nearest it in its
+                                        file as the test to run first: a
+                                        guess, which often catches it
   mutants.py sample ROOT SEED N M       N of the sweep and M of the list,
                                         drawn with SEED; those of the sweep
                                         from the mutants the recorded sweep
@@ -277,6 +281,21 @@ def caught_by(root):
     return {row[0]: row[2] for row in rows(root / "tests/mutation/swept.tsv") if row[1] == "caught"}
 
 
+def with_guesses(root, records):
+    """The records, each with the test that caught the nearest mutant of its
+    file in the recorded sweep (by line; the earlier on a tie) as its first."""
+    caught = caught_by(root)
+    lines = {}  # file -> [(line, test)]
+    for record in records:
+        if record[0] in caught:
+            lines.setdefault(record[1], []).append((record[2], caught[record[0]]))
+    guessed = []
+    for record in records:
+        near = min(lines.get(record[1], []), key=lambda caught_at: abs(caught_at[0] - record[2]), default=None)
+        guessed.append(record[:7] + (near[1] if near else "",) + record[8:])
+    return guessed
+
+
 def summary(root):
     """The recorded sweep, counted by operator, as a Markdown table."""
     sites = {}
@@ -314,7 +333,7 @@ def main(argv):
     if command == "list":
         records = hand_list(root)
     elif command == "sweep":
-        records = sweep(root)
+        records = with_guesses(root, sweep(root))
     elif command == "sample":
         seed, sweep_count, list_count = argv[3], int(argv[4]), int(argv[5])
         draw = random.Random(seed)
