@@ -250,6 +250,40 @@ TEST_CASE("under --check, the same causes are named, with --check's own lines an
   }
 }
 
+TEST_CASE(
+    "in the cloud, run as Lambda's user (as Lambda runs it), a directory on the program's way that user cannot "
+    "search is named, with 126; one it can search is not, and the program starts",
+    "[diagnosis]") {
+  // The program lies in code/ (or in outer/code/, the directory judged being
+  // outer/), made by root: Lambda's user is neither owner nor in the group.
+  for (bool nested : {false, true}) {
+    for (mode_t mode : {0700, 0750, 0744, 0766, 0000, 0711, 0755, 0701, 0001}) {
+      DYNAMIC_SECTION((nested ? "outer/code/, outer/ of mode " : "code/ of mode ") << harness::octal(mode)) {
+        Files files;
+        std::string judged = files.dir / (nested ? "outer" : "code");
+        std::string code = nested ? judged + "/code" : judged;
+        harness::make_dirs(code);
+        std::string program = code + "/bootstrap";
+        harness::copy_file(harness::standin("handler"), program, 0755);
+        REQUIRE(chmod(judged.c_str(), mode) == 0);
+        harness::Launch as_lambda;
+        as_lambda.before_exec = [] { harness::become_lambda_user(99); };
+        Outcome outcome = harness::run_entrypoint({program}, files.env({cloud}), as_lambda);
+        chmod(judged.c_str(), 0755);  // for the directory to be removed
+        if ((mode & S_IXOTH) == 0) {
+          CHECK(outcome.status == 126);
+          CHECK(outcome.err == message(program, "the directory " + judged + " on its path cannot be searched\n"));
+          CHECK(harness::records(files.records.path(), "handler").empty());
+        } else {
+          CHECK(outcome.status == 0);
+          CHECK(outcome.err.empty());
+          CHECK(harness::records(files.records.path(), "handler").size() == 1);
+        }
+      }
+    }
+  }
+}
+
 TEST_CASE("a sound image passes --check: one ok line per file a run would execute, exit 0", "[diagnosis]") {
   Files files;
   std::string bootstrap = files.dir / "bootstrap";
