@@ -34,18 +34,6 @@ bool unsearchable_directory_of(const char* path, char (&directory)[PATH_MAX]) {
   return false;
 }
 
-// Joins head, a slash and tail into out; false when that is too long.
-bool join(char (&out)[PATH_MAX], string_view head, string_view tail) {
-  if (head.size() + 1 + tail.size() >= sizeof out) return false;
-  char joined[PATH_MAX];  // head or tail may lie in out
-  std::memcpy(joined, head.data(), head.size());
-  joined[head.size()] = '/';
-  std::memcpy(joined + head.size() + 1, tail.data(), tail.size());
-  joined[head.size() + 1 + tail.size()] = '\0';
-  std::memcpy(out, joined, head.size() + tail.size() + 2);
-  return true;
-}
-
 // The first directory that a user who is neither its owner nor in its group
 // cannot search on the way to path, met as the kernel meets it: name by
 // name, following each link where it stands, in the middle of the path too

@@ -3,6 +3,7 @@
 // allocation, nothing from the C++ library that could throw.
 #pragma once
 
+#include <limits.h>
 #include <cstddef>
 #include <cstring>
 #include <string_view>
@@ -56,6 +57,18 @@ bool is_within(string_view path, string_view top) {
   top = without_trailing_slashes(top);
   if (!starts_with(path, top)) return false;
   return path.size() == top.size() || path[top.size()] == '/' || top == "/";
+}
+
+// Joins head, a slash and tail into out; false when that is too long.
+bool join(char (&out)[PATH_MAX], string_view head, string_view tail) {
+  if (head.size() + 1 + tail.size() >= sizeof out) return false;
+  char joined[PATH_MAX];  // head or tail may lie in out
+  std::memcpy(joined, head.data(), head.size());
+  joined[head.size()] = '/';
+  std::memcpy(joined + head.size() + 1, tail.data(), tail.size());
+  joined[head.size() + 1 + tail.size()] = '\0';
+  std::memcpy(out, joined, head.size() + tail.size() + 2);
+  return true;
 }
 
 // "NAME=value" at out; returns the byte past its NUL.

@@ -647,6 +647,37 @@ TEST_CASE("a count is decimal digits alone, from 1 to the most allowed", "[text]
     CHECK(std::string(digits, decimal(digits, n)) == std::to_string(n));
 }
 
+TEST_CASE(
+    "join() writes HEAD/TAIL whole when it leaves room for the NUL in PATH_MAX (4,095 bytes), refuses 4,096 and "
+    "more, and takes parts that lie in its output",
+    "[text]") {
+  char out[PATH_MAX];
+  // Lengths of the joined path around the limit, split at the start, the
+  // middle and the end: an empty head or tail, one byte, and the rest.
+  for (size_t length : {size_t{1}, size_t{2}, size_t{3}, size_t{PATH_MAX - 2}, size_t{PATH_MAX - 1}, size_t{PATH_MAX},
+                        size_t{PATH_MAX + 1}}) {
+    for (size_t head_size : {size_t{0}, size_t{1}, (length - 1) / 2, length - 1}) {
+      if (head_size > length - 1) continue;
+      const std::string head(head_size, 'h'), tail(length - 1 - head_size, 't');
+      INFO("head " << head.size() << " bytes, tail " << tail.size());
+      std::memset(out, 'x', sizeof out);
+      if (length < PATH_MAX) {
+        REQUIRE(join(out, head, tail));
+        CHECK(std::string(out) == head + "/" + tail);  // its NUL written, and nothing past it read
+      } else {
+        CHECK_FALSE(join(out, head, tail));
+        CHECK(out[0] == 'x');  // nothing written
+      }
+    }
+  }
+  std::strcpy(out, "/var/task");
+  REQUIRE(join(out, out, "app"));
+  CHECK(std::string(out) == "/var/task/app");
+  std::strcpy(out, "lib");
+  REQUIRE(join(out, "/opt", out));
+  CHECK(std::string(out) == "/opt/lib");
+}
+
 TEST_CASE("only glibc's and musl's loaders are asked for their libraries, told by the interpreter's name",
           "[listing]") {
   const std::pair<const char*, Loader> cases[] = {

@@ -347,6 +347,53 @@ TEST_CASE("run as root, --check gives the exit class the kernel gives Lambda's u
   CHECK(disagreements == 0);
 }
 
+TEST_CASE(
+    "under --check, links on the program's way are followed as Linux follows them for Lambda's user: through 40, "
+    "the directory behind them judged; 41 are a loop, as the kernel says",
+    "[oracle][host-cpu]") {
+  harness::TempDir tools;
+  REQUIRE(chmod(tools.path().c_str(), 0755) == 0);
+  harness::copy_file(harness::entrypoint(), tools / "aws-lambda-rie", 0755);
+  const Strings env = {"AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001",
+                       "LAMBDA_ENTRYPOINT_EMULATOR=" + tools / "aws-lambda-rie"};
+  harness::TempDir records;
+  REQUIRE(chmod(records.path().c_str(), 0777) == 0);
+  for (int links : {1, 39, 40, 41}) {
+    for (mode_t mode : {0700, 0755}) {
+      DYNAMIC_SECTION(links << " links to a directory of mode " << harness::octal(mode)) {
+        // link1 -> link2 -> ... -> linkN -> code/, each a name in the same directory.
+        harness::TempDir dir;
+        harness::make_dirs(dir / "code");
+        harness::copy_file(harness::standin("handler"), dir / "code/bootstrap", 0755);
+        for (int i = 1; i <= links; ++i)
+          REQUIRE(symlink(i == links ? "code" : ("link" + std::to_string(i + 1)).c_str(),
+                          (dir / ("link" + std::to_string(i))).c_str()) == 0);
+        REQUIRE(chmod((dir / "code").c_str(), mode) == 0);
+        const std::string program = dir / "link1/bootstrap";
+        std::string records_entry = "STANDIN_RECORD_DIR=" + records.path();
+        int error = as_lambda(
+            [&] {
+              char* const argv[] = {const_cast<char*>(program.c_str()), nullptr};
+              char* const envp[] = {const_cast<char*>(records_entry.c_str()), nullptr};
+              execve(program.c_str(), argv, envp);
+              return errno;
+            },
+            0);
+        harness::remove_tree(records / "handler");
+        CHECK(error == (links > 40 ? ELOOP : mode == 0700 ? EACCES : 0));  // what Linux does, not a guess
+        harness::Outcome judged = harness::run_entrypoint({"--check", program}, env);
+        CHECK(judged.status == exit_class(error));
+        if (error == EACCES)
+          CHECK_THAT(judged.err, Catch::Matchers::StartsWith(harness::message(
+                                     program, "the directory " + dir / "code" +
+                                                  " on its path cannot be searched by other users (mode 0700)")));
+        if (error == ELOOP) CHECK(judged.err == harness::message(program, "Symbolic link loop\n"));
+        chmod((dir / "code").c_str(), 0755);  // for the directory to be removed
+      }
+    }
+  }
+}
+
 // The function's code: seeded random trees at the task root (files, ELF
 // programs, scripts, directories and links, in and out of the tree, with
 // modes and owners), walked by --check as root and then read by Lambda's
