@@ -729,6 +729,31 @@ TEST_CASE(
                Catch::Matchers::ContainsSubstring("in the AWS form it is the runtime: COPY the runtime there"));
     CHECK(outcome.err.find("COPY --from=lambda-entrypoint") == std::string::npos);
   }
+  // A file of this program's size is compared byte by byte, to its end: one
+  // byte changed anywhere (first, either side of a 4,096-byte block, last)
+  // makes another program, which the AWS form starts as the bootstrap.
+  const std::string own = harness::read_file(harness::entrypoint());
+  REQUIRE(own.size() > 8192);
+  for (size_t changed : {size_t{0}, size_t{4095}, size_t{4096}, own.size() / 2, own.size() - 1}) {
+    DYNAMIC_SECTION("--check, a bootstrap of this program's size with byte " << changed << " changed") {
+      Image image;
+      std::string other = own;
+      other[changed] = static_cast<char>(other[changed] ^ 0x20);
+      harness::write_file(image.root / "var/runtime/bootstrap", other, 0755);
+      Outcome outcome = image.run(all_settings[0], {"/lambda-entrypoint.sh", "--check", "app.handler"},
+                                  {"STANDIN_RECORD_DIR=/out"}, "/var/task");
+      CHECK(outcome.err.find("is this program itself") == std::string::npos);
+      if (changed == 0) {  // its ELF magic broken
+        CHECK(outcome.status == 126);
+        CHECK_THAT(outcome.err, Catch::Matchers::ContainsSubstring(harness::message(
+                                    "/var/runtime/bootstrap", "neither a program (ELF) nor a script")));
+      } else {
+        CHECK(outcome.status == 0);
+        CHECK_THAT(outcome.out,
+                   Catch::Matchers::ContainsSubstring(harness::message("/var/runtime/bootstrap", "ok, the bootstrap")));
+      }
+    }
+  }
   SECTION("started so, the bootstrap itself names both causes") {
     Image image;
     harness::copy_file(harness::entrypoint(), image.root / "var/runtime/bootstrap", 0755);
