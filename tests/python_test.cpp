@@ -567,3 +567,26 @@ TEST_CASE(
     CHECK((outcome.out.find(compiled) != std::string::npos) == start.judged);
   }
 }
+
+TEST_CASE(
+    "under --check, the interpreter asked about the handler and the bytecode runs as Lambda's user: uid 993, gid 990",
+    "[python][host-cpu]") {
+  if (harness::entrypoint_arch() != harness::host_arch())
+    SKIP("the stand-in asked is a program for this machine, which a " + harness::entrypoint_arch() +
+         " binary judges foreign");
+  // A stand-in named python3, which records who it runs as and answers nothing.
+  harness::TempDir dir, records;
+  REQUIRE(chmod(records.path().c_str(), 0777) == 0);
+  harness::copy_file(harness::standin("handler"), dir / "python3", 0755);
+  harness::copy_file(harness::entrypoint(), dir / "aws-lambda-rie", 0755);
+  harness::run_entrypoint({"--check", dir / "python3", "-m", "awslambdaric", "app.handler"},
+                          {"STANDIN_RECORD_DIR=" + records.path(),
+                           "LAMBDA_ENTRYPOINT_EMULATOR=" + dir / "aws-lambda-rie", "PATH=/usr/bin:/bin"});
+  std::vector<harness::Record> asked = harness::records(records.path(), "handler");
+  REQUIRE(asked.size() == 2);  // the handler's module, then the bytecode
+  for (const harness::Record& record : asked) {
+    CHECK(record.argv.at(1) == "-c");
+    CHECK(record.uid == harness::lambda_uid);
+    CHECK(record.gid == harness::lambda_gid);
+  }
+}
