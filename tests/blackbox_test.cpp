@@ -3,12 +3,16 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include <algorithm>
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 #include <csignal>
+#include <cstddef>
+#include <cstring>
 #include <set>
 
 #include "elf_bytes.hpp"
@@ -633,6 +637,93 @@ TEST_CASE("silent on success, while LAMBDA_ENTRYPOINT_DEBUG prints the decision 
           "(AWS form)\nlambda-entrypoint: executing " +
               scene.emulator + " as: _HANDLER='my handler' " + task_root + " " + runtime_dir + " " + scene.emulator +
               " " + scene.handler + "\n");
+  }
+}
+
+TEST_CASE(
+    "the --debug command shows every byte as it is but the control bytes (below 0x20, and 0x7f), which are escaped "
+    "in bash's $'...', where 0x7f and above are escaped too",
+    "[blackbox]") {
+  const std::string plain = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_@%+=:,./-";
+  auto hex = [](unsigned char c) {
+    const char* digits = "0123456789abcdef";
+    return std::string("\\x") + digits[c >> 4] + digits[c & 15];
+  };
+  auto escaped = [&](unsigned char c) -> std::string {  // within $'...'
+    if (c == '\n') return "\\n";
+    if (c == '\t') return "\\t";
+    if (c == '\\' || c == '\'') return std::string("\\") + static_cast<char>(c);
+    if (c < 0x20 || c >= 0x7f) return hex(c);
+    return std::string(1, static_cast<char>(c));
+  };
+  // Each byte but NUL between two letters, alone and beside a control byte.
+  Scene scene;
+  Strings args = {scene.handler};
+  std::string expected = scene.handler;
+  for (int byte = 1; byte < 256; ++byte) {
+    const auto c = static_cast<unsigned char>(byte);
+    const std::string word = std::string("a") + static_cast<char>(c) + "z";
+    args.push_back(word);
+    if (plain.find(static_cast<char>(c)) != std::string::npos) expected += " " + word;
+    else if (c < 0x20 || c == 0x7f) expected += " $'a" + escaped(c) + "z'";
+    else expected += " 'a" + (c == '\'' ? std::string("'\\''") : std::string(1, static_cast<char>(c))) + "z'";
+    args.push_back(word + "\x01");
+    expected += " $'a" + escaped(c) + "z\\x01'";
+  }
+  Strings lambda = {cloud, task_root, runtime_dir, "_HANDLER=app.handler", "LAMBDA_ENTRYPOINT_DEBUG=1"};
+  Outcome loud = scene.run(args, scene.env(lambda));
+  CHECK(loud.status == 0);
+  CHECK(loud.err ==
+        "lambda-entrypoint: AWS_LAMBDA_RUNTIME_API is set: running directly (command form)\n"
+        "lambda-entrypoint: executing " +
+            scene.handler + " as: " + expected + "\n");
+}
+
+TEST_CASE(
+    "a message reaches stderr in one write(), not to be interleaved with another process's; one longer than 4,096 "
+    "bytes in writes of 4,096",
+    "[blackbox]") {
+  // stderr is a packet socket here, which keeps each write() apart.
+  const std::string prefix = "lambda-entrypoint: ", suffix = ": No such file or directory\n";
+  for (size_t length : {size_t{60}, size_t{4095}, size_t{4096}, size_t{4097}}) {
+    DYNAMIC_SECTION("a line of " << length << " bytes") {
+      std::string path = "/nonexistent";
+      while (path.size() < length - prefix.size() - suffix.size())
+        path += path.size() % 200 == 0 ? '/' : 'a';  // names within NAME_MAX
+      // The launch closes every inherited descriptor: the child connects to
+      // a listening socket (an abstract name) and makes it its stderr.
+      sockaddr_un address{};
+      address.sun_family = AF_UNIX;
+      const std::string name = "lambda-entrypoint-test-" + std::to_string(getpid());
+      std::memcpy(address.sun_path + 1, name.data(), name.size());
+      const auto address_size = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
+      int listening = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+      REQUIRE(listening >= 0);
+      REQUIRE(bind(listening, reinterpret_cast<const sockaddr*>(&address), address_size) == 0);
+      REQUIRE(listen(listening, 1) == 0);
+      harness::Launch to_packets;
+      to_packets.before_exec = [&address, address_size] {
+        int end = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+        if (end < 0 || connect(end, reinterpret_cast<const sockaddr*>(&address), address_size) != 0 ||
+            dup2(end, STDERR_FILENO) < 0)
+          _exit(99);
+        close(end);
+      };
+      Outcome outcome = harness::run_entrypoint({path}, {cloud}, to_packets);
+      CHECK(outcome.status == 127);
+      int packets = accept4(listening, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+      close(listening);
+      REQUIRE(packets >= 0);
+      std::vector<std::string> writes;
+      char buffer[16384];
+      for (ssize_t got; (got = recv(packets, buffer, sizeof buffer, 0)) > 0;)
+        writes.emplace_back(buffer, static_cast<size_t>(got));
+      close(packets);
+      const std::string line = prefix + path + suffix;
+      REQUIRE(line.size() == length);
+      if (length <= 4096) CHECK(writes == std::vector<std::string>{line});
+      else CHECK(writes == std::vector<std::string>{line.substr(0, 4096), line.substr(4096)});
+    }
   }
 }
 
