@@ -642,6 +642,9 @@ TEST_CASE("a count is decimal digits alone, from 1 to the most allowed", "[text]
   CHECK((parse_count("005", 5, value) && value == 5));
   for (const char* refused : {"", "0", "6", "-1", "+1", " 1", "1 ", "1a", "0x1", "99999999999999999999999999"})
     CHECK_FALSE(parse_count(refused, 5, value));
+  // '/' and ':' are the characters either side of the digits; as digits,
+  // they would stay within this most.
+  for (const char* refused : {"/", ":", "1/", "1:", "/1", ":1"}) CHECK_FALSE(parse_count(refused, 1000, value));
   char digits[21];
   for (size_t n : {size_t{0}, size_t{7}, size_t{10}, size_t{2147483647}, SIZE_MAX})
     CHECK(std::string(digits, decimal(digits, n)) == std::to_string(n));
