@@ -365,6 +365,25 @@ TEST_CASE("under --check, permissions are judged for Lambda's user, who is neith
                                                                 others + ": chmod o+x\n")));
     chmod(files.dir.path().c_str(), 0755);
   }
+  SECTION("a program whose ELF interpreter Lambda's user cannot execute, which root can") {
+    chmod(bootstrap.c_str(), 0755);
+    for (mode_t mode : {0700, 0750, 0754, 0100, 0711, 0755, 0701, 0001}) {
+      INFO("its interpreter of mode " << harness::octal(mode));
+      std::string dynamic = files.add("dynamic", elf_bytes::file(this_machine(), bootstrap));
+      REQUIRE(chmod(bootstrap.c_str(), mode) == 0);
+      Outcome outcome = harness::run_entrypoint({"--check", dynamic}, files.env());
+      chmod(bootstrap.c_str(), 0755);
+      if ((mode & S_IXOTH) == 0) {
+        CHECK(outcome.status == 126);
+        CHECK(outcome.err ==
+              message(dynamic, "its ELF interpreter " + bootstrap + ": no execute permission for other users (mode " +
+                                   harness::octal(mode) + ")" + others + ": chmod o+rx\n"));
+      } else {
+        CHECK(outcome.status == 0);
+        CHECK(outcome.err.empty());
+      }
+    }
+  }
   SECTION("an emulator for the other CPU fails the check") {
     chmod(bootstrap.c_str(), 0755);
     harness::write_file(files.emulator, elf_bytes::file(other_machine()), 0755);
