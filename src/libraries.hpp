@@ -40,7 +40,7 @@ bool list_libraries(const char* program, const char* interpreter, Loader loader,
   if (realpath(program, real) == nullptr) return false;
   size_t count = env_size(environ);
   char** env = static_cast<char**>(allocate((count + 4) * sizeof(char*)));
-  if (env == nullptr) return false;
+  if (env == nullptr) exit_out_of_memory();
   std::memcpy(env, environ, count * sizeof(char*));
   env[count] = const_cast<char*>("LD_TRACE_LOADED_OBJECTS=1");
   // glibc's switch for its warnings in this mode (ldd -d sets it); 2.36

@@ -19,12 +19,12 @@
 namespace {
 
 // The environment the run gives (the plan's variables filled in), without
-// NODE_OPTIONS; null where there is no memory for it.
+// NODE_OPTIONS.
 char** question_environment(const Plan& plan) {
   size_t size = env_size(environ) + plan.assignment_count + 1;
   char** env = static_cast<char**>(allocate(size * sizeof(char*)));
   char* words = static_cast<char*>(allocate(assignments_size(plan)));
-  if (env == nullptr || words == nullptr) return nullptr;
+  if (env == nullptr || words == nullptr) exit_out_of_memory();
   fill_env(plan, environ, words, env);
   char** kept = env;
   for (char** entry = env; *entry != nullptr; ++entry)
@@ -39,9 +39,7 @@ char** question_environment(const Plan& plan) {
 // client's).
 int check_node_client(const char* node, const NodeClient& client, const Plan& plan) {
   const char* argv[] = {node, "-e", node_question, "--", node, client.script, client.handler, nullptr};
-  char** env = question_environment(plan);
-  if (env == nullptr) return 0;
-  return ask_interpreter(node, argv, env, node_answers, "aws-lambda-ric and the handler");
+  return ask_interpreter(node, argv, question_environment(plan), node_answers, "aws-lambda-ric and the handler");
 }
 
 }  // namespace

@@ -133,6 +133,10 @@ int complain(const Complaint& complaint) {
   return complaint.exit_code;
 }
 
+// Where --check cannot judge what it set out to for want of memory: it says
+// so and exits 126, as a run does, rather than pass what it did not judge.
+[[noreturn, gnu::noinline]] void exit_out_of_memory() { _exit(complain(out_of_memory)); }
+
 void print_help() {
   Output out(STDOUT_FILENO);
   out << "Usage: lambda-entrypoint [OPTION...] [--] PROGRAM [ARG...]\n"

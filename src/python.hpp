@@ -16,11 +16,11 @@
 namespace {
 
 // python FLAG... -c QUESTION PYTHON [WORD] (allocate()'s memory is zeroed:
-// argv ends with a null); null where there is no memory for it.
+// argv ends with a null).
 const char** python_question_argv(const char* python, char* const* flags, size_t flag_count, const char* question,
                                   const char* word) {
   const char** argv = static_cast<const char**>(allocate((flag_count + 6) * sizeof(char*)));
-  if (argv == nullptr) return nullptr;
+  if (argv == nullptr) exit_out_of_memory();
   argv[0] = python;
   for (size_t i = 0; i < flag_count; ++i) argv[i + 1] = flags[i];
   argv[flag_count + 1] = "-c";
@@ -35,7 +35,6 @@ const char** python_question_argv(const char* python, char* const* flags, size_t
 // cold start meets (0 where it finds both).
 int check_python_client(const char* python, const PythonClient& client) {
   const char** argv = python_question_argv(python, client.flags, client.flag_count, python_question, client.handler);
-  if (argv == nullptr) return 0;
   return ask_interpreter(python, argv, environ, python_answers, "awslambdaric and the handler");
 }
 
@@ -46,7 +45,7 @@ int check_python_client(const char* python, const PythonClient& client) {
 // nothing to return.
 void check_python_bytecode(const char* python, char* const* flags, size_t flag_count) {
   const char** argv = python_question_argv(python, flags, flag_count, bytecode_question, nullptr);
-  if (argv != nullptr) ask_interpreter(python, argv, environ, bytecode_answers, "the bytecode of the function's code");
+  ask_interpreter(python, argv, environ, bytecode_answers, "the bytecode of the function's code");
 }
 
 }  // namespace

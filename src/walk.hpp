@@ -113,7 +113,7 @@ void visit(Tree& tree, Telling& telling, int parent, const char* name, bool top 
 template <class Visit>
 void list_entries(int fd, Visit&& visit) {
   DIR* directory = fdopendir(fd);
-  if (directory == nullptr) return void(close(fd));
+  if (directory == nullptr) exit_out_of_memory();  // fd is a directory: only its stream's memory can fail
   while (const dirent* entry = readdir(directory)) {
     const char* name = entry->d_name;
     if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))) continue;

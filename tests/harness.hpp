@@ -70,6 +70,13 @@ constexpr gid_t lambda_gid = 990;
 // failure_code where it cannot (not root), so that nothing runs as another.
 void become_lambda_user(int failure_code);
 
+// In a child about to execute: every mmap() of at least bytes fails with
+// ENOMEM from then on (a seccomp filter, which the kernel keeps across
+// execve), as where memory has run out; exits with the harness's own code
+// where it cannot. A static program for this machine maps nothing else; a
+// program under qemu-user would fail itself.
+void fail_mmap_from(std::uint32_t bytes);
+
 // A line of the binary's about a file or an argument, as it writes them:
 // "lambda-entrypoint: SUBJECT: REST".
 std::string message(const std::string& subject, const std::string& rest);

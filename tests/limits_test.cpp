@@ -209,3 +209,82 @@ TEST_CASE(
                                     (descriptors == 4 ? "is there)\n" : "and the libraries it lists are there)\n"))));
   }
 }
+
+namespace {
+
+const std::string out_of_memory = "lambda-entrypoint: out of memory\n";
+
+}  // namespace
+
+TEST_CASE(
+    "out of memory, a start and --check say so and exit 126, at each place they need memory: never a crash, nor a "
+    "check passed that was not made",
+    "[limits][host-cpu]") {
+  if (harness::entrypoint_arch() != harness::host_arch())
+    SKIP("memory is taken from a program under qemu-user too, which a " + harness::entrypoint_arch() + " binary needs");
+  Scene scene;
+  harness::Launch starved;
+  starved.before_exec = [] { harness::fail_mmap_from(0); };
+  SECTION("a start in the cloud and locally") {
+    for (bool in_cloud : {true, false}) {
+      INFO((in_cloud ? "in the cloud" : "locally"));
+      Outcome outcome = scene.run({scene.handler, "app.handler"}, in_cloud ? Strings{cloud} : Strings{}, starved);
+      CHECK(outcome.status == 126);
+      CHECK(outcome.err == out_of_memory);
+      CHECK(harness::records(scene.records, "handler").empty());
+      CHECK(harness::records(scene.records, "emulator").empty());
+    }
+  }
+  // --check, with static programs that need no memory to be judged but
+  // where it is asked for: each case fails the mappings as large as the
+  // one it names, which the others stay below.
+  harness::TempDir image;
+  REQUIRE(chmod(image.path().c_str(), 0755) == 0);
+  harness::copy_file(harness::entrypoint(), image / "aws-lambda-rie", 0755);
+  harness::copy_file(harness::other_static_program(), image / "bootstrap", 0755);
+  harness::copy_file(harness::standin("handler"), image / "python3", 0755);
+  harness::make_dirs(image / "code/lib");
+  const Strings check_env = {"LAMBDA_ENTRYPOINT_EMULATOR=" + image / "aws-lambda-rie",
+                             "LAMBDA_TASK_ROOT=" + image / "code", "PATH=/usr/bin:/bin"};
+  auto check = [&](const Strings& command, std::uint32_t from, Strings env) {
+    harness::Launch launch;
+    launch.before_exec = [from] { harness::fail_mmap_from(from); };
+    Strings args = {"--check"};
+    args.insert(args.end(), command.begin(), command.end());
+    env.insert(env.end(), check_env.begin(), check_env.end());
+    return harness::run_entrypoint(args, env, launch);
+  };
+  SECTION("with memory for all it asks, --check passes") {
+    Outcome outcome = check({image / "bootstrap"}, 1 << 20, {});
+    CHECK(outcome.status == 0);
+    CHECK(outcome.err.empty());
+  }
+  SECTION("the walk of the function's code: a directory's stream") {
+    Outcome outcome = check({image / "bootstrap"}, 0, {});
+    CHECK(outcome.status == 126);
+    CHECK(outcome.err == out_of_memory);
+  }
+  SECTION("the environment of a program's loader, asked for its libraries (as large as the environment)") {
+    Strings big(2000, "FILLER=x");
+    Outcome outcome = check({"/bin/true"}, 8192, big);
+    CHECK(outcome.status == 126);
+    CHECK_THAT(outcome.err, Catch::Matchers::EndsWith(out_of_memory));
+  }
+  SECTION(
+      "the environment of the Node client's question (as large as the environment; node static here, so that "
+      "no loader is asked first)") {
+    harness::copy_file(harness::other_static_program(), image / "node", 0755);
+    Strings big(2000, "FILLER=x");
+    Outcome outcome = check({image / "node", "node_modules/.bin/aws-lambda-ric", "index.handler"}, 8192, big);
+    CHECK(outcome.status == 126);
+    CHECK_THAT(outcome.err, Catch::Matchers::EndsWith(out_of_memory));
+  }
+  SECTION("the Python question's arguments (as many as the interpreter's flags)") {
+    Strings command = {image / "python3"};
+    command.insert(command.end(), 2000, "-B");
+    command.insert(command.end(), {"-m", "awslambdaric", "app.handler"});
+    Outcome outcome = check(command, 8192, {});
+    CHECK(outcome.status == 126);
+    CHECK_THAT(outcome.err, Catch::Matchers::EndsWith(out_of_memory));
+  }
+}

@@ -70,8 +70,11 @@ struct Image {
     launch.cwd = cwd;
     launch.sandbox = &sandbox;
     if (stdin_closed) launch.before_exec = [] { close(STDIN_FILENO); };
+    if (mmap_fails_from != 0) launch.before_exec = [from = mmap_fails_from] { harness::fail_mmap_from(from); };
     return harness::launch(launch);
   }
+
+  std::uint32_t mmap_fails_from = 0;  // set: every mmap() of as many bytes or more fails (harness::fail_mmap_from)
 
   Record only(const std::string& role) const {
     std::vector<Record> found = harness::records(records.path(), role);
@@ -763,6 +766,30 @@ TEST_CASE(
     CHECK(outcome.status == 142);
     CHECK_THAT(outcome.err, Catch::Matchers::ContainsSubstring("started with no argument at all"));
   }
+}
+
+TEST_CASE(
+    "scratch: in the Managed Instances mode, without memory for the carried command, the start says so, 126, and "
+    "starts nothing",
+    "[scratch][managed][host-cpu]") {
+  if (harness::entrypoint_arch() != harness::host_arch())
+    SKIP("memory is taken from a program under qemu-user too, which a " + harness::entrypoint_arch() + " binary needs");
+  // The carried entry is the one allocation as large as the command: a word
+  // of 100,000 bytes before the handler, with mappings of 65,536 bytes or
+  // more failing.
+  Image image;
+  harness::copy_file(harness::entrypoint(), image.root / "var/runtime/bootstrap", 0755);
+  image.mmap_fails_from = 65536;
+  const Strings argv = {"/lambda-entrypoint", "/usr/local/bin/handler", std::string(100000, 'w'), "app.handler"};
+  Outcome outcome = image.run(all_settings[0], argv, managed_env());
+  CHECK(outcome.status == 126);
+  CHECK(outcome.err == "lambda-entrypoint: out of memory\n");
+  CHECK(harness::records(image.records.path(), "emulator").empty());
+  CHECK(harness::records(image.records.path(), "handler").empty());
+  image.mmap_fails_from = 0;  // and with the memory it needs, it runs
+  Outcome fed = image.run(all_settings[0], argv, managed_env());
+  CHECK(fed.err.empty());
+  CHECK(fed.status == 0);
 }
 
 TEST_CASE(
