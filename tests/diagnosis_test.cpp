@@ -266,9 +266,14 @@ TEST_CASE(
         std::string program = code + "/bootstrap";
         harness::copy_file(harness::standin("handler"), program, 0755);
         REQUIRE(chmod(judged.c_str(), mode) == 0);
+        // A copy of the binary that user may execute, wherever the build lies.
+        harness::copy_file(harness::entrypoint(), files.dir / "lambda-entrypoint", 0755);
         harness::Launch as_lambda;
+        as_lambda.program = files.dir / "lambda-entrypoint";
+        as_lambda.argv = {"lambda-entrypoint", program};
+        as_lambda.env = files.env({cloud});
         as_lambda.before_exec = [] { harness::become_lambda_user(99); };
-        Outcome outcome = harness::run_entrypoint({program}, files.env({cloud}), as_lambda);
+        Outcome outcome = harness::launch(as_lambda);
         chmod(judged.c_str(), 0755);  // for the directory to be removed
         if ((mode & S_IXOTH) == 0) {
           CHECK(outcome.status == 126);
