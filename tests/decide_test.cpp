@@ -952,6 +952,10 @@ TEST_CASE("an interpreter's answer is its letter and the lines after it; anythin
     CHECK(read_answer(answer, python).kind == '\0');
     CHECK(read_answer(answer, python).lines.empty());
   }
+  // A letter alone, where the bytes read end, is no answer, whatever lies
+  // past them (here the newline the answer lacks).
+  const std::string letter_and_beyond = "o\n";
+  CHECK(read_answer(string_view(letter_and_beyond.data(), 1), python).kind == '\0');
   CHECK(read_answer("x\n", python).kind == '\0');
   CHECK(read_answer("x\n", node).kind == 'x');
   CHECK(read_answer("s\n", node).kind == '\0');
