@@ -273,22 +273,43 @@ int as_lambda(const std::function<int()>& step, int fallback) {
   return result;
 }
 
+// execve's errno when Lambda's user starts program, its stand-ins recording
+// into records; 0 when it starts.
+int execve_as_lambda(const std::string& program, const std::string& records) {
+  std::string env_entry = "STANDIN_RECORD_DIR=" + records;
+  return as_lambda(
+      [&] {
+        char* const argv[] = {const_cast<char*>(program.c_str()), nullptr};
+        char* const envp[] = {const_cast<char*>(env_entry.c_str()), nullptr};
+        execve(program.c_str(), argv, envp);
+        return errno;
+      },
+      0);
+}
+
+// --check in the cloud, judged beside Lambda's user's own starts: a sound
+// emulator for the CPU under test (--check judges the local start too, and
+// runs nothing: any program for that CPU will do), and a directory every
+// user's stand-ins record into.
+struct CheckedInCloud {
+  harness::TempDir tools, records;
+  Strings env;
+
+  CheckedInCloud() {
+    REQUIRE(chmod(tools.path().c_str(), 0755) == 0);
+    harness::copy_file(harness::entrypoint(), tools / "aws-lambda-rie", 0755);
+    env = {"AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001", "LAMBDA_ENTRYPOINT_EMULATOR=" + tools / "aws-lambda-rie"};
+    REQUIRE(chmod(records.path().c_str(), 0777) == 0);
+  }
+};
+
 // What Lambda's user meets starting the program: execve's errno, else what
 // the interpreters meet after it, read off the arguments the kernel gave the
 // program at the end of the chain (innermost script first): an argument
 // ending in '\r' (what the interpreter looks for or parses is not there:
 // 127), or a script it cannot read (126). 0 when nothing fails.
 int started_as_lambda(const Case& c, const std::string& records) {
-  std::string env_entry = "STANDIN_RECORD_DIR=" + records;
-  int error = as_lambda(
-      [&] {
-        char* const argv[] = {const_cast<char*>(c.program.c_str()), nullptr};
-        char* const envp[] = {const_cast<char*>(env_entry.c_str()), nullptr};
-        execve(c.program.c_str(), argv, envp);
-        return errno;
-      },
-      0);
-  if (error != 0) return error;
+  if (int error = execve_as_lambda(c.program, records)) return error;
   std::vector<harness::Record> started = harness::records(records, "handler");
   REQUIRE(started.size() == 1);
   const Strings& argv = started[0].argv;
@@ -315,15 +336,9 @@ TEST_CASE("run as root, --check gives the exit class the kernel gives Lambda's u
   std::printf("oracle: seed %llu, %llu cases (ORACLE_SEED=%llu replays this run)\n",
               static_cast<unsigned long long>(seed), static_cast<unsigned long long>(cases),
               static_cast<unsigned long long>(seed));
-  // A sound emulator for the CPU under test, for --check judges the local
-  // start too (and runs nothing: any program for that CPU will do).
-  harness::TempDir tools;
-  REQUIRE(chmod(tools.path().c_str(), 0755) == 0);
-  harness::copy_file(harness::entrypoint(), tools / "aws-lambda-rie", 0755);
-  const Strings env = {"AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001",
-                       "LAMBDA_ENTRYPOINT_EMULATOR=" + tools / "aws-lambda-rie"};
-  harness::TempDir records;
-  REQUIRE(chmod(records.path().c_str(), 0777) == 0);
+  const CheckedInCloud checked;
+  const Strings& env = checked.env;
+  const harness::TempDir& records = checked.records;
   std::uint64_t disagreements = 0;
   for (std::uint64_t i = 0; harness::more_cases(i, cases, disagreements); ++i) {
     harness::TempDir dir;
@@ -351,13 +366,7 @@ TEST_CASE(
     "under --check, links on the program's way are followed as Linux follows them for Lambda's user: through 40, "
     "the directory behind them judged; 41 are a loop, as the kernel says",
     "[oracle][host-cpu]") {
-  harness::TempDir tools;
-  REQUIRE(chmod(tools.path().c_str(), 0755) == 0);
-  harness::copy_file(harness::entrypoint(), tools / "aws-lambda-rie", 0755);
-  const Strings env = {"AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001",
-                       "LAMBDA_ENTRYPOINT_EMULATOR=" + tools / "aws-lambda-rie"};
-  harness::TempDir records;
-  REQUIRE(chmod(records.path().c_str(), 0777) == 0);
+  const CheckedInCloud checked;
   for (int links : {1, 39, 40, 41}) {
     for (mode_t mode : {0700, 0755}) {
       DYNAMIC_SECTION(links << " links to a directory of mode " << harness::octal(mode)) {
@@ -370,18 +379,10 @@ TEST_CASE(
                           (dir / ("link" + std::to_string(i))).c_str()) == 0);
         REQUIRE(chmod((dir / "code").c_str(), mode) == 0);
         const std::string program = dir / "link1/bootstrap";
-        std::string records_entry = "STANDIN_RECORD_DIR=" + records.path();
-        int error = as_lambda(
-            [&] {
-              char* const argv[] = {const_cast<char*>(program.c_str()), nullptr};
-              char* const envp[] = {const_cast<char*>(records_entry.c_str()), nullptr};
-              execve(program.c_str(), argv, envp);
-              return errno;
-            },
-            0);
-        harness::remove_tree(records / "handler");
+        int error = execve_as_lambda(program, checked.records.path());
+        harness::remove_tree(checked.records / "handler");
         CHECK(error == (links > 40 ? ELOOP : mode == 0700 ? EACCES : 0));  // what Linux does, not a guess
-        harness::Outcome judged = harness::run_entrypoint({"--check", program}, env);
+        harness::Outcome judged = harness::run_entrypoint({"--check", program}, checked.env);
         CHECK(judged.status == exit_class(error));
         if (error == EACCES)
           CHECK_THAT(judged.err, Catch::Matchers::StartsWith(harness::message(
