@@ -58,7 +58,11 @@ harness::Record only_record(const std::string& records) {
 // invoked once (it starts the runtime at the first invocation), and ended.
 void invoke_once(const std::string& emulator, const Strings& command, const Strings& env, const std::string& records) {
   int port = harness::free_port();
-  Strings arguments = {emulator, "--runtime-interface-emulator-address", "127.0.0.1:" + std::to_string(port)};
+  // Both of its ports its own: the Runtime API's default, 127.0.0.1:9001, is
+  // one that another emulator started at the same time would hold, and the
+  // second to bind it ends before it answers.
+  Strings arguments = {emulator, "--runtime-interface-emulator-address", "127.0.0.1:" + std::to_string(port),
+                       "--runtime-api-address", "127.0.0.1:" + std::to_string(harness::free_port())};
   arguments.insert(arguments.end(), command.begin(), command.end());
   Strings environment = env;
   environment.push_back("STANDIN_RECORD_DIR=" + records);
