@@ -25,6 +25,7 @@
 #include <sstream>
 
 #include "harness.hpp"
+#include "host_cpu.hpp"
 
 using harness::Strings;
 
@@ -191,8 +192,7 @@ TEST_CASE(
     "run as root, --check names the Python files python3 compiles at every start, as Lambda's user, over generated "
     "trees",
     "[python][bytecode][oracle][host-cpu]") {
-  if (harness::entrypoint_arch() != harness::host_arch())
-    SKIP("the oracle is this machine's python3, which a " + harness::entrypoint_arch() + " binary judges foreign");
+  require_host_cpu("the oracle is this machine's python3");
   REQUIRE(access(debian_python, X_OK) == 0);
   std::uint64_t seed = harness::number_setting("ORACLE_SEED", std::random_device{}());
   std::uint64_t cases = harness::number_setting("ORACLE_BYTECODE_CASES", 200);

@@ -12,6 +12,7 @@
 
 #include "elf_bytes.hpp"
 #include "harness.hpp"
+#include "host_cpu.hpp"
 
 using harness::message;
 using harness::Outcome;
@@ -633,8 +634,7 @@ TEST_CASE(
     "also when started with SIGCHLD ignored; nor has one that cannot be started",
     "[diagnosis][host-cpu]") {
   // The stand-in is built for this machine, and a loader must be for the binary's CPU.
-  if (harness::entrypoint_arch() != harness::host_arch())
-    SKIP("the stand-in loader is an " + harness::host_arch() + " program");
+  require_host_cpu("the stand-in loader is a program for this machine");
   Files files;
   harness::copy_file(harness::entrypoint(), files.emulator, 0755);
   // glibc's loader by its name, for --check to ask it; it says nothing, and

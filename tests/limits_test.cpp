@@ -10,6 +10,7 @@
 #include <climits>
 
 #include "harness.hpp"
+#include "host_cpu.hpp"
 
 using harness::message;
 using harness::Outcome;
@@ -220,8 +221,7 @@ TEST_CASE(
     "out of memory, a start and --check say so and exit 126, at each place they need memory: never a crash, nor a "
     "check passed that was not made",
     "[limits][host-cpu]") {
-  if (harness::entrypoint_arch() != harness::host_arch())
-    SKIP("memory is taken from a program under qemu-user too, which a " + harness::entrypoint_arch() + " binary needs");
+  require_host_cpu("qemu-user, which a binary for another CPU runs under, takes its memory from the same limit");
   Scene scene;
   harness::Launch starved;
   starved.before_exec = [] { harness::fail_mmap_from(0); };

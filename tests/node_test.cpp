@@ -29,6 +29,7 @@
 #include <random>
 
 #include "harness.hpp"
+#include "host_cpu.hpp"
 #include "runtime_api.hpp"
 
 using harness::Strings;
@@ -45,8 +46,7 @@ std::string client_script(int major) {
 }
 
 void require_clients() {
-  if (harness::entrypoint_arch() != harness::host_arch())
-    SKIP("the clients are this machine's node, which a " + harness::entrypoint_arch() + " binary judges foreign");
+  require_host_cpu("the clients are this machine's node");
   for (int major : {2, 3, 4}) REQUIRE(access(client_script(major).c_str(), X_OK) == 0);
 }
 

@@ -26,6 +26,7 @@
 #include <random>
 
 #include "harness.hpp"
+#include "host_cpu.hpp"
 
 using harness::Strings;
 
@@ -205,8 +206,7 @@ TEST_CASE(
     "run as root, --check finds awslambdaric and the handler's module as python3 imports them as Lambda's user, over "
     "generated trees",
     "[oracle][host-cpu]") {
-  if (harness::entrypoint_arch() != harness::host_arch())
-    SKIP("the oracle is this machine's python3, which a " + harness::entrypoint_arch() + " binary judges foreign");
+  require_host_cpu("the oracle is this machine's python3");
   REQUIRE(access(debian_python, X_OK) == 0);
   std::uint64_t seed = harness::number_setting("ORACLE_SEED", std::random_device{}());
   std::uint64_t cases = harness::number_setting("ORACLE_PYTHON_CASES", 300);
@@ -306,9 +306,7 @@ class PythonImage {
 };
 
 void require_host_python() {
-  if (harness::entrypoint_arch() != harness::host_arch())
-    SKIP("the interpreter asked is this machine's python3, which a " + harness::entrypoint_arch() +
-         " binary judges foreign");
+  require_host_cpu("the interpreter asked is this machine's python3");
   REQUIRE(access(debian_python, X_OK) == 0);
 }
 
@@ -571,9 +569,7 @@ TEST_CASE(
 TEST_CASE(
     "under --check, the interpreter asked about the handler and the bytecode runs as Lambda's user: uid 993, gid 990",
     "[python][host-cpu]") {
-  if (harness::entrypoint_arch() != harness::host_arch())
-    SKIP("the stand-in asked is a program for this machine, which a " + harness::entrypoint_arch() +
-         " binary judges foreign");
+  require_host_cpu("the stand-in asked is a program for this machine");
   // A stand-in named python3, which records who it runs as and answers nothing.
   harness::TempDir dir, records;
   REQUIRE(chmod(records.path().c_str(), 0777) == 0);

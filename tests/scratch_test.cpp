@@ -13,6 +13,7 @@
 
 #include "elf_bytes.hpp"
 #include "harness.hpp"
+#include "host_cpu.hpp"
 
 using harness::Outcome;
 using harness::Record;
@@ -772,8 +773,7 @@ TEST_CASE(
     "scratch: in the Managed Instances mode, without memory for the carried command, the start says so, 126, and "
     "starts nothing",
     "[scratch][managed][host-cpu]") {
-  if (harness::entrypoint_arch() != harness::host_arch())
-    SKIP("memory is taken from a program under qemu-user too, which a " + harness::entrypoint_arch() + " binary needs");
+  require_host_cpu("qemu-user, which a binary for another CPU runs under, takes its memory from the same limit");
   // The carried entry is the one allocation as large as the command: a word
   // of 100,000 bytes before the handler, with mappings of 65,536 bytes or
   // more failing.
