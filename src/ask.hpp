@@ -12,7 +12,6 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <cerrno>
 #include <csignal>
 #include <cstddef>
 #include <string_view>
@@ -52,16 +51,16 @@ bool ask(const char* program, const char* const* argv, char* const* env, bool as
     _exit(exit_cannot_run);
   }
   close(pipe_fds[1]);
+  // No signal handler is installed, so neither read() of this process's own
+  // pipe nor waitpid() is interrupted (signal(7)): a read ends at the end of
+  // the answer or at an error, and the wait returns once.
   size_t used = 0;
-  for (ssize_t got; child > 0 && (got = read(pipe_fds[0], buffer + used, sizeof buffer - used)) != 0;) {
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) break;
+  for (ssize_t got; child > 0 && (got = read(pipe_fds[0], buffer + used, sizeof buffer - used)) > 0;) {
     used += static_cast<size_t>(got);
     if (used == sizeof buffer) used = sizeof buffer - 1;  // keep the first lines, drop the rest
   }
   close(pipe_fds[0]);
-  while (child > 0 && waitpid(child, &status, 0) < 0 && errno == EINTR) {
-  }
+  if (child > 0) waitpid(child, &status, 0);
   answer = string_view(buffer, used);
   return child > 0;
 }
