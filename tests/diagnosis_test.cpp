@@ -37,6 +37,11 @@ bool binfmt_runs_aarch64() {
   return harness::read_file("/proc/sys/fs/binfmt_misc/qemu-aarch64").rfind("enabled", 0) == 0;
 }
 
+// Whether the kernel here starts an arm64 program whose ELF interpreter
+// Lambda's arm64 machines would refuse: binfmt_misc hands the file to
+// qemu-user, and execve() succeeds before the interpreter is looked at.
+bool started_through_qemu_here() { return harness::entrypoint_arch() == "aarch64" && binfmt_runs_aarch64(); }
+
 // Files in a directory of their own, with a recording emulator stand-in.
 struct Files {
   harness::TempDir dir;
@@ -90,6 +95,15 @@ std::string with_interpreter_of_mode(Files& files, mode_t mode) {
   return files.add("dynamic", elf_bytes::file(this_machine(), loader));
 }
 
+// The reason for an ELF interpreter beside the program, named name, that is
+// not an ELF file.
+std::function<std::string(const std::string&)> interpreter_not_elf(const std::string& name) {
+  return [name](const std::string& path) {
+    return "its ELF interpreter " + path.substr(0, path.rfind('/')) + "/" + name +
+           " is not an ELF file, which the kernel refuses to load";
+  };
+}
+
 const std::vector<Diagnosed>& diagnosed() {
   static const std::vector<Diagnosed> cases = {
       {"a dynamically linked program whose ELF interpreter is missing",
@@ -99,47 +113,32 @@ const std::vector<Diagnosed>& diagnosed() {
              "a dynamically linked program whose ELF interpreter /nonexistent/ld-linux.so.2 is "
              "missing: link it statically, or add its loader and libraries");
        },
-       [] { return harness::entrypoint_arch() == "aarch64" && binfmt_runs_aarch64(); }},
+       started_through_qemu_here},
       {"a dynamically linked program whose ELF interpreter is a script longer than an ELF header",
        [](Files& f) {
          std::string shell = f.add("long-interpreter.sh", "#!/bin/sh\n" + std::string(100, '#') + "\nexit 0\n");
          return f.add("dynamic", elf_bytes::file(this_machine(), shell));
        },
-       126,
-       [](const std::string& path) {
-         return "its ELF interpreter " + path.substr(0, path.rfind('/')) +
-                "/long-interpreter.sh is not an ELF file, which the kernel refuses to load";
-       },
-       [] { return harness::entrypoint_arch() == "aarch64" && binfmt_runs_aarch64(); }},
+       126, interpreter_not_elf("long-interpreter.sh"), started_through_qemu_here},
       {"a dynamically linked program whose ELF interpreter is a short script",
        [](Files& f) {
          std::string shell = f.add("interpreter.sh", "#!/bin/sh\nexit 0\n");
          return f.add("dynamic", elf_bytes::file(this_machine(), shell));
        },
-       126,
-       [](const std::string& path) {
-         return "its ELF interpreter " + path.substr(0, path.rfind('/')) +
-                "/interpreter.sh is not an ELF file, which the kernel refuses to load";
-       },
-       [] { return harness::entrypoint_arch() == "aarch64" && binfmt_runs_aarch64(); }},
+       126, interpreter_not_elf("interpreter.sh"), started_through_qemu_here},
       {"a dynamically linked program whose ELF interpreter is a directory",
        [](Files& f) {
          harness::make_dirs(f.dir / "loader-directory");
          return f.add("dynamic", elf_bytes::file(this_machine(), f.dir / "loader-directory"));
        },
-       126,
-       [](const std::string& path) {
-         return "its ELF interpreter " + path.substr(0, path.rfind('/')) +
-                "/loader-directory is not an ELF file, which the kernel refuses to load";
-       },
-       [] { return harness::entrypoint_arch() == "aarch64" && binfmt_runs_aarch64(); }},
+       126, interpreter_not_elf("loader-directory"), started_through_qemu_here},
       {"a dynamically linked program whose ELF interpreter no one may execute (mode 0644)",
        [](Files& f) { return with_interpreter_of_mode(f, 0644); }, 126,
        [](const std::string& path) {
          return "its ELF interpreter " + path.substr(0, path.rfind('/')) +
                 "/ld.so: no execute permission for this user (mode 0644)";
        },
-       [] { return harness::entrypoint_arch() == "aarch64" && binfmt_runs_aarch64(); }, false,
+       started_through_qemu_here, false,
        [](const std::string& path) {
          return "its ELF interpreter " + path.substr(0, path.rfind('/')) +
                 "/ld.so: no execute permission for other users (mode 0644); Lambda runs the function as a user who "
@@ -150,12 +149,7 @@ const std::vector<Diagnosed>& diagnosed() {
          REQUIRE(mkfifo((f.dir / "loader-fifo").c_str(), 0755) == 0);
          return f.add("dynamic", elf_bytes::file(this_machine(), f.dir / "loader-fifo"));
        },
-       126,
-       [](const std::string& path) {
-         return "its ELF interpreter " + path.substr(0, path.rfind('/')) +
-                "/loader-fifo is not an ELF file, which the kernel refuses to load";
-       },
-       [] { return harness::entrypoint_arch() == "aarch64" && binfmt_runs_aarch64(); }},
+       126, interpreter_not_elf("loader-fifo"), started_through_qemu_here},
       {"a script whose interpreter is missing",
        [](Files& f) { return f.add("bash-script", "#!/nonexistent/bash -e\necho\n"); }, 127,
        [](const std::string&) {
