@@ -19,6 +19,7 @@
 // sets how many cases.
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 #include <cstdio>
@@ -288,8 +289,9 @@ class PythonImage {
     harness::copy_file(harness::entrypoint(), dir_ / "aws-lambda-rie", 0755);
   }
 
-  harness::Outcome check(const Strings& command, Strings env = {}, const std::string& cwd = "work") const {
-    Strings args = {"--check", debian_python};
+  harness::Outcome check(const Strings& command, Strings env = {}, const std::string& cwd = "work",
+                         const std::string& python = debian_python) const {
+    Strings args = {"--check", python};
     args.insert(args.end(), command.begin(), command.end());
     env.insert(env.end(), {"PATH=/usr/bin:/bin", "LAMBDA_TASK_ROOT=" + dir_ / "work",
                            "LAMBDA_ENTRYPOINT_EMULATOR=" + dir_ / "aws-lambda-rie"});
@@ -350,6 +352,55 @@ TEST_CASE("under --check, the handler's module is found where python -m awslambd
                             image / "packages/awslambdaric/__init__.py",
                             "ok, the runtime client awslambdaric, as Lambda's user's /usr/bin/python3 finds it (the "
                             "command gives no handler to judge)\n")));
+}
+
+namespace {
+
+// What --check's output says of the interpreter's answers, python's path in
+// it written PYTHON: its lines but those that judge the program python and a
+// '#!' interpreter it names.
+std::string told(const std::string& output, const std::string& python) {
+  std::string kept;
+  for (size_t start = 0, end; start < output.size(); start = end + 1) {
+    end = std::min(output.find('\n', start), output.size());
+    std::string line = output.substr(start, end - start);
+    if (line.rfind(harness::message(python, "ok, the program"), 0) == 0 ||
+        line.find("ok, a '#!' interpreter") != std::string::npos)
+      continue;
+    for (size_t at; (at = line.find(python)) != std::string::npos;) line.replace(at, python.size(), "PYTHON");
+    kept += line + "\n";
+  }
+  return kept;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "under --check, an interpreter's answer written a byte at a time is read whole: the verdict, the lines and the "
+    "exit code are those of the same answer written at once",
+    "[python][host-cpu]") {
+  require_host_python();
+  PythonImage image;
+  harness::write_file(image / "work/app.py", module_text, 0644);
+  // python3 itself, its stdout passed on one byte per write, each a moment
+  // after the last, so that each read() of the answer gets one byte.
+  const std::string dripping = image / "python3";
+  harness::write_file(dripping,
+                      "#!/bin/bash\nset -o pipefail\n" + std::string(debian_python) + " \"$@\" | " + debian_python +
+                          " -c 'import os, sys, time\nfor byte in sys.stdin.buffer.read():\n"
+                          "    os.write(1, bytes([byte])); time.sleep(0.002)'\n",
+                      0755);
+  for (const std::string handler : {"app.handler", "missing.handler", "app"}) {
+    INFO(handler);
+    harness::Outcome at_once = image.check({"-m", "awslambdaric", handler}, image.python_path());
+    harness::Outcome by_bytes = image.check({"-m", "awslambdaric", handler}, image.python_path(), "work", dripping);
+    CHECK(by_bytes.status == at_once.status);
+    CHECK(told(by_bytes.out, dripping) == told(at_once.out, debian_python));
+    CHECK(told(by_bytes.err, dripping) == told(at_once.err, debian_python));
+    // Both interpreters' answers were there to compare.
+    CHECK_THAT(told(at_once.out + at_once.err, debian_python),
+               Catch::Matchers::ContainsSubstring("lambda-entrypoint: handler " + handler));
+  }
 }
 
 TEST_CASE(
