@@ -154,8 +154,10 @@ int windows_line_endings(Output& out) {
 enum class Judge { here, here_any_cpu, lambda, lambda_any_cpu };
 
 // Why path cannot start, written after "PATH: ", with the exit code a run
-// gets; 0, with nothing written, when nothing wrong can be seen.
-int explain(Output& out, const char* path, Judge judge, int depth) {
+// gets; 0, with nothing written, when nothing wrong can be seen. Where
+// path is a program's ELF interpreter, the kernel loads it as it is: its own
+// PT_INTERP, if it has one, names nothing the kernel looks at.
+int explain(Output& out, const char* path, Judge judge, int depth, bool elf_interpreter = false) {
   bool as_other_user = judge == Judge::lambda || judge == Judge::lambda_any_cpu;
   struct stat status;
   if (stat(path, &status) != 0) {
@@ -192,12 +194,12 @@ int explain(Output& out, const char* path, Judge judge, int depth) {
         else out << "a program for another CPU (ELF machine ", out.number(head.machine) << ")";
         return out << "; this is an " LAMBDA_ENTRYPOINT_CPU " machine", exit_cannot_run;
       }
-      if (!head.interpreter.empty() && access(interpreter, F_OK) != 0) {
+      if (head.interpreter.empty() || elf_interpreter) return 0;
+      if (access(interpreter, F_OK) != 0) {
         out << "a dynamically linked program whose ELF interpreter ";
         return out.quoted(interpreter) << " is missing: link it statically, or add its loader and libraries",
                exit_not_found;
       }
-      if (head.interpreter.empty()) return 0;
       // The kernel loads the interpreter itself, as an ELF file: a script
       // there is not run through its '#!' line (the kernel says EIO or
       // ELIBBAD), so it is not judged as one. Either way it is 126.
@@ -207,10 +209,10 @@ int explain(Output& out, const char* path, Judge judge, int depth) {
       }
       // The kernel opens the interpreter as it opens the program: to be
       // executed, by the same user (root too needs an execute bit).
-      if (Output discard(-1); explain(discard, interpreter, judge, depth + 1) != 0) {
+      if (Output discard(-1); explain(discard, interpreter, judge, depth + 1, true) != 0) {
         out << "its ELF interpreter ";
         out.quoted(interpreter) << ": ";
-        return explain(out, interpreter, judge, depth + 1);
+        return explain(out, interpreter, judge, depth + 1, true);
       }
       return 0;
     case Head::script: break;

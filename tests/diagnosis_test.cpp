@@ -1,12 +1,14 @@
 // Failures to start, named by their cause: the real binary as a subprocess,
 // after a failed execve (in the cloud), before the emulator starts (locally),
 // and under --check, which starts nothing of the function.
+#include <elf.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 #include <csignal>
+#include <cstring>
 #include <functional>
 #include <vector>
 
@@ -655,6 +657,78 @@ TEST_CASE(
                                    " program (its ELF interpreter is there)\n") +
               code_ok);
   }
+}
+
+namespace {
+
+// A copy of a sound static program whose PT_GNU_STACK program header is made
+// a PT_INTERP naming interpreter, whose path is put at the end.
+std::string with_own_interpreter(const std::string& program, const std::string& interpreter) {
+  std::string bytes = harness::read_file(program);
+  Elf64_Ehdr header;
+  REQUIRE(bytes.size() >= sizeof header);
+  std::memcpy(&header, bytes.data(), sizeof header);
+  for (size_t i = 0; i < header.e_phnum; ++i) {
+    Elf64_Phdr segment;
+    const size_t at = header.e_phoff + i * header.e_phentsize;
+    REQUIRE(bytes.size() >= at + sizeof segment);
+    std::memcpy(&segment, bytes.data() + at, sizeof segment);
+    if (segment.p_type != PT_GNU_STACK) continue;
+    segment.p_type = PT_INTERP;
+    segment.p_offset = bytes.size();
+    segment.p_filesz = interpreter.size() + 1;
+    std::memcpy(bytes.data() + at, &segment, sizeof segment);
+    return bytes + interpreter + '\0';
+  }
+  FAIL("no PT_GNU_STACK in " << program);
+  return bytes;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "an ELF interpreter's own PT_INTERP names nothing the kernel loads: a program whose interpreter has a missing "
+    "one starts, as the kernel starts it, in the cloud, locally and under --check; that interpreter run as a program "
+    "is 127, as the kernel says",
+    "[diagnosis][oracle][host-cpu]") {
+  require_host_cpu("the oracle is this machine's kernel, which loads a program for another CPU through qemu-user");
+  Files files;
+  std::string loader = files.add("ld.so", with_own_interpreter(harness::other_static_program(), "/nowhere/ld.so"));
+  std::string program = files.add("dynamic", elf_bytes::file(this_machine(), loader));
+  auto kernel_starts = [](const std::string& path) {
+    harness::Launch direct;
+    direct.program = path;
+    direct.argv = {path};
+    return harness::launch(direct);
+  };
+  // The kernel: execve() of the program succeeds and runs its interpreter
+  // (which then ends as it ends: the program it was given to run is a bare
+  // header); the interpreter alone is refused, its own interpreter missing.
+  harness::Outcome started = kernel_starts(program), refused = kernel_starts(loader);
+  INFO("the kernel's start: exit " << started.status << ", " << started.err);
+  REQUIRE(started.err.find(program) == std::string::npos);  // the harness's line of a failed execve()
+  REQUIRE_THAT(refused.err, Catch::Matchers::ContainsSubstring(loader + ": " + std::strerror(ENOENT)));
+  // lambda-entrypoint, the program.
+  Outcome checked = harness::run_entrypoint({"--check", program}, files.env());
+  CHECK(checked.status == 0);
+  CHECK(checked.err.empty());
+  CHECK_THAT(checked.out, Catch::Matchers::ContainsSubstring(
+                              message(program, "ok, the program, a dynamically linked " + harness::entrypoint_arch() +
+                                                   " program (its ELF interpreter is there)\n")));
+  Outcome in_cloud = harness::run_entrypoint({program}, files.env({cloud}));
+  CHECK(in_cloud.status == started.status);
+  CHECK(in_cloud.err == started.err);
+  // Locally, the emulator (a stand-in, which runs the runtime at once) is
+  // started, not refused by the check before it.
+  Outcome local = harness::run_entrypoint({program, "app.handler"}, files.env());
+  CHECK(files.emulator_ran());
+  CHECK(local.status == started.status);
+  CHECK(local.err.find("lambda-entrypoint:") == std::string::npos);
+  // lambda-entrypoint, the interpreter as a program.
+  Outcome alone = harness::run_entrypoint({"--check", loader}, files.env());
+  CHECK(alone.status == 127);
+  CHECK_THAT(alone.err, Catch::Matchers::ContainsSubstring(message(
+                            loader, "a dynamically linked program whose ELF interpreter /nowhere/ld.so is missing")));
 }
 
 TEST_CASE(
