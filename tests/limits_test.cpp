@@ -211,6 +211,31 @@ TEST_CASE(
   }
 }
 
+TEST_CASE(
+    "under --check with two descriptors past the standard three, each loader asked in turn has both: the libraries "
+    "of a '#!/usr/bin/env bash' script's env and of bash are each listed",
+    "[limits][host-cpu]") {
+  // Debian's env and bash, each a program of this machine's glibc, whose
+  // loaders --check asks one after the other, each through a pipe of its own.
+  Scene scene;
+  const std::string cpu = harness::entrypoint_arch();
+  harness::write_file(scene.dir / "run.sh", "#!/usr/bin/env bash\necho\n", 0755);
+  harness::Launch limited;
+  limited.before_exec = [] {
+    rlimit files = {5, 5};
+    setrlimit(RLIMIT_NOFILE, &files);
+  };
+  Outcome outcome = scene.run({"--check", scene.dir / "run.sh"}, scene.env({"PATH=/usr/bin:/bin"}), limited);
+  CHECK(outcome.status == 0);
+  CHECK(outcome.err.empty());
+  const std::string listed =
+      "a dynamically linked " + cpu + " program (its ELF interpreter and the libraries it lists are there)\n";
+  CHECK_THAT(outcome.out,
+             Catch::Matchers::ContainsSubstring(message("/usr/bin/env", "ok, a '#!' interpreter, " + listed)));
+  CHECK_THAT(outcome.out, Catch::Matchers::ContainsSubstring(
+                              message("/usr/bin/bash", "ok, the program a '#!' line's env runs, " + listed)));
+}
+
 namespace {
 
 const std::string out_of_memory = "lambda-entrypoint: out of memory\n";
