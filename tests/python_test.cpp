@@ -376,6 +376,31 @@ std::string told(const std::string& output, const std::string& python) {
 }  // namespace
 
 TEST_CASE(
+    "under --check, an interpreter's answer is kept to its first 4,095 bytes, the rest read and dropped, however long "
+    "it is (past what a pipe holds too)",
+    "[python][host-cpu]") {
+  require_host_cpu("the stand-in asked is a program for this machine");
+  harness::TempDir dir;
+  harness::copy_file(harness::entrypoint(), dir / "aws-lambda-rie", 0755);
+  // A stand-in named python3 whose answer is a letter naming no fault and one
+  // line about S: "o\n\tS\t", then text bytes, then a newline.
+  for (size_t text : {size_t{1}, size_t{4089}, size_t{4090}, size_t{4091}, size_t{4092}, size_t{100000}}) {
+    INFO(text << " bytes of text, an answer of " << text + 6);
+    harness::write_file(
+        dir / "python3",
+        "#!/bin/sh\nprintf 'o\\n\\tS\\t'\nhead -c " + std::to_string(text) + " /dev/zero | tr '\\0' x\nprintf '\\n'\n",
+        0755);
+    harness::Outcome outcome =
+        harness::run_entrypoint({"--check", dir / "python3", "-m", "awslambdaric", "app.handler"},
+                                {"LAMBDA_ENTRYPOINT_EMULATOR=" + dir / "aws-lambda-rie", "PATH=/usr/bin:/bin"});
+    CHECK(outcome.status == 0);
+    // The answer's first 4,095 bytes: all of its text up to 4,090 bytes.
+    CHECK_THAT(outcome.out, Catch::Matchers::ContainsSubstring(
+                                "\n" + harness::message("S", std::string(std::min(text, size_t{4090}), 'x')) + "\n"));
+  }
+}
+
+TEST_CASE(
     "under --check, an interpreter's answer written a byte at a time is read whole: the verdict, the lines and the "
     "exit code are those of the same answer written at once",
     "[python][host-cpu]") {
