@@ -138,6 +138,13 @@ void become_lambda_user(int failure_code) {
   if (setgroups(0, nullptr) != 0 || setgid(lambda_gid) != 0 || setuid(lambda_uid) != 0) _exit(failure_code);
 }
 
+// Installs a seccomp filter, which the kernel keeps across execve.
+void install_filter(sock_filter* filter, size_t count) {
+  sock_fprog program = {static_cast<unsigned short>(count), filter};
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &program) != 0)
+    die("seccomp");
+}
+
 void fail_mmap_from(std::uint32_t bytes) {
   sock_filter filter[] = {
       BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
@@ -151,9 +158,27 @@ void fail_mmap_from(std::uint32_t bytes) {
       BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOMEM),
       BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
   };
-  sock_fprog program = {static_cast<unsigned short>(sizeof filter / sizeof filter[0]), filter};
-  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &program) != 0)
-    die("seccomp");
+  install_filter(filter, sizeof filter / sizeof filter[0]);
+}
+
+void fail_new_processes() {
+  const std::uint32_t creating[] = {
+#ifdef SYS_fork
+      SYS_fork,
+#endif
+#ifdef SYS_vfork
+      SYS_vfork,
+#endif
+      SYS_clone, SYS_clone3};
+  sock_filter filter[2 + 2 * std::size(creating)];
+  size_t used = 0;
+  filter[used++] = BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr));
+  for (std::uint32_t number : creating) {
+    filter[used++] = BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, number, 0, 1);
+    filter[used++] = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EAGAIN);
+  }
+  filter[used++] = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+  install_filter(filter, used);
 }
 
 Outcome launch(const Launch& launch) {

@@ -76,6 +76,10 @@ void become_lambda_user(int failure_code);
 // where it cannot. A static program for this machine maps nothing else; a
 // program under qemu-user would fail itself.
 void fail_mmap_from(std::uint32_t bytes);
+// In a child about to execute: no process can be made from then on (fork,
+// vfork and clone fail with EAGAIN, as where a limit on processes is met);
+// as fail_mmap_from(), for a static program for this machine.
+void fail_new_processes();
 
 // A line of the binary's about a file or an argument, as it writes them:
 // "lambda-entrypoint: SUBJECT: REST".

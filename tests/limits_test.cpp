@@ -1,6 +1,7 @@
 // Kernel limits and odd files: whatever the input, the binary either runs the
 // program exactly or says why not, with the documented exit code; it never
 // crashes.
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -234,6 +235,35 @@ TEST_CASE(
              Catch::Matchers::ContainsSubstring(message("/usr/bin/env", "ok, a '#!' interpreter, " + listed)));
   CHECK_THAT(outcome.out, Catch::Matchers::ContainsSubstring(
                               message("/usr/bin/bash", "ok, the program a '#!' line's env runs, " + listed)));
+}
+
+TEST_CASE(
+    "under --check, where no process can be made to ask a program's loader, only its interpreter is claimed, and no "
+    "child this process did not start is waited for",
+    "[limits][host-cpu]") {
+  require_host_cpu("qemu-user, which a binary for another CPU runs under, makes threads, which the filter refuses");
+  Scene scene;
+  harness::Launch unable;
+  unable.time_limit_seconds = 20;
+  unable.before_exec = [] {
+    // A child made before the binary is executed, which becomes the
+    // binary's: it lives a minute, its output elsewhere.
+    if (fork() == 0) {
+      int null = open("/dev/null", O_RDWR);
+      for (int fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}) dup2(null, fd);
+      closefrom(STDERR_FILENO + 1);
+      alarm(60);
+      pause();
+      _exit(0);
+    }
+    harness::fail_new_processes();
+  };
+  Outcome outcome = scene.run({"--check", "/bin/true"}, scene.env({}), unable);
+  CHECK(outcome.status == 0);
+  CHECK(outcome.err.empty());
+  CHECK_THAT(outcome.out, Catch::Matchers::ContainsSubstring(message(
+                              "/bin/true", "ok, the program, a dynamically linked " + harness::entrypoint_arch() +
+                                               " program (its ELF interpreter is there)\n")));
 }
 
 namespace {
