@@ -733,7 +733,7 @@ TEST_CASE(
 
 TEST_CASE(
     "an ELF interpreter's path past the first 1,024 bytes of a program is read where it lies: one there is "
-    "found, one missing is 127",
+    "found, one missing is 127, one whose size runs past the file's end is 126",
     "[diagnosis]") {
   Files files;
   harness::copy_file(harness::entrypoint(), files.emulator, 0755);
@@ -754,6 +754,15 @@ TEST_CASE(
     Outcome not_found = harness::run_entrypoint({"--check", missing}, files.env());
     CHECK(not_found.status == 127);
     CHECK_THAT(not_found.err, Catch::Matchers::ContainsSubstring("whose ELF interpreter /nowhere/ld.so is missing"));
+    // Its size 5 bytes past the file's end, the path and its NUL within it:
+    // the kernel's read of it comes back short, and it refuses the file.
+    std::string cut_bytes = elf_bytes::file(this_machine(), "/nowhere/ld.so", true, false, 2, gap);
+    cut_bytes[64 + 32] = static_cast<char>(cut_bytes[64 + 32] + 5);  // p_filesz
+    std::string cut = files.add("far-cut-" + std::to_string(gap), cut_bytes);
+    Outcome refused = harness::run_entrypoint({"--check", cut}, files.env());
+    CHECK(refused.status == 126);
+    CHECK_THAT(refused.err, Catch::Matchers::ContainsSubstring(
+                                message(cut, "an ELF file whose headers are cut short or point past its end")));
   }
 }
 
