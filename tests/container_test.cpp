@@ -8,12 +8,12 @@
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 #include <chrono>
-#include <cstring>
 #include <functional>
 #include <regex>
 #include <sstream>
 #include <thread>
 
+#include "elf_bytes.hpp"
 #include "harness.hpp"
 
 using harness::docker;
@@ -304,18 +304,14 @@ TEST_CASE("built for linux/arm64, the image is an arm64 image of one static aarc
   harness::TempDir saved;
   REQUIRE(image_files("lambda-entrypoint:test-arm64", saved) == Strings{"lambda-entrypoint"});
   std::string binary = harness::read_file(saved / "rootfs/lambda-entrypoint");
-  REQUIRE(binary.size() > sizeof(Elf64_Ehdr));
-  Elf64_Ehdr header;
-  std::memcpy(&header, binary.data(), sizeof header);
+  auto header = elf_bytes::read_at<Elf64_Ehdr>(binary, 0);
   CHECK(header.e_machine == EM_AARCH64);
   CHECK(header.e_type == ET_EXEC);
   // A program has headers to look through: none would make the loop below prove nothing.
   REQUIRE(header.e_phnum > 0);
-  REQUIRE(binary.size() >= header.e_phoff + header.e_phnum * sizeof(Elf64_Phdr));
   int loaded = 0;
   for (unsigned i = 0; i < header.e_phnum; ++i) {
-    Elf64_Phdr segment;
-    std::memcpy(&segment, binary.data() + header.e_phoff + i * header.e_phentsize, sizeof segment);
+    auto segment = elf_bytes::read_at<Elf64_Phdr>(binary, elf_bytes::program_header_offset(header, i));
     CHECK(segment.p_type != PT_INTERP);
     CHECK(segment.p_type != PT_DYNAMIC);
     loaded += segment.p_type == PT_LOAD;

@@ -665,14 +665,10 @@ namespace {
 // a PT_INTERP naming interpreter, whose path is put at the end.
 std::string with_own_interpreter(const std::string& program, const std::string& interpreter) {
   std::string bytes = harness::read_file(program);
-  Elf64_Ehdr header;
-  REQUIRE(bytes.size() >= sizeof header);
-  std::memcpy(&header, bytes.data(), sizeof header);
+  auto header = elf_bytes::read_at<Elf64_Ehdr>(bytes, 0);
   for (size_t i = 0; i < header.e_phnum; ++i) {
-    Elf64_Phdr segment;
-    const size_t at = header.e_phoff + i * header.e_phentsize;
-    REQUIRE(bytes.size() >= at + sizeof segment);
-    std::memcpy(&segment, bytes.data() + at, sizeof segment);
+    const size_t at = elf_bytes::program_header_offset(header, i);
+    auto segment = elf_bytes::read_at<Elf64_Phdr>(bytes, at);
     if (segment.p_type != PT_GNU_STACK) continue;
     segment.p_type = PT_INTERP;
     segment.p_offset = bytes.size();

@@ -1,9 +1,14 @@
 // Hand-made ELF files for the tests: just a header for a CPU and, when an
 // interpreter is named, one PT_INTERP program header pointing at it (after
 // a gap, if asked; after empty program headers, if asked); an executable
-// (ET_EXEC) unless another type is given.
+// (ET_EXEC) unless another type is given. And the reading of a real 64-bit
+// ELF file's headers, for the tests that look into one (Catch2 checks that
+// each lies within the file).
 #pragma once
 
+#include <elf.h>
+#include <catch2/catch_test_macros.hpp>
+#include <cstring>
 #include <string>
 
 namespace elf_bytes {
@@ -41,6 +46,20 @@ inline std::string file(unsigned machine, const std::string& interpreter = "", b
     bytes += std::string(gap, '\0') + interpreter + '\0';
   }
   return bytes;
+}
+
+// The T that lies at offset in bytes, which must hold all of it.
+template <class T>
+T read_at(const std::string& bytes, size_t offset) {
+  REQUIRE(offset + sizeof(T) <= bytes.size());
+  T value;
+  std::memcpy(&value, bytes.data() + offset, sizeof value);
+  return value;
+}
+
+// Where a 64-bit ELF file's program header number i lies.
+inline size_t program_header_offset(const Elf64_Ehdr& header, size_t i) {
+  return header.e_phoff + i * header.e_phentsize;
 }
 
 }  // namespace elf_bytes
