@@ -97,11 +97,11 @@ struct Inspected {
   Head head;
 };
 
-// false when the file cannot be opened.
-bool inspect_file(const char* path, Inspected& file) {
+// false when the file cannot be opened. as_interpreter: see inspect().
+bool inspect_file(const char* path, Inspected& file, bool as_interpreter = false) {
   string_view bytes;
   if (!read_head(path, file.bytes, bytes)) return false;
-  file.head = inspect(bytes);
+  file.head = inspect(bytes, as_interpreter);
   const uint64_t size = file.head.interpreter_size;
   if (size == 0) return true;
   int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -180,7 +180,7 @@ int explain(Output& out, const char* path, Judge judge, int depth, bool elf_inte
     return exit_cannot_run;
   }
   Inspected file;
-  if (!inspect_file(path, file)) return 0;  // runnable without being readable: a binary, then
+  if (!inspect_file(path, file, elf_interpreter)) return 0;  // runnable without being readable: a binary, then
   Head head = file.head;
   char interpreter[PATH_MAX];
   if (!c_path(head.interpreter, interpreter)) return out << "its interpreter's path is too long", exit_not_found;
@@ -194,7 +194,7 @@ int explain(Output& out, const char* path, Judge judge, int depth, bool elf_inte
         else out << "a program for another CPU (ELF machine ", out.number(head.machine) << ")";
         return out << "; this is an " LAMBDA_ENTRYPOINT_CPU " machine", exit_cannot_run;
       }
-      if (head.interpreter.empty() || elf_interpreter) return 0;
+      if (head.interpreter.empty()) return 0;
       if (access(interpreter, F_OK) != 0) {
         out << "a dynamically linked program whose ELF interpreter ";
         return out.quoted(interpreter) << " is missing: link it statically, or add its loader and libraries",
@@ -203,7 +203,7 @@ int explain(Output& out, const char* path, Judge judge, int depth, bool elf_inte
       // The kernel loads the interpreter itself, as an ELF file: a script
       // there is not run through its '#!' line (the kernel says EIO or
       // ELIBBAD), so it is not judged as one. Either way it is 126.
-      if (Inspected loader; inspect_file(interpreter, loader) && loader.head.kind != Head::elf) {
+      if (Inspected loader; inspect_file(interpreter, loader, true) && loader.head.kind != Head::elf) {
         out << "its ELF interpreter ";
         return out.quoted(interpreter) << " is not an ELF file, which the kernel refuses to load", exit_cannot_run;
       }

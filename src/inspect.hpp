@@ -48,7 +48,9 @@ bool elf_field(string_view bytes, uint64_t offset, size_t size, bool big_endian,
   return true;
 }
 
-Head inspect_elf(string_view bytes) {
+// as_interpreter: the file is loaded as a program's ELF interpreter, and
+// the kernel reads no PT_INTERP of its own (whatever it says).
+Head inspect_elf(string_view bytes, bool as_interpreter) {
   Head head, lying;
   head.kind = Head::elf;
   lying.kind = Head::unreadable;
@@ -64,7 +66,7 @@ Head inspect_elf(string_view bytes) {
   for (uint64_t i = 0; i < count; ++i) {
     uint64_t at = table + i * entry_size, type, offset, size;  // no overflow: each factor is below 2^16 or checked
     if (table > bytes.size() || !elf_field(bytes, at, 4, big, type)) return lying;
-    if (type != 3) continue;  // PT_INTERP
+    if (type != 3 || as_interpreter) continue;  // PT_INTERP
     if (!elf_field(bytes, at + word, word, big, offset) || !elf_field(bytes, at + 4 * word, word, big, size) ||
         size < 2 || size > interpreter_size_limit)
       return lying;
@@ -111,8 +113,8 @@ Head inspect_script(string_view bytes) {
   return head;
 }
 
-Head inspect(string_view bytes) {
-  if (starts_with(bytes, "\177ELF")) return inspect_elf(bytes);
+Head inspect(string_view bytes, bool as_interpreter = false) {
+  if (starts_with(bytes, "\177ELF")) return inspect_elf(bytes, as_interpreter);
   if (starts_with(bytes, "#!")) return inspect_script(bytes);
   return {};
 }

@@ -178,6 +178,56 @@ TEST_CASE("inspect() over the table of files", "[inspect]") {
   }
 }
 
+TEST_CASE(
+    "inspect() of a program's ELF interpreter reads no PT_INTERP of its own, whatever it says; headers cut short "
+    "are unreadable still, and a '#!' line is read as ever",
+    "[inspect]") {
+  using namespace elf_bytes;
+  const std::string sound = file(x86_64, "/lib/ld.so");  // PT_INTERP's p_offset at 72, its p_filesz at 96
+  struct Loaded {
+    const char* what;
+    std::string bytes;
+    unsigned machine;
+  };
+  const Loaded loaded_as_they_are[] = {
+      {"a sound one", sound, x86_64},
+      {"one pointing past the bytes", std::string(sound).replace(72, 1, "\xff"), x86_64},
+      {"one of 4,097 bytes", std::string(sound).replace(96, 2, std::string("\x01\x10", 2)), x86_64},
+      {"one of a single byte", std::string(sound).replace(96, 1, "\x01"), x86_64},
+      {"an empty one", std::string(sound).replace(96, 1, std::string(1, '\0')), x86_64},
+      {"one whose last byte is no NUL", std::string(sound).replace(96, 1, "\x0a"), x86_64},
+      {"a 32-bit big-endian file's", file(ppc64, "/lib/ld.so", false, true), ppc64},
+  };
+  for (const Loaded& c : loaded_as_they_are) {
+    DYNAMIC_SECTION("its own PT_INTERP " << c.what) {
+      Head head = inspect(c.bytes, true);
+      CHECK(head.kind == Head::elf);
+      CHECK(head.machine == c.machine);
+      CHECK(head.interpreter.empty());
+      CHECK(head.interpreter_offset == 0);
+      CHECK(head.interpreter_size == 0);
+    }
+  }
+  const std::pair<const char*, std::string> cut_short[] = {
+      {"an ELF header cut short", file(x86_64).substr(0, 30)},
+      {"the magic alone", "\177ELF"},
+      {"program headers past the bytes", std::string(sound).replace(32, 1, "\xf0")},
+      {"a program header cut short", sound.substr(0, 64 + 3)},
+  };
+  for (const auto& [what, bytes] : cut_short) {
+    DYNAMIC_SECTION(what) { CHECK(inspect(bytes, true).kind == Head::unreadable); }
+  }
+  for (const char* script : {"#!/bin/sh\n", "#!/usr/bin/env node\r\n", "echo\n"}) {
+    DYNAMIC_SECTION(script) {
+      Head as_program = inspect(script), as_interpreter = inspect(script, true);
+      CHECK(as_interpreter.kind == as_program.kind);
+      CHECK(as_interpreter.interpreter == as_program.interpreter);
+      CHECK(as_interpreter.argument == as_program.argument);
+      CHECK(as_interpreter.carriage_return == as_program.carriage_return);
+    }
+  }
+}
+
 TEST_CASE("the CPUs Lambda runs are named, others are not", "[inspect]") {
   CHECK(std::string(program_for(elf_bytes::x86_64)) == "an x86_64 program");
   CHECK(std::string(program_for(elf_bytes::aarch64)) == "an aarch64 program");

@@ -662,8 +662,8 @@ TEST_CASE(
 namespace {
 
 // A copy of a sound static program whose PT_GNU_STACK program header is made
-// a PT_INTERP naming interpreter, whose path is put at the end.
-std::string with_own_interpreter(const std::string& program, const std::string& interpreter) {
+// a PT_INTERP of size bytes at the file's end, where interpreter is put.
+std::string with_own_interpreter(const std::string& program, const std::string& interpreter, size_t size) {
   std::string bytes = harness::read_file(program);
   auto header = elf_bytes::read_at<Elf64_Ehdr>(bytes, 0);
   for (size_t i = 0; i < header.e_phnum; ++i) {
@@ -672,9 +672,9 @@ std::string with_own_interpreter(const std::string& program, const std::string& 
     if (segment.p_type != PT_GNU_STACK) continue;
     segment.p_type = PT_INTERP;
     segment.p_offset = bytes.size();
-    segment.p_filesz = interpreter.size() + 1;
+    segment.p_filesz = size;
     std::memcpy(bytes.data() + at, &segment, sizeof segment);
-    return bytes + interpreter + '\0';
+    return bytes + interpreter;
   }
   FAIL("no PT_GNU_STACK in " << program);
   return bytes;
@@ -683,48 +683,70 @@ std::string with_own_interpreter(const std::string& program, const std::string& 
 }  // namespace
 
 TEST_CASE(
-    "an ELF interpreter's own PT_INTERP names nothing the kernel loads: a program whose interpreter has a missing "
-    "one starts, as the kernel starts it, in the cloud, locally and under --check; that interpreter run as a program "
-    "is 127, as the kernel says",
+    "an ELF interpreter's own PT_INTERP is not read by the kernel: a program whose interpreter has one that is "
+    "missing, runs past the file's end, is too short or too long, or has no NUL starts, as the kernel starts it, in "
+    "the cloud, locally and under --check; that interpreter run as a program is refused as the kernel refuses it",
     "[diagnosis][oracle][host-cpu]") {
   require_host_cpu("the oracle is this machine's kernel, which loads a program for another CPU through qemu-user");
-  Files files;
-  std::string loader = files.add("ld.so", with_own_interpreter(harness::other_static_program(), "/nowhere/ld.so"));
-  std::string program = files.add("dynamic", elf_bytes::file(this_machine(), loader));
+  struct OwnInterpreter {
+    const char* what;
+    std::string bytes;  // at the file's end
+    size_t size;        // its PT_INTERP's p_filesz
+    int error;          // the kernel's, for the interpreter run as a program
+  };
+  const std::string missing = std::string("/nowhere/ld.so") + '\0';
+  const OwnInterpreter cases[] = {
+      {"missing", missing, missing.size(), ENOENT},
+      {"running 5 bytes past the file's end", missing, missing.size() + 5, EIO},
+      {"of a single byte, its NUL", std::string(1, '\0'), 1, ENOEXEC},
+      {"of 4,097 bytes", "/" + std::string(4095, 'l') + '\0', 4097, ENOEXEC},
+      {"whose last byte is no NUL", "/nowhere/ld.so", 14, ENOEXEC},
+  };
   auto kernel_starts = [](const std::string& path) {
     harness::Launch direct;
     direct.program = path;
     direct.argv = {path};
     return harness::launch(direct);
   };
-  // The kernel: execve() of the program succeeds and runs its interpreter
-  // (which then ends as it ends: the program it was given to run is a bare
-  // header); the interpreter alone is refused, its own interpreter missing.
-  harness::Outcome started = kernel_starts(program), refused = kernel_starts(loader);
-  INFO("the kernel's start: exit " << started.status << ", " << started.err);
-  REQUIRE(started.err.find(program) == std::string::npos);  // the harness's line of a failed execve()
-  REQUIRE_THAT(refused.err, Catch::Matchers::ContainsSubstring(loader + ": " + std::strerror(ENOENT)));
-  // lambda-entrypoint, the program.
-  Outcome checked = harness::run_entrypoint({"--check", program}, files.env());
-  CHECK(checked.status == 0);
-  CHECK(checked.err.empty());
-  CHECK_THAT(checked.out, Catch::Matchers::ContainsSubstring(
-                              message(program, "ok, the program, a dynamically linked " + harness::entrypoint_arch() +
-                                                   " program (its ELF interpreter is there)\n")));
-  Outcome in_cloud = harness::run_entrypoint({program}, files.env({cloud}));
-  CHECK(in_cloud.status == started.status);
-  CHECK(in_cloud.err == started.err);
-  // Locally, the emulator (a stand-in, which runs the runtime at once) is
-  // started, not refused by the check before it.
-  Outcome local = harness::run_entrypoint({program, "app.handler"}, files.env());
-  CHECK(files.emulator_ran());
-  CHECK(local.status == started.status);
-  CHECK(local.err.find("lambda-entrypoint:") == std::string::npos);
-  // lambda-entrypoint, the interpreter as a program.
-  Outcome alone = harness::run_entrypoint({"--check", loader}, files.env());
-  CHECK(alone.status == 127);
-  CHECK_THAT(alone.err, Catch::Matchers::ContainsSubstring(message(
-                            loader, "a dynamically linked program whose ELF interpreter /nowhere/ld.so is missing")));
+  for (const OwnInterpreter& own : cases) {
+    DYNAMIC_SECTION("its own PT_INTERP " << own.what) {
+      Files files;
+      std::string loader =
+          files.add("ld.so", with_own_interpreter(harness::other_static_program(), own.bytes, own.size));
+      std::string program = files.add("dynamic", elf_bytes::file(this_machine(), loader));
+      // The kernel: execve() of the program succeeds and runs its interpreter
+      // (which then ends as it ends: the program it was given to run is a
+      // bare header); the interpreter alone is refused.
+      harness::Outcome started = kernel_starts(program), refused = kernel_starts(loader);
+      INFO("the kernel's start: exit " << started.status << ", " << started.err);
+      REQUIRE(started.err.find(program) == std::string::npos);  // the harness's line of a failed execve()
+      REQUIRE_THAT(refused.err, Catch::Matchers::ContainsSubstring(loader + ": " + std::strerror(own.error)));
+      // lambda-entrypoint, the program.
+      Outcome checked = harness::run_entrypoint({"--check", program}, files.env());
+      CHECK(checked.status == 0);
+      CHECK(checked.err.empty());
+      CHECK_THAT(checked.out, Catch::Matchers::ContainsSubstring(message(
+                                  program, "ok, the program, a dynamically linked " + harness::entrypoint_arch() +
+                                               " program (its ELF interpreter is there)\n")));
+      Outcome in_cloud = harness::run_entrypoint({program}, files.env({cloud}));
+      CHECK(in_cloud.status == started.status);
+      CHECK(in_cloud.err == started.err);
+      // Locally, the emulator (a stand-in, which runs the runtime at once) is
+      // started, not refused by the check before it.
+      Outcome local = harness::run_entrypoint({program, "app.handler"}, files.env());
+      CHECK(files.emulator_ran());
+      CHECK(local.status == started.status);
+      CHECK(local.err.find("lambda-entrypoint:") == std::string::npos);
+      // lambda-entrypoint, the interpreter as a program: refused as the
+      // kernel refuses it (127 for a file not there, 126 otherwise).
+      Outcome alone = harness::run_entrypoint({"--check", loader}, files.env());
+      CHECK(alone.status == (own.error == ENOENT ? 127 : 126));
+      CHECK_THAT(alone.err, Catch::Matchers::StartsWith(message(loader, "")));
+      if (own.error == ENOENT)
+        CHECK_THAT(alone.err, Catch::Matchers::ContainsSubstring(
+                                  "a dynamically linked program whose ELF interpreter /nowhere/ld.so is missing"));
+    }
+  }
 }
 
 TEST_CASE(

@@ -1,6 +1,7 @@
 // libFuzzer target, under ASan and UBSan: inspect() over any bytes, with its
-// promises checked: every fact it gives points inside the bytes, and a '#!'
-// line's facts stay within what Linux reads of it.
+// promises checked: every fact it gives points inside the bytes, a '#!'
+// line's facts stay within what Linux reads of it, and an ELF interpreter's
+// own PT_INTERP is never read.
 #include "../../src/inspect.hpp"
 
 #include <cstdint>
@@ -28,5 +29,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (head.kind == Head::elf || head.kind == Head::unreadable) require(starts_with(bytes, "\177ELF"));
   if (head.kind != Head::elf) require(head.machine == 0);
+  // Loaded as a program's interpreter, the file's own PT_INTERP is not read:
+  // it names nothing, and is not to be read past the bytes. (Its program
+  // headers are all read, where a program's are read up to its PT_INTERP.)
+  Head loaded = inspect(bytes, true);
+  if (head.kind == Head::elf || head.kind == Head::unreadable)
+    require(loaded.kind == Head::elf || loaded.kind == Head::unreadable);
+  else
+    require(loaded.kind == head.kind);
+  if (loaded.kind != Head::script) require(loaded.interpreter.empty());
+  require(loaded.interpreter_size == 0 && loaded.interpreter_offset == 0);
+  if (head.kind == Head::elf && loaded.kind == Head::elf) require(loaded.machine == head.machine);
   return 0;
 }
