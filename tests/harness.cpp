@@ -202,6 +202,11 @@ Outcome launch(const Launch& launch) {
   }
   std::vector<char*> argv = pointers(arguments);
   std::vector<char*> envp = pointers(environment);
+  // stdin: an empty file, open for writing too (a terminal is, where
+  // /dev/null as O_RDONLY would refuse a write unseen), which nothing may
+  // write: what lambda-entrypoint means for no one must not reach it.
+  int stdin_fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (stdin_fd < 0) throw std::runtime_error("no file for stdin in /tmp");
   Outcome outcome;
   pid_t child = fork();
   if (child < 0) throw std::runtime_error("fork failed");
@@ -209,10 +214,9 @@ Outcome launch(const Launch& launch) {
     // A group of its own, which the time limit kills whole.
     setpgid(0, 0);
     if (dup2(out_pipe[1], STDOUT_FILENO) < 0 || dup2(err_pipe[1], STDERR_FILENO) < 0) die("dup2");
-    // A known starting state, whatever the test runner left: stdin from
-    // /dev/null, no other descriptors, no blocked or ignored signals.
-    int null_fd = open("/dev/null", O_RDONLY);
-    if (null_fd < 0 || dup2(null_fd, STDIN_FILENO) < 0) die("/dev/null");
+    // A known starting state, whatever the test runner left: stdin the empty
+    // file, no other descriptors, no blocked or ignored signals.
+    if (dup2(stdin_fd, STDIN_FILENO) < 0) die("dup2");
     for (int fd = 3; fd < 1024; ++fd) close(fd);
     sigset_t none;
     sigemptyset(&none);
@@ -235,6 +239,10 @@ Outcome launch(const Launch& launch) {
     if (errno != EINTR) throw std::runtime_error("waitpid failed");
   }
   outcome.status = status_code(status);
+  struct stat written;
+  if (fstat(stdin_fd, &written) == 0 && written.st_size != 0)
+    outcome.err += "harness: " + std::to_string(written.st_size) + " bytes were written to stdin\n";
+  close(stdin_fd);
   return outcome;
 }
 

@@ -35,8 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Head loaded = inspect(bytes, true);
   if (head.kind == Head::elf || head.kind == Head::unreadable)
     require(loaded.kind == Head::elf || loaded.kind == Head::unreadable);
-  else
-    require(loaded.kind == head.kind);
+  else require(loaded.kind == head.kind);
   if (loaded.kind != Head::script) require(loaded.interpreter.empty());
   require(loaded.interpreter_size == 0 && loaded.interpreter_offset == 0);
   if (head.kind == Head::elf && loaded.kind == Head::elf) require(loaded.machine == head.machine);
