@@ -1173,7 +1173,7 @@ TEST_CASE(
 
 TEST_CASE(
     "scratch: in the AWS form, AWS's Python base images' bootstrap has its code's bytecode judged by "
-    "/var/lang/bin/python3",
+    "/var/lang/bin/python3, when that bootstrap can start",
     "[scratch]") {
   Image image;
   // Programs for the binary's own CPU: the emulator, the bootstrap, and a
@@ -1193,6 +1193,15 @@ TEST_CASE(
   Outcome python = image.run(all_settings[0], {"/lambda-entrypoint.sh", "--check", "app.handler"}, {});
   CHECK(python.status == 0);
   CHECK_THAT(python.out, Catch::Matchers::ContainsSubstring(asked));
+  // A bootstrap that cannot start (Lambda's user may not execute it) starts
+  // no Python: its failure is told, and no bytecode is judged.
+  REQUIRE(chmod((image.root / "var/runtime/bootstrap").c_str(), 0700) == 0);
+  Outcome unstartable = image.run(all_settings[0], {"/lambda-entrypoint.sh", "--check", "app.handler"}, {});
+  CHECK(unstartable.status == 126);
+  CHECK_THAT(unstartable.err, Catch::Matchers::StartsWith(harness::message(
+                                  "/var/runtime/bootstrap", "no execute permission for other users (mode 0700)")));
+  CHECK_THAT(unstartable.out, !Catch::Matchers::ContainsSubstring("/var/lang/bin/python3"));
+  REQUIRE(chmod((image.root / "var/runtime/bootstrap").c_str(), 0755) == 0);
   // Another bootstrap than AWS's is not that runtime.
   harness::copy_file(harness::other_static_program(), image.root / "var/task/bootstrap", 0755);
   Outcome elsewhere = image.run(all_settings[0], {"/lambda-entrypoint.sh", "--check", "app.handler"},
