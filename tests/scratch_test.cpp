@@ -1084,6 +1084,17 @@ TEST_CASE(
           }
         }
       }
+      SECTION("in the AWS form, its bootstrap, the runtime itself, as the Managed Instances bootstrap") {
+        std::unique_ptr<Image> owned = image_with_probe();
+        Image& image = *owned;
+        harness::copy_file(probe, image.root / "var/runtime/bootstrap", 0755);
+        Outcome outcome = image.run(setting, {"/lambda-entrypoint.sh", "--check", "app.handler"}, managed_env());
+        CHECK(outcome.status == 0);
+        CHECK(outcome.err.empty());
+        CHECK_THAT(outcome.out,
+                   Catch::Matchers::ContainsSubstring(harness::message(
+                       "/var/runtime/bootstrap", "ok, the Managed Instances bootstrap: the command itself\n")));
+      }
       SECTION("the command itself as the bootstrap, behind an exec wrapper: served without it, with a warning") {
         std::unique_ptr<Image> owned = image_with_probe();
         Image& image = *owned;
