@@ -153,10 +153,18 @@ TEST_CASE("a PROGRAM without a slash is found through PATH, never in the current
     CHECK(handler.argv == Strings{"handler", "x"});
   }
   SECTION("locally, the emulator is handed the name found through PATH, and looks it up there itself") {
-    Outcome outcome = scene.run({"handler", "x"}, scene.env({"PATH=" + scene.bin}));
-    CHECK(outcome.status == 0);
-    CHECK(scene.only("emulator").argv == Strings{scene.emulator, "handler", "x"});
-    CHECK(scene.only("handler").argv == Strings{"handler", "x"});
+    // Names of every kind of character a program's name has: one letter, a
+    // digit alone and within, dots, a dash and an underscore.
+    for (const std::string name : {"handler", "h", "0", "handler0", "python3.12", "node-22_x"}) {
+      INFO(name);
+      if (name != "handler") harness::copy_file(scene.handler, scene.bin + "/" + name, 0755);
+      Outcome outcome = scene.run({name, "x"}, scene.env({"PATH=" + scene.bin}));
+      CHECK(outcome.status == 0);
+      CHECK(scene.only("emulator").argv == Strings{scene.emulator, name, "x"});
+      CHECK(scene.only("handler").argv == Strings{name, "x"});
+      harness::remove_tree(scene.records + "/emulator");
+      harness::remove_tree(scene.records + "/handler");
+    }
   }
   SECTION(
       "locally, a name found through a relative PATH entry is handed on as the path found, which the emulator runs") {

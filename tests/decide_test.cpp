@@ -43,9 +43,12 @@ struct Input {
 
 Strings argv_of(const Plan& plan) {
   std::vector<char*> argv(argv_size(plan) + 1, reinterpret_cast<char*>(1));
-  std::string words(plan.emulator_flags.size() + 1, '\x7f');
+  // The bytes fill_argv() is promised, and a guard past them that it must leave alone.
+  const size_t promised = plan.emulator_flags.size() + 1, guard = 16;
+  std::string words(promised + guard, '\x7f');
   fill_argv(plan, words.data(), argv.data());
   REQUIRE(argv.back() == nullptr);
+  CHECK(words.substr(promised) == std::string(guard, '\x7f'));
   return Strings(argv.begin(), argv.end() - 1);
 }
 
