@@ -523,6 +523,17 @@ TEST_CASE(
   CHECK(directory.status == 126);
   CHECK_THAT(directory.err, Catch::Matchers::ContainsSubstring(
                                 "cannot resolve its module: ERR_UNSUPPORTED_DIR_IMPORT: " + image / "task/app\n"));
+  // 3.x imports a .js of a package.json "type": "module" scope as an ES
+  // module: a directory of that name is refused too, where require() would
+  // take its index.js.
+  harness::make_dirs(image / "work/esm/app.js");
+  harness::write_file(image / "work/esm/package.json", "{\"type\": \"module\"}\n", 0644);
+  harness::write_file(image / "work/esm/app.js/index.js", cjs_module, 0644);
+  harness::Outcome module_directory = image.check(3, {"esm/app.handler"});
+  CHECK(module_directory.status == 126);
+  CHECK_THAT(module_directory.err, Catch::Matchers::ContainsSubstring("cannot resolve its module: "
+                                                                      "ERR_UNSUPPORTED_DIR_IMPORT: " +
+                                                                      image / "work/esm/app.js\n"));
   // A script of another package whose path has a part named aws-lambda-ric.
   harness::make_dirs(image / "work/aws-lambda-ric");
   harness::write_file(image / "work/aws-lambda-ric/index.js", "", 0644);
