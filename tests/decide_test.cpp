@@ -130,15 +130,26 @@ TEST_CASE("the emulator is looked for where configured, with AWS's CPU suffix, t
 #else
   const std::string cpu = "arm64";
 #endif
-  char suffixed[PATH_MAX];
+  // The PATH_MAX bytes promised, and a guard past them that must be left alone.
+  constexpr size_t guard = 16;
+  char suffixed[PATH_MAX + guard];
+  std::memset(suffixed, '#', sizeof suffixed);
   EmulatorCandidates candidates;
   emulator_candidates("/usr/local/bin/aws-lambda-rie", suffixed, candidates);
   CHECK(Strings(candidates, candidates + emulator_candidate_count) ==
         Strings{"/usr/local/bin/aws-lambda-rie", "/usr/local/bin/aws-lambda-rie-" + cpu, "/aws-lambda/aws-lambda-rie",
                 "/aws-lambda/aws-lambda-rie-" + cpu});
-  std::string too_long(PATH_MAX - 3, 'x');
-  emulator_candidates(too_long.c_str(), suffixed, candidates);
-  CHECK(std::string(candidates[1]) == too_long);  // no room for the suffix: the name is tried as it is
+  // The suffixed name with its NUL in PATH_MAX bytes, at the limit: it is
+  // tried; one byte more, or longer names, have no room for the suffix and
+  // are tried as they are.
+  const size_t at_limit = PATH_MAX - 1 - ("-" + cpu).size();
+  for (size_t length : {at_limit - 1, at_limit, at_limit + 1, at_limit + 2, size_t{PATH_MAX - 1}}) {
+    INFO("a configured name of " << length << " bytes");
+    std::string configured(length, 'x');
+    emulator_candidates(configured.c_str(), suffixed, candidates);
+    CHECK(std::string(candidates[1]) == (length <= at_limit ? configured + "-" + cpu : configured));
+    CHECK(std::string(suffixed + PATH_MAX, guard) == std::string(guard, '#'));
+  }
 }
 
 TEST_CASE("failures map to the shell's exit codes", "[decide]") {

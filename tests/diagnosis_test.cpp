@@ -286,6 +286,46 @@ TEST_CASE(
   }
 }
 
+TEST_CASE(
+    "run as Lambda's user itself, --check names a program that user may execute but not read \"executable, "
+    "unreadable here\", and one it may read by its kind; the kernel starts both",
+    "[diagnosis]") {
+  // Modes whose others' bits give execute without read, then execute with
+  // read; the owner's and group's bits are root's, and grant that user nothing.
+  for (mode_t mode : {0711, 0701, 0751, 0771, 0001, 0755, 0705, 0745, 0005}) {
+    DYNAMIC_SECTION("the program of mode " << harness::octal(mode)) {
+      Files files;
+      harness::copy_file(harness::entrypoint(), files.emulator, 0755);
+      harness::copy_file(harness::entrypoint(), files.dir / "lambda-entrypoint", 0755);
+      std::string program = files.dir / "bootstrap";
+      harness::copy_file(harness::other_static_program(), program, mode);
+      harness::Launch as_lambda;
+      as_lambda.program = files.dir / "lambda-entrypoint";
+      as_lambda.argv = {"lambda-entrypoint", "--check", program};
+      as_lambda.env = files.env();
+      as_lambda.before_exec = [] { harness::become_lambda_user(99); };
+      Outcome outcome = harness::launch(as_lambda);
+      const bool readable = (mode & S_IROTH) != 0;
+      CHECK(outcome.status == 0);
+      CHECK(outcome.err.empty());
+      CHECK(outcome.out ==
+            message(files.emulator, "ok, the emulator, a static " + harness::entrypoint_arch() + " program\n") +
+                message(program, readable ? "ok, the program, a static " + harness::entrypoint_arch() + " program\n"
+                                          : std::string("ok, the program, executable, unreadable here\n")) +
+                code_ok);
+      // The kernel, asked: it starts the program for that user, read or
+      // not (the probe, given nothing to run, exits 2). qemu-user, which
+      // must read a program of the other CPU, is not asked.
+      if (harness::entrypoint_arch() == harness::host_arch()) {
+        harness::Launch direct = as_lambda;
+        direct.program = program;
+        direct.argv = {program};
+        CHECK(harness::launch(direct).status == 2);
+      }
+    }
+  }
+}
+
 TEST_CASE("a sound image passes --check: one ok line per file a run would execute, exit 0", "[diagnosis]") {
   Files files;
   std::string bootstrap = files.dir / "bootstrap";

@@ -468,12 +468,21 @@ TEST_CASE(
   CHECK_THAT(isolated.err, Catch::Matchers::ContainsSubstring("finds no module named awslambdaric"));
 }
 
-TEST_CASE("awslambdaric missing, or installed for another Python, fails --check with 127 and says how to install it",
-          "[python][host-cpu]") {
+TEST_CASE(
+    "awslambdaric missing, or installed for another Python, fails --check with 127 and says how to install it, "
+    "and the bytecode of a runtime that cannot start is not judged",
+    "[python][host-cpu]") {
   require_host_python();
   PythonImage image;
+  // A handler's module without bytecode, which a runtime that starts would compile at every cold start.
+  harness::write_file(image / "work/app.py", "def handler(event, context):\n    return event\n", 0644);
+  const std::string compiled = harness::message(image / "work/app.py", "compiled at every cold start\n");
+  harness::Outcome found = image.check({"-m", "awslambdaric", "app.handler"}, image.python_path());
+  CHECK(found.status == 0);
+  CHECK_THAT(found.out, Catch::Matchers::ContainsSubstring(compiled));
   harness::Outcome missing = image.check({"-m", "awslambdaric", "app.handler"});
   CHECK(missing.status == 127);
+  CHECK_THAT(missing.out, !Catch::Matchers::ContainsSubstring("app.py"));
   CHECK_THAT(missing.err, Catch::Matchers::ContainsSubstring(harness::message(
                               debian_python,
                               "Lambda's user's /usr/bin/python3 finds no module named awslambdaric, so "
@@ -497,6 +506,8 @@ TEST_CASE("awslambdaric missing, or installed for another Python, fails --check 
   harness::Outcome without_main = image.check({"-m", "awslambdaric", "app.handler"});
   CHECK(without_main.status == 127);
   CHECK_THAT(without_main.err, Catch::Matchers::ContainsSubstring("finds no module named awslambdaric"));
+  for (const harness::Outcome* failed : {&for_another, &without_main})
+    CHECK_THAT(failed->out, !Catch::Matchers::ContainsSubstring("app.py"));
 }
 
 TEST_CASE(
