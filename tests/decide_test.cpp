@@ -153,9 +153,12 @@ TEST_CASE("the emulator is looked for where configured, with AWS's CPU suffix, t
 }
 
 TEST_CASE("the emulator flags' words are counted from none, whatever the count held before", "[decide]") {
-  const std::pair<const char*, size_t> cases[] = {
-      {"", 0}, {" ", 0}, {"--enable-init-caching", 1}, {"--log-level debug", 2}, {" --log-level=debug\t", 1},
-      {"--log-level debug --runtime-api-address 127.0.0.1:9001", 4}};
+  const std::pair<const char*, size_t> cases[] = {{"", 0},
+                                                  {" ", 0},
+                                                  {"--enable-init-caching", 1},
+                                                  {"--log-level debug", 2},
+                                                  {" --log-level=debug\t", 1},
+                                                  {"--log-level debug --runtime-api-address 127.0.0.1:9001", 4}};
   for (const auto& [flags, words] : cases) {
     for (size_t held : {size_t{0}, size_t{1}, size_t{7}}) {
       INFO("flags '" << flags << "', the count holding " << held);
