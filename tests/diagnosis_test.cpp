@@ -791,36 +791,41 @@ TEST_CASE(
 
 TEST_CASE(
     "an ELF interpreter's path past the first 1,024 bytes of a program is read where it lies: one there is "
-    "found, one missing is 127, one whose size runs past the file's end is 126",
+    "found, one missing is 127, one whose size runs past the file's end is 126, with stdin open or closed",
     "[diagnosis]") {
   Files files;
   harness::copy_file(harness::entrypoint(), files.emulator, 0755);
   // Any file will do as the interpreter --check finds: it does not start it.
   std::string present = files.dir / "ld.so";
   harness::copy_file(harness::entrypoint(), present, 0755);
+  // Started with stdin closed, the files it opens get descriptor 0.
+  harness::Launch stdin_closed;
+  stdin_closed.before_exec = [] { close(STDIN_FILENO); };
   for (size_t gap : {size_t{905}, size_t{2000}, size_t{70000}}) {
-    INFO("PT_INTERP at " << 64 + 56 + gap);
-    std::string found =
-        files.add("far-found-" + std::to_string(gap), elf_bytes::file(this_machine(), present, true, false, 2, gap));
-    Outcome ok = harness::run_entrypoint({"--check", found}, files.env());
-    CHECK(ok.status == 0);
-    CHECK_THAT(ok.out, Catch::Matchers::ContainsSubstring(
-                           message(found, "ok, the program, a dynamically linked " + harness::entrypoint_arch() +
-                                              " program (its ELF interpreter is there)")));
-    std::string missing = files.add("far-missing-" + std::to_string(gap),
-                                    elf_bytes::file(this_machine(), "/nowhere/ld.so", true, false, 2, gap));
-    Outcome not_found = harness::run_entrypoint({"--check", missing}, files.env());
-    CHECK(not_found.status == 127);
-    CHECK_THAT(not_found.err, Catch::Matchers::ContainsSubstring("whose ELF interpreter /nowhere/ld.so is missing"));
-    // Its size 5 bytes past the file's end, the path and its NUL within it:
-    // the kernel's read of it comes back short, and it refuses the file.
-    std::string cut_bytes = elf_bytes::file(this_machine(), "/nowhere/ld.so", true, false, 2, gap);
-    cut_bytes[64 + 32] = static_cast<char>(cut_bytes[64 + 32] + 5);  // p_filesz
-    std::string cut = files.add("far-cut-" + std::to_string(gap), cut_bytes);
-    Outcome refused = harness::run_entrypoint({"--check", cut}, files.env());
-    CHECK(refused.status == 126);
-    CHECK_THAT(refused.err, Catch::Matchers::ContainsSubstring(
-                                message(cut, "an ELF file whose headers are cut short or point past its end")));
+    for (const harness::Launch& launch : {harness::Launch{}, stdin_closed}) {
+      INFO("PT_INTERP at " << 64 + 56 + gap << (launch.before_exec ? ", stdin closed" : ", stdin open"));
+      std::string found =
+          files.add("far-found-" + std::to_string(gap), elf_bytes::file(this_machine(), present, true, false, 2, gap));
+      Outcome ok = harness::run_entrypoint({"--check", found}, files.env(), launch);
+      CHECK(ok.status == 0);
+      CHECK_THAT(ok.out, Catch::Matchers::ContainsSubstring(
+                             message(found, "ok, the program, a dynamically linked " + harness::entrypoint_arch() +
+                                                " program (its ELF interpreter is there)")));
+      std::string missing = files.add("far-missing-" + std::to_string(gap),
+                                      elf_bytes::file(this_machine(), "/nowhere/ld.so", true, false, 2, gap));
+      Outcome not_found = harness::run_entrypoint({"--check", missing}, files.env(), launch);
+      CHECK(not_found.status == 127);
+      CHECK_THAT(not_found.err, Catch::Matchers::ContainsSubstring("whose ELF interpreter /nowhere/ld.so is missing"));
+      // Its size 5 bytes past the file's end, the path and its NUL within it:
+      // the kernel's read of it comes back short, and it refuses the file.
+      std::string cut_bytes = elf_bytes::file(this_machine(), "/nowhere/ld.so", true, false, 2, gap);
+      cut_bytes[64 + 32] = static_cast<char>(cut_bytes[64 + 32] + 5);  // p_filesz
+      std::string cut = files.add("far-cut-" + std::to_string(gap), cut_bytes);
+      Outcome refused = harness::run_entrypoint({"--check", cut}, files.env(), launch);
+      CHECK(refused.status == 126);
+      CHECK_THAT(refused.err, Catch::Matchers::ContainsSubstring(
+                                  message(cut, "an ELF file whose headers are cut short or point past its end")));
+    }
   }
 }
 
