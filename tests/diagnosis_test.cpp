@@ -3,6 +3,7 @@
 // and under --check, which starts nothing of the function.
 #include <elf.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <catch2/catch_test_macros.hpp>
@@ -826,6 +827,35 @@ TEST_CASE(
       CHECK_THAT(refused.err, Catch::Matchers::ContainsSubstring(
                                   message(cut, "an ELF file whose headers are cut short or point past its end")));
     }
+  }
+}
+
+TEST_CASE(
+    "under --check, each file is closed once judged: allowed one descriptor past stdin, stdout and stderr, it judges a "
+    "program whose ELF interpreter's path lies past its first 1,024 bytes, and walks the code, as with many",
+    "[diagnosis][host-cpu]") {
+  require_host_cpu("qemu-user needs descriptors of its own");
+  Files files;
+  harness::copy_file(harness::entrypoint(), files.emulator, 0755);
+  std::string present = files.dir / "ld.so";
+  harness::copy_file(harness::entrypoint(), present, 0755);
+  std::string far = files.add("far", elf_bytes::file(this_machine(), present, true, false, 2, 2000));
+  const std::string expected =
+      message(files.emulator, "ok, the emulator, a static " + harness::entrypoint_arch() + " program\n") +
+      message(far, "ok, the program, a dynamically linked " + harness::entrypoint_arch() +
+                       " program (its ELF interpreter is there)\n") +
+      code_ok;
+  for (rlim_t limit : {4, 5, 64}) {
+    INFO("open files limited to " << limit);
+    harness::Launch limited;
+    limited.before_exec = [limit] {
+      const rlimit files_limit = {limit, limit};
+      if (setrlimit(RLIMIT_NOFILE, &files_limit) != 0) _exit(99);
+    };
+    Outcome outcome = harness::run_entrypoint({"--check", far}, files.env(), limited);
+    CHECK(outcome.status == 0);
+    CHECK(outcome.err.empty());
+    CHECK(outcome.out == expected);
   }
 }
 
