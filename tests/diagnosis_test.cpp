@@ -389,6 +389,16 @@ TEST_CASE("under --check, permissions are judged for Lambda's user, who is neith
     CHECK(outcome.err ==
           message(bootstrap, "no execute permission for other users (mode 0700)" + others + ": chmod o+rx\n"));
   }
+  SECTION("a mode is shown with its set-user-ID, set-group-ID and sticky bits") {
+    for (mode_t mode : {04700, 02700, 01700, 07750, 06710}) {
+      INFO("the program of mode " << harness::octal(mode));
+      REQUIRE(chmod(bootstrap.c_str(), mode) == 0);
+      Outcome outcome = harness::run_entrypoint({"--check", bootstrap}, files.env());
+      CHECK(outcome.status == 126);
+      CHECK(outcome.err == message(bootstrap, "no execute permission for other users (mode " + harness::octal(mode) +
+                                                  ")" + others + ": chmod o+rx\n"));
+    }
+  }
   SECTION("a script other users cannot read") {
     chmod(bootstrap.c_str(), 0755);
     std::string script = files.add("run.sh", "#!" + bootstrap + "\n", 0711);
