@@ -194,6 +194,16 @@ const std::vector<Diagnosed>& diagnosed() {
        [](const std::string&) { return std::string("its '#!' line names no interpreter"); }},
       {"a script without '#!'", [](Files& f) { return f.add("no-shebang", "echo hi\n"); }, 126,
        [](const std::string&) { return std::string("neither a program (ELF) nor a script starting with '#!'"); }},
+      // A file where a directory should be: the kernel's ENOTDIR, whether
+      // anyone may execute that file (access() then says EACCES) or not.
+      {"a path through a file no one may execute (mode 0644)",
+       [](Files& f) { return f.add("plain", "x\n", 0644) + "/program"; }, 127,
+       [](const std::string&) { return std::string("Not a directory"); }},
+      {"a path through an executable file (mode 0755)",
+       [](Files& f) { return f.add("plain", "x\n", 0755) + "/program"; }, 127,
+       [](const std::string&) { return std::string("Not a directory"); }},
+      {"a file named with a trailing slash", [](Files& f) { return f.add("plain", "x\n", 0644) + "/"; }, 127,
+       [](const std::string&) { return std::string("Not a directory"); }},
   };
   return cases;
 }
@@ -225,6 +235,24 @@ TEST_CASE("locally, the same causes are found before the emulator starts", "[dia
       Outcome outcome = harness::run_entrypoint({path, "app.handler"}, files.env());
       CHECK(outcome.status == d.status);
       CHECK(outcome.err == message(path, d.reason(path)) + "; the emulator was to run it\n");
+      CHECK(!files.emulator_ran());
+    }
+  }
+}
+
+TEST_CASE(
+    "locally, a script whose '#!' interpreter's path goes through a file is 127, the interpreter Not a directory, "
+    "whether anyone may execute that file or not",
+    "[diagnosis]") {
+  for (mode_t mode : {0644, 0755, 0100, 0000}) {
+    DYNAMIC_SECTION("the file of mode " << harness::octal(mode)) {
+      Files files;
+      std::string plain = files.add("plain", "x\n", mode);
+      std::string script = files.add("run.sh", "#!" + plain + "/sh\n");
+      Outcome outcome = harness::run_entrypoint({script, "app.handler"}, files.env());
+      CHECK(outcome.status == 127);
+      CHECK(outcome.err ==
+            message(script, "its '#!' interpreter " + plain + "/sh: Not a directory; the emulator was to run it\n"));
       CHECK(!files.emulator_ran());
     }
   }
@@ -797,6 +825,29 @@ TEST_CASE(
         CHECK_THAT(alone.err, Catch::Matchers::ContainsSubstring(
                                   "a dynamically linked program whose ELF interpreter /nowhere/ld.so is missing"));
     }
+  }
+}
+
+TEST_CASE(
+    "an ELF file of a type the kernel does not start (ENOEXEC), whose ELF interpreter is sound, is told by the "
+    "kernel's words about the file itself, not its interpreter",
+    "[diagnosis][host-cpu]") {
+  require_host_cpu("the kernel is asked directly, where the harness would hand the other CPU's file to qemu-user");
+  Files files;
+  std::string loader = files.dir / "ld.so";
+  harness::copy_file(harness::other_static_program(), loader, 0755);
+  // ET_NONE, ET_REL, ET_CORE, and one of the range kept for operating systems.
+  for (unsigned type : {0u, 1u, 4u, 0xfe00u}) {
+    INFO("e_type " << type);
+    std::string program = files.add("typed", elf_bytes::file(this_machine(), loader, true, false, type));
+    harness::Launch direct;
+    direct.program = program;
+    direct.argv = {program};
+    REQUIRE_THAT(harness::launch(direct).err, Catch::Matchers::ContainsSubstring(program + ": Exec format error"));
+    Outcome outcome = harness::run_entrypoint({program}, files.env({cloud}));
+    CHECK(outcome.status == 126);
+    CHECK_THAT(outcome.err, Catch::Matchers::StartsWith(message(program, "Exec format error; ")));
+    CHECK(outcome.err.find(loader) == std::string::npos);
   }
 }
 
