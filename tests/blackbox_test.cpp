@@ -13,6 +13,7 @@
 #include <csignal>
 #include <cstddef>
 #include <cstring>
+#include <fstream>
 #include <set>
 
 #include "elf_bytes.hpp"
@@ -1007,4 +1008,37 @@ TEST_CASE("the harness kills a start that outlasts its time limit, with all it s
     if (!ended) usleep(50000);
   }
   CHECK(ended);
+}
+
+// The harness itself: a stand-in's record is read while it may be half
+// written (a start is watched for it), and must then count as not there yet.
+TEST_CASE(
+    "the harness takes a stand-in's record only once it is whole: the file cut at any byte gives the records "
+    "finished before the cut, and no error",
+    "[blackbox][host-cpu]") {
+  require_host_cpu("the harness, which is the same for either binary, is tested once");
+  harness::TempDir written, cut;
+  std::vector<size_t> ends;  // where each record ends in the file
+  for (const Strings& argv : {Strings{"handler", "end", "record"}, Strings{"handler", "", "end"}}) {
+    harness::Launch standin;
+    standin.program = harness::standin("handler");
+    standin.argv = argv;
+    standin.env = {"STANDIN_RECORD_DIR=" + written.path(), "WORD=end", "end"};
+    REQUIRE(harness::launch(standin).status == 0);
+    ends.push_back(harness::read_file(written / "handler").size());
+  }
+  const std::string whole = harness::read_file(written / "handler");
+  const std::vector<harness::Record> both = harness::records(written.path(), "handler");
+  REQUIRE(both.size() == 2);
+  CHECK(both[0].argv == Strings{"handler", "end", "record"});
+  CHECK(both[1].argv == Strings{"handler", "", "end"});
+  CHECK(both[1].env == Strings{"STANDIN_RECORD_DIR=" + written.path(), "WORD=end", "end"});
+  for (size_t size = 0; size <= whole.size(); ++size) {
+    std::ofstream(cut / "handler", std::ios::binary | std::ios::trunc) << whole.substr(0, size);
+    std::vector<harness::Record> found = harness::records(cut.path(), "handler");
+    INFO("the first " << size << " of " << whole.size() << " bytes");
+    REQUIRE(found.size() ==
+            static_cast<size_t>(std::count_if(ends.begin(), ends.end(), [&](size_t end) { return end <= size; })));
+    for (size_t k = 0; k < found.size(); ++k) REQUIRE(found[k].argv == both[k].argv);
+  }
 }

@@ -553,6 +553,64 @@ std::string disagreement(const Case& c, const Start& local, const Start& real, c
                      c.extra_flags.find("--enable-init-caching") != std::string::npos);
 }
 
+// One case, started the three ways in a root of its own with ports of its
+// own: what breaks a rule ("" when nothing does), and what each start did.
+struct Tried {
+  std::string found;
+  std::string shown;
+  bool served = false;
+};
+
+Tried try_case(const Case& c, const std::string& copies) {
+  harness::TempDir root;
+  build(c, root.path(), copies);
+  const int port = harness::free_port();
+  const std::string address = "127.0.0.1:" + std::to_string(port);
+  Strings env = {"STANDIN_RECORD_DIR=/out", "KEPT=1", "_X_TRACE=t"};
+  if (c.path != "unset") env.push_back("PATH=" + c.path);
+  if (c.concurrency != "unset") env.push_back("AWS_LAMBDA_MAX_CONCURRENCY=" + c.concurrency);
+  if (c.wrapper != "unset") env.push_back("AWS_LAMBDA_EXEC_WRAPPER=" + c.wrapper);
+  if (c.task_root != "unset") env.push_back("LAMBDA_TASK_ROOT=" + c.task_root);
+  const Strings command = c.words();
+  // The ENTRYPOINT and CMD: in the AWS form, the handler alone.
+  Strings ours = {"/lambda-entrypoint"};
+  if (c.aws_form) ours.insert(ours.end(), {"--aws-form", c.handler_words.front()});
+  else ours.insert(ours.end(), command.begin(), command.end());
+  // Its own Runtime API's port too: the tests of both CPUs may run at once.
+  Strings flags = {"--runtime-interface-emulator-address", address, "--runtime-api-address",
+                   "127.0.0.1:" + std::to_string(harness::free_port())};
+  for (const std::string& word : split_words(c.extra_flags)) flags.push_back(word);
+  std::string joined;
+  for (const std::string& flag : flags) joined += (joined.empty() ? "" : " ") + flag;
+  env.push_back("LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=" + joined);
+  Strings real_argv = {"/usr/local/bin/aws-lambda-rie"};
+  real_argv.insert(real_argv.end(), flags.begin(), flags.end());
+  Strings real_env = env;
+  if (c.aws_form) {
+    real_argv.insert(real_argv.end(), {"/var/runtime/bootstrap", c.handler_words.front()});
+    real_env.push_back("_HANDLER=" + c.handler_words.front());
+  } else {
+    // The emulator does not apply AWS_LAMBDA_EXEC_WRAPPER: it is given the
+    // command the cloud start runs.
+    if (c.wrapper != "unset" && !c.wrapper.empty()) real_argv.push_back(c.wrapper);
+    real_argv.insert(real_argv.end(), command.begin(), command.end());
+  }
+  Strings cloud_env = env;
+  cloud_env.push_back("AWS_LAMBDA_RUNTIME_API=" + address);
+  auto fresh_records = [] {
+    auto records = std::make_unique<harness::TempDir>();
+    REQUIRE(chmod(records->path().c_str(), 0777) == 0);
+    return records;
+  };
+  auto local_records = fresh_records(), real_records = fresh_records(), cloud_records = fresh_records();
+  Start local = start(root.path(), local_records->path(), ours, env, c.workdir, port, false);
+  Start real = start(root.path(), real_records->path(), real_argv, real_env, c.workdir, port, false);
+  Start cloud = start(root.path(), cloud_records->path(), ours, cloud_env, c.workdir, port, true);
+  return {disagreement(c, local, real, cloud),
+          c.describe() + "\nlocal: " + shown(local) + "\nreal emulator: " + shown(real) + "\ncloud: " + shown(cloud),
+          local.served};
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -574,60 +632,27 @@ TEST_CASE(
   if (std::string qemu = harness::cpu_emulator(harness::entrypoint()); !qemu.empty())
     harness::copy_file(qemu, copies.path() + "/qemu", 0755);
   harness::Random random(seed);
-  int served = 0, refused = 0, disagreements = 0;
+  int served = 0, refused = 0, disagreements = 0, run_again = 0;
   for (std::uint64_t i = 0; harness::more_cases(i, fixed.size() + cases, disagreements); ++i) {
     Case c = i < fixed.size() ? fixed[i] : generate(random);
-    harness::TempDir root;
-    build(c, root.path(), copies.path());
-    const int port = harness::free_port();
-    const std::string address = "127.0.0.1:" + std::to_string(port);
-    Strings env = {"STANDIN_RECORD_DIR=/out", "KEPT=1", "_X_TRACE=t"};
-    if (c.path != "unset") env.push_back("PATH=" + c.path);
-    if (c.concurrency != "unset") env.push_back("AWS_LAMBDA_MAX_CONCURRENCY=" + c.concurrency);
-    if (c.wrapper != "unset") env.push_back("AWS_LAMBDA_EXEC_WRAPPER=" + c.wrapper);
-    if (c.task_root != "unset") env.push_back("LAMBDA_TASK_ROOT=" + c.task_root);
-    const Strings command = c.words();
-    // The ENTRYPOINT and CMD: in the AWS form, the handler alone.
-    Strings ours = {"/lambda-entrypoint"};
-    if (c.aws_form) ours.insert(ours.end(), {"--aws-form", c.handler_words.front()});
-    else ours.insert(ours.end(), command.begin(), command.end());
-    // Its own Runtime API's port too: the tests of both CPUs may run at once.
-    Strings flags = {"--runtime-interface-emulator-address", address, "--runtime-api-address",
-                     "127.0.0.1:" + std::to_string(harness::free_port())};
-    for (const std::string& word : split_words(c.extra_flags)) flags.push_back(word);
-    std::string joined;
-    for (const std::string& flag : flags) joined += (joined.empty() ? "" : " ") + flag;
-    env.push_back("LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=" + joined);
-    Strings real_argv = {"/usr/local/bin/aws-lambda-rie"};
-    real_argv.insert(real_argv.end(), flags.begin(), flags.end());
-    Strings real_env = env;
-    if (c.aws_form) {
-      real_argv.insert(real_argv.end(), {"/var/runtime/bootstrap", c.handler_words.front()});
-      real_env.push_back("_HANDLER=" + c.handler_words.front());
-    } else {
-      // The emulator does not apply AWS_LAMBDA_EXEC_WRAPPER: it is given the
-      // command the cloud start runs.
-      if (c.wrapper != "unset" && !c.wrapper.empty()) real_argv.push_back(c.wrapper);
-      real_argv.insert(real_argv.end(), command.begin(), command.end());
+    Tried tried = try_case(c, copies.path());
+    if (!tried.found.empty()) {
+      // What the code decides is the same at every run; when a start is
+      // served is not (qemu, a loaded machine, a port another test's process
+      // held a moment). So a disagreement counts only where a second run of
+      // the case, in a fresh root with fresh ports, shows one too; the first
+      // is printed either way.
+      std::printf("oracle: emulator: case %llu disagreed (%s), run again:\n%s\n", static_cast<unsigned long long>(i),
+                  tried.found.c_str(), tried.shown.c_str());
+      ++run_again;
+      tried = try_case(c, copies.path());
     }
-    Strings cloud_env = env;
-    cloud_env.push_back("AWS_LAMBDA_RUNTIME_API=" + address);
-    auto fresh_records = [] {
-      auto records = std::make_unique<harness::TempDir>();
-      REQUIRE(chmod(records->path().c_str(), 0777) == 0);
-      return records;
-    };
-    auto local_records = fresh_records(), real_records = fresh_records(), cloud_records = fresh_records();
-    Start local = start(root.path(), local_records->path(), ours, env, c.workdir, port, false);
-    Start real = start(root.path(), real_records->path(), real_argv, real_env, c.workdir, port, false);
-    Start cloud = start(root.path(), cloud_records->path(), ours, cloud_env, c.workdir, port, true);
-    INFO("case " << i << ": " << c.describe() << "\nlocal: " << shown(local) << "\nreal emulator: " << shown(real)
-                 << "\ncloud: " << shown(cloud));
-    const std::string found = disagreement(c, local, real, cloud);
-    CHECK(found == "");
-    disagreements += !found.empty();
-    served += local.served;
-    refused += !local.served;
+    INFO("case " << i << ": " << tried.shown);
+    CHECK(tried.found == "");
+    disagreements += !tried.found.empty();
+    served += tried.served;
+    refused += !tried.served;
   }
-  std::printf("oracle: emulator: %d served, %d refused; %d disagreements\n", served, refused, disagreements);
+  std::printf("oracle: emulator: %d served, %d refused; %d disagreements; %d case(s) run again\n", served, refused,
+              disagreements, run_again);
 }

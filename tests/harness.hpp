@@ -97,7 +97,7 @@ Strings emulator_additions(const std::string& runtime_api = "127.0.0.1:9001");
 Outcome docker(const Strings& args);
 
 // Every record a stand-in role ("handler", "wrapper", "emulator") appended in
-// directory, in order.
+// directory, in order; one still being written is left out.
 std::vector<Record> records(const std::string& directory, const std::string& role);
 
 // A fresh directory under $TMPDIR (or /tmp), removed by the destructor.

@@ -107,6 +107,7 @@ void write_record(int argc, char** argv) {
     if (fcntl(fd, F_GETFD) != -1) fds += (fds.empty() ? "" : ",") + std::to_string(fd);
   add(record, "fds");
   add(record, fds);
+  add(record, "end");  // a reader takes a record without it for one being written
 
   std::string path = std::string(directory) + "/" + std::string(role);
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
