@@ -88,32 +88,42 @@ bool read_head(const char* path, char (&buffer)[head_size], string_view& head) {
   return true;
 }
 
-// A file's first bytes and what they say, with a PT_INTERP that lies past
-// them read where it lies, as the kernel reads it: a short read there makes
-// the file unreadable, as it fails the kernel's.
+// A file's first bytes and what they say, with a program header table or a
+// PT_INTERP that lies past them read where it lies, as the kernel reads it:
+// a short read there makes the file unreadable, as it fails the kernel's.
 struct Inspected {
   char bytes[head_size];
   char far_interpreter[interpreter_size_limit];
   Head head;
 };
 
+// The size bytes at offset, read into buffer: false when fewer are there.
+// A file that cannot be opened (pread() then says EBADF), and an offset past
+// what off_t holds (EINVAL), read nothing.
+bool read_exactly(const char* path, char* buffer, uint64_t size, uint64_t offset) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  ssize_t got = pread(fd, buffer, size, static_cast<off_t>(offset));
+  if (fd >= 0) close(fd);
+  return got == static_cast<ssize_t>(size);
+}
+
 // false when the file cannot be opened. as_interpreter: see inspect().
-bool inspect_file(const char* path, Inspected& file, bool as_interpreter = false) {
+// Out of line: its buffer for a far table stays off its callers' stacks.
+[[gnu::noinline]] bool inspect_file(const char* path, Inspected& file, bool as_interpreter = false) {
   string_view bytes;
   if (!read_head(path, file.bytes, bytes)) return false;
   file.head = inspect(bytes, as_interpreter);
+  if (const uint64_t size = file.head.table_size) {
+    char table[table_size_limit];  // the kernel's most, on the stack only while the table is read
+    if (!read_exactly(path, table, size, file.head.table_offset)) return file.head.kind = Head::unreadable, true;
+    file.head = inspect(bytes, as_interpreter, string_view(table, size));
+  }
   const uint64_t size = file.head.interpreter_size;
   if (size == 0) return true;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  ssize_t got = -1;
-  if (fd >= 0) {
-    if (file.head.interpreter_offset <= static_cast<uint64_t>(INT64_MAX))
-      got = pread(fd, file.far_interpreter, size, static_cast<off_t>(file.head.interpreter_offset));
-    close(fd);
-  }
   // Only what was read counts: a PT_INTERP cut short by the file's end fails the kernel's read of it.
-  const string_view read(file.far_interpreter, got > 0 ? static_cast<size_t>(got) : 0);
-  if (read.size() != size || !interpreter_in(read, file.head.interpreter)) file.head.kind = Head::unreadable;
+  if (!read_exactly(path, file.far_interpreter, size, file.head.interpreter_offset) ||
+      !interpreter_in(string_view(file.far_interpreter, size), file.head.interpreter))
+    file.head.kind = Head::unreadable;
   return true;
 }
 

@@ -1,7 +1,8 @@
 // What the first bytes of a file say about starting it: ELF class, byte
-// order, CPU and PT_INTERP; a '#!' line's interpreter, argument, carriage
-// return and length. Pure: bytes in, facts out; it trusts no offset or length
-// in them. Reading the file is diagnose.hpp's business.
+// order, type, CPU, program headers (or where to read them) and PT_INTERP;
+// a '#!' line's interpreter, argument, carriage return and length. Pure:
+// bytes in, facts out; it trusts no offset or length in them. Reading the
+// file is diagnose.hpp's business.
 #pragma once
 
 #include <cstddef>
@@ -16,7 +17,8 @@ constexpr size_t head_size = 1024;     // holds an ordinary program's headers an
 constexpr size_t shebang_limit = 256;  // what Linux (5.1 on) reads of a '#!' line: BINPRM_BUF_SIZE
 
 struct Head {
-  // unreadable: an ELF file whose headers lie or are cut short
+  // other: neither a program nor a script, as Linux tells them; unreadable:
+  // an ELF file whose headers lie or are cut short
   enum Kind { other, elf, script, unreadable } kind = other;
   unsigned machine = 0;          // ELF e_machine
   string_view interpreter;       // ELF PT_INTERP, or the '#!' line's program; empty when none
@@ -24,12 +26,15 @@ struct Head {
   bool carriage_return = false;  // the '#!' line ends in '\r': Windows line endings
   bool line_too_long = false;    // the interpreter's path does not end within what Linux reads
   bool program = false;          // an ELF executable (ET_EXEC, or one with an interpreter), not a library
-  // A PT_INTERP that lies past the bytes given (the kernel reads it wherever
-  // it lies): where to read it, and how many bytes; 0 when there is none.
+  // A program header table, or a PT_INTERP, that does not lie wholly within
+  // the bytes given (the kernel reads each wherever it lies, and the whole
+  // table): where to read it, and how many bytes; 0 when there is none.
+  uint64_t table_offset = 0, table_size = 0;
   uint64_t interpreter_offset = 0, interpreter_size = 0;
 };
 
 constexpr uint64_t interpreter_size_limit = 4096;  // Linux refuses a longer PT_INTERP (PATH_MAX), or one under 2
+constexpr uint64_t table_size_limit = 65536;       // Linux refuses a larger program header table, or an empty one
 
 // The path in a PT_INTERP's bytes, as Linux takes it: up to its first NUL,
 // with a NUL as their last byte, or Linux refuses the program (false).
@@ -49,27 +54,45 @@ bool elf_field(string_view bytes, uint64_t offset, size_t size, bool big_endian,
 }
 
 // as_interpreter: the file is loaded as a program's ELF interpreter, and
-// the kernel reads no PT_INTERP of its own (whatever it says).
-Head inspect_elf(string_view bytes, bool as_interpreter) {
+// the kernel reads no PT_INTERP of its own (whatever it says). table: the
+// program header table, read where the bytes given said it lies.
+Head inspect_elf(string_view bytes, bool as_interpreter, string_view table) {
   Head head, lying;
   head.kind = Head::elf;
   lying.kind = Head::unreadable;
   bool wide = bytes.size() > 4 && bytes[4] == 2;  // ELFCLASS64
   bool big = bytes.size() > 5 && bytes[5] == 2;   // ELFDATA2MSB
   size_t word = wide ? 8 : 4;
-  uint64_t file_type, machine, table, entry_size, count;
+  uint64_t file_type, machine, table_at, entry_size, count;
   if (!elf_field(bytes, 16, 2, big, file_type) || !elf_field(bytes, 18, 2, big, machine) ||
-      !elf_field(bytes, wide ? 32 : 28, word, big, table) || !elf_field(bytes, wide ? 54 : 42, 2, big, entry_size) ||
+      !elf_field(bytes, wide ? 32 : 28, word, big, table_at) || !elf_field(bytes, wide ? 54 : 42, 2, big, entry_size) ||
       !elf_field(bytes, wide ? 56 : 44, 2, big, count))
     return lying;
+  // Linux starts no other ELF file than an executable or a shared object
+  // whose program headers are of its own size, at least one and at most 64
+  // KiB of them (no overflow: each factor is below 2^16; an empty table's
+  // size less 1 wraps round): any other is no program.
+  if ((file_type != 2 && file_type != 3) || entry_size != (wide ? 56 : 32) ||
+      count * entry_size - 1 >= table_size_limit)
+    return {};
   head.machine = static_cast<unsigned>(machine);
-  for (uint64_t i = 0; i < count; ++i) {
-    uint64_t at = table + i * entry_size, type, offset, size;  // no overflow: each factor is below 2^16 or checked
-    if (table > bytes.size() || !elf_field(bytes, at, 4, big, type)) return lying;
-    if (type != 3 || as_interpreter) continue;  // PT_INTERP
-    if (!elf_field(bytes, at + word, word, big, offset) || !elf_field(bytes, at + 4 * word, word, big, size) ||
-        size < 2 || size > interpreter_size_limit)
-      return lying;
+  const uint64_t table_size = count * entry_size;
+  if (table.empty()) {
+    if (table_at > bytes.size() || table_size > bytes.size() - table_at) {
+      head.table_offset = table_at;
+      head.table_size = table_size;
+      return head;
+    }
+    table = string_view(bytes.data() + table_at, table_size);
+  }
+  for (uint64_t at = 0; at < table.size() && !as_interpreter; at += entry_size) {
+    // Each field lies within its entry, which is of Linux's size.
+    uint64_t type = 0, offset = 0, size = 0;
+    elf_field(table, at, 4, big, type);
+    if (type != 3) continue;  // PT_INTERP
+    elf_field(table, at + word, word, big, offset);
+    elf_field(table, at + 4 * word, word, big, size);
+    if (size < 2 || size > interpreter_size_limit) return lying;
     if (offset > bytes.size() || size > bytes.size() - offset) {
       head.interpreter_offset = offset;
       head.interpreter_size = size;
@@ -113,8 +136,8 @@ Head inspect_script(string_view bytes) {
   return head;
 }
 
-Head inspect(string_view bytes, bool as_interpreter = false) {
-  if (starts_with(bytes, "\177ELF")) return inspect_elf(bytes, as_interpreter);
+Head inspect(string_view bytes, bool as_interpreter = false, string_view table = {}) {
+  if (starts_with(bytes, "\177ELF")) return inspect_elf(bytes, as_interpreter, table);
   if (starts_with(bytes, "#!")) return inspect_script(bytes);
   return {};
 }

@@ -219,6 +219,8 @@ const std::vector<Case>& cases() {
       {"an emulator flag followed by another flag is missing its value", {"le", "prog"},
        {"LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=--runtime-api-address --enable-init-caching"},
        refused("--runtime-api-address", "needs a value")},
+      {"an emulator flag followed by a one-dash word is missing its value, as the emulator says", {"le", "prog"},
+       {"LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=--log-level -x"}, refused("--log-level", "needs a value")},
       {"--enable-init-caching takes no value", {"le", "prog"},
        {"LAMBDA_ENTRYPOINT_EMULATOR_FLAGS=--enable-init-caching=true"}, refused("--enable-init-caching=true", "takes no value")},
       {"a runtime argument the emulator would take is refused locally", {"le", "prog", "--log-level", "debug"}, {},

@@ -206,6 +206,8 @@ TEST_CASE("inspect() over the table of files", "[inspect]") {
       CHECK(head.line_too_long == c.line_too_long);
       CHECK(head.interpreter_offset == c.interpreter_offset);
       CHECK(head.interpreter_size == c.interpreter_size);
+      CHECK(head.table_offset == c.table_offset);
+      CHECK(head.table_size == c.table_size);
     }
   }
 }
@@ -243,11 +245,31 @@ TEST_CASE(
   const std::pair<const char*, std::string> cut_short[] = {
       {"an ELF header cut short", file(x86_64).substr(0, 30)},
       {"the magic alone", "\177ELF"},
-      {"program headers past the bytes", std::string(sound).replace(32, 1, "\xf0")},
-      {"a program header cut short", sound.substr(0, 64 + 3)},
   };
   for (const auto& [what, bytes] : cut_short) {
     DYNAMIC_SECTION(what) { CHECK(inspect(bytes, true).kind == Head::unreadable); }
+  }
+  // Linux loads no other interpreter than it starts as a program.
+  const std::pair<const char*, std::string> no_program[] = {
+      {"no program headers", std::string(sound).replace(56, 1, std::string(1, '\0'))},
+      {"program headers of another size", std::string(sound).replace(54, 1, "\x37")},
+      {"a relocatable file", file(x86_64, "/lib/ld.so", true, false, 1)},
+  };
+  for (const auto& [what, bytes] : no_program) {
+    DYNAMIC_SECTION(what) { CHECK(inspect(bytes, true).kind == Head::other); }
+  }
+  // Linux reads an interpreter's program headers wherever they lie, too.
+  const std::pair<const char*, std::string> to_be_read[] = {
+      {"program headers past the bytes", std::string(sound).replace(32, 1, "\xf0")},
+      {"a program header cut short", sound.substr(0, 64 + 3)},
+  };
+  for (const auto& [what, bytes] : to_be_read) {
+    DYNAMIC_SECTION(what) {
+      Head head = inspect(bytes, true);
+      CHECK(head.kind == Head::elf);
+      CHECK(head.table_size == 56);
+      CHECK(head.table_offset == (bytes.size() > 64 + 3 ? 240 : 64));
+    }
   }
   for (const char* script : {"#!/bin/sh\n", "#!/usr/bin/env node\r\n", "echo\n"}) {
     DYNAMIC_SECTION(script) {
@@ -256,6 +278,39 @@ TEST_CASE(
       CHECK(as_interpreter.interpreter == as_program.interpreter);
       CHECK(as_interpreter.argument == as_program.argument);
       CHECK(as_interpreter.carriage_return == as_program.carriage_return);
+    }
+  }
+}
+
+TEST_CASE(
+    "inspect() given the program header table, read where the bytes said it lies, takes the PT_INTERP from it: its "
+    "path in the bytes or past them, after an empty entry too, and none for an ELF interpreter",
+    "[inspect]") {
+  using namespace elf_bytes;
+  // A table 2,000 bytes past the header, and the PT_INTERP's path after it.
+  const std::string far = file(x86_64, "/lib/ld.so", true, false, 2, 0, 0, 2000);
+  Head head = inspect(far.substr(0, 1024), false, far.substr(2064, 56));
+  CHECK(head.kind == Head::elf);
+  CHECK(head.table_size == 0);
+  CHECK(head.interpreter.empty());
+  CHECK(head.interpreter_offset == 2120);
+  CHECK(head.interpreter_size == 11);
+  CHECK(head.program);
+  // The table moved off, its entries pointing into the bytes still.
+  for (size_t empty_entries : {0, 1}) {
+    DYNAMIC_SECTION(empty_entries << " empty entries first") {
+      const std::string sound = file(x86_64, "/lib/ld.so", true, false, 2, 0, empty_entries);
+      const std::string table = sound.substr(64, 56 * (empty_entries + 1));
+      const std::string moved = std::string(sound).replace(32, 1, "\xf0");
+      Head found = inspect(moved, false, table);
+      CHECK(found.kind == Head::elf);
+      CHECK(found.interpreter == "/lib/ld.so");
+      CHECK(found.interpreter_size == 0);
+      CHECK(found.table_size == 0);
+      Head loaded = inspect(moved, true, table);
+      CHECK(loaded.kind == Head::elf);
+      CHECK(loaded.interpreter.empty());
+      CHECK(loaded.interpreter_size == 0);
     }
   }
 }

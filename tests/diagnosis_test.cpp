@@ -829,8 +829,8 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "an ELF file of a type the kernel does not start (ENOEXEC), whose ELF interpreter is sound, is told by the "
-    "kernel's words about the file itself, not its interpreter",
+    "an ELF file of a type the kernel does not start (ENOEXEC), whose ELF interpreter is sound, is no program to "
+    "--check and a start (126), and its interpreter goes unnamed",
     "[diagnosis][host-cpu]") {
   require_host_cpu("the kernel is asked directly, where the harness would hand the other CPU's file to qemu-user");
   Files files;
@@ -844,10 +844,76 @@ TEST_CASE(
     direct.program = program;
     direct.argv = {program};
     REQUIRE_THAT(harness::launch(direct).err, Catch::Matchers::ContainsSubstring(program + ": Exec format error"));
-    Outcome outcome = harness::run_entrypoint({program}, files.env({cloud}));
-    CHECK(outcome.status == 126);
-    CHECK_THAT(outcome.err, Catch::Matchers::StartsWith(message(program, "Exec format error; ")));
-    CHECK(outcome.err.find(loader) == std::string::npos);
+    for (const Strings& args : {Strings{program}, Strings{"--check", program}}) {
+      Outcome outcome = harness::run_entrypoint(args, files.env({cloud}));
+      CHECK(outcome.status == 126);
+      CHECK_THAT(outcome.err, Catch::Matchers::ContainsSubstring(
+                                  message(program, "neither a program (ELF) nor a script starting with '#!'")));
+      CHECK(outcome.err.find(loader) == std::string::npos);
+    }
+  }
+}
+
+TEST_CASE(
+    "a program's headers are judged as Linux reads them, wherever they lie: a table past the 1,024 bytes first read, "
+    "ending at their last byte or one past, of 64 KiB and one entry more, cut short by the file's end, empty, of "
+    "another entry size, and a type Linux does not start: --check and a start say what the kernel says",
+    "[diagnosis]") {
+  using elf_bytes::file;
+  Files files;
+  harness::copy_file(harness::entrypoint(), files.emulator, 0755);
+  const unsigned cpu = this_machine();
+  const std::string missing = "/nowhere/ld.so";  // a table read right names it: 127, as the kernel's ENOENT
+  auto phnum = [](std::string bytes, unsigned count) {
+    return bytes.replace(56, 2, std::string{static_cast<char>(count & 0xff), static_cast<char>(count >> 8)});
+  };
+  struct Headers {
+    const char* what;
+    std::string bytes;
+    int status;  // 127: the loader looked for; 126: Exec format error
+  };
+  const std::vector<Headers> cases = {
+      {"the table after the ELF header", file(cpu, missing), 127},
+      {"the table ending at the 1,024th byte", file(cpu, missing, true, false, 2, 0, 0, 1024 - 64 - 56), 127},
+      {"the table ending one byte past the 1,024th", file(cpu, missing, true, false, 2, 0, 0, 1024 - 64 - 55), 127},
+      {"the table 2,000 bytes further", file(cpu, missing, true, false, 2, 0, 0, 2000), 127},
+      {"a table of 64 KiB (1,170 entries), the PT_INTERP last", file(cpu, missing, true, false, 2, 0, 1169), 127},
+      {"a table of 1,171 entries", phnum(file(cpu, missing, true, false, 2, 0, 1169), 1171), 126},
+      {"the table 2,000 bytes further, cut short by the file's end",
+       phnum(file(cpu, missing, true, false, 2, 0, 0, 2000), 2), 126},
+      {"the table ending one byte past the 1,024th, cut short there",
+       file(cpu, missing, true, false, 2, 0, 0, 1024 - 64 - 55).substr(0, 1024), 126},
+      {"no program headers", phnum(file(cpu), 0), 126},
+      {"entries one byte longer than Linux's", std::string(file(cpu, missing)).replace(54, 1, "\x39"), 126},
+      {"a relocatable file (ET_REL)", file(cpu, missing, true, false, 1), 126},
+      {"a shared object (ET_DYN)", file(cpu, missing, true, false, 3), 127},
+  };
+  const bool kernel_here = harness::entrypoint_arch() == harness::host_arch();
+  for (const Headers& c : cases) {
+    DYNAMIC_SECTION(c.what) {
+      const std::string program = files.add("headers", c.bytes);
+      if (kernel_here) {
+        // The kernel's own word, where it runs this CPU's programs itself.
+        harness::Launch direct;
+        direct.program = program;
+        direct.argv = {program};
+        const std::string said = harness::launch(direct).err;
+        INFO("the kernel: " << said);
+        REQUIRE_THAT(said, Catch::Matchers::ContainsSubstring(c.status == 127 ? "No such file or directory"
+                                                                              : "Exec format error"));
+      }
+      std::vector<Strings> calls = {{"--check", program}};
+      if (kernel_here) calls.push_back({program});
+      for (const Strings& args : calls) {
+        Outcome outcome = harness::run_entrypoint(args, files.env({cloud}));
+        INFO(outcome.err);
+        CHECK(outcome.status == c.status);
+        if (c.status == 127)
+          CHECK_THAT(outcome.err,
+                     Catch::Matchers::ContainsSubstring("whose ELF interpreter " + missing + " is missing"));
+        else CHECK(outcome.err.find(missing) == std::string::npos);
+      }
+    }
   }
 }
 

@@ -1,12 +1,13 @@
-// Hand-made ELF files for the tests: just a header for a CPU and, when an
-// interpreter is named, one PT_INTERP program header pointing at it (after
-// a gap, if asked; after empty program headers, if asked); an executable
-// (ET_EXEC) unless another type is given. And the reading of a real 64-bit
+// Hand-made ELF files for the tests: just a header for a CPU and its program
+// headers: when an interpreter is named, one PT_INTERP pointing at it (after
+// a gap, if asked; after empty program headers, if asked), else one empty
+// one; an executable (ET_EXEC) unless another type is given. And the reading of a real 64-bit
 // ELF file's headers, for the tests that look into one (Catch2 checks that
 // each lies within the file).
 #pragma once
 
 #include <elf.h>
+#include <algorithm>
 #include <catch2/catch_test_macros.hpp>
 #include <cstring>
 #include <string>
@@ -17,12 +18,17 @@ constexpr unsigned x86_64 = 62, aarch64 = 183, i386 = 3, ppc64 = 21, riscv = 243
 
 // gap: bytes between the program headers and the interpreter's path, which
 // move PT_INTERP that far into the file; empty_entries: PT_NULL program
-// headers before the PT_INTERP one, which a reader must step over.
+// headers before the PT_INTERP one, which a reader must step over (a file
+// without an interpreter has one at least: Linux starts no ELF file without
+// program headers); table_gap: bytes between the ELF header and the program
+// headers, which move them (and all after them) that far into the file.
 inline std::string file(unsigned machine, const std::string& interpreter = "", bool wide = true,
-                        bool big_endian = false, unsigned type = 2, size_t gap = 0, size_t empty_entries = 0) {
+                        bool big_endian = false, unsigned type = 2, size_t gap = 0, size_t empty_entries = 0,
+                        size_t table_gap = 0) {
   const size_t header = wide ? 64 : 52, entry = wide ? 56 : 32, word = wide ? 8 : 4;
-  const size_t entries = interpreter.empty() ? 0 : empty_entries + 1;
-  std::string bytes(header + entries * entry, '\0');
+  const size_t entries = interpreter.empty() ? std::max<size_t>(empty_entries, 1) : empty_entries + 1;
+  const size_t table = header + table_gap;
+  std::string bytes(table + entries * entry, '\0');
   auto put = [&](size_t offset, size_t size, unsigned long long value) {
     for (size_t i = 0; i < size; ++i)
       bytes[offset + (big_endian ? size - 1 - i : i)] = static_cast<char>((value >> (8 * i)) & 0xff);
@@ -34,15 +40,15 @@ inline std::string file(unsigned machine, const std::string& interpreter = "", b
   put(16, 2, type);               // ET_EXEC by default; 3 is ET_DYN
   put(18, 2, machine);
   put(20, 4, 1);
-  put(wide ? 32 : 28, word, header);  // e_phoff
-  put(wide ? 52 : 40, 2, header);     // e_ehsize
-  put(wide ? 54 : 42, 2, entry);      // e_phentsize
+  put(wide ? 32 : 28, word, table);  // e_phoff
+  put(wide ? 52 : 40, 2, header);    // e_ehsize
+  put(wide ? 54 : 42, 2, entry);     // e_phentsize
+  put(wide ? 56 : 44, 2, entries);   // e_phnum
   if (!interpreter.empty()) {
-    const size_t interp = header + empty_entries * entry;      // the PT_NULL entries are all zero
-    put(wide ? 56 : 44, 2, entries);                           // e_phnum
-    put(interp, 4, 3);                                         // PT_INTERP
-    put(interp + word, word, header + entries * entry + gap);  // p_offset
-    put(interp + 4 * word, word, interpreter.size() + 1);      // p_filesz
+    const size_t interp = table + empty_entries * entry;      // the PT_NULL entries are all zero
+    put(interp, 4, 3);                                        // PT_INTERP
+    put(interp + word, word, table + entries * entry + gap);  // p_offset
+    put(interp + 4 * word, word, interpreter.size() + 1);     // p_filesz
     bytes += std::string(gap, '\0') + interpreter + '\0';
   }
   return bytes;

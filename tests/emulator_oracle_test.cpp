@@ -149,8 +149,9 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "the real emulator runs a flag it does not know as the program, as --name=value too, and lambda-entrypoint "
-    "refuses it in the emulator flags with 142; a flag it knows, in either spelling, passes both",
+    "the real emulator runs a flag it does not know as the program, as --name=value too, and starts nothing for a "
+    "flag whose value is a one-dash word; lambda-entrypoint refuses both in the emulator flags with 142; a flag it "
+    "knows, in either spelling, passes both",
     "[emulator-oracle]") {
   const std::string emulator = host_emulator();
   const std::string runtime = harness::standin("handler");
@@ -162,6 +163,7 @@ TEST_CASE(
                                             {"--log-levelx=debug", false},
                                             {"--new-flag=1", false},
                                             {"--x", false},
+                                            {"--log-level -x", false},
                                             {"--log-level=debug", true},
                                             {"--log-level debug", true},
                                             {"--enable-init-caching", true}}) {

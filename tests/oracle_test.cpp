@@ -183,6 +183,10 @@ class Generator : public harness::Random {
         // Its PT_INTERP in the first 1,024 bytes, or lying past them; or
         // without the NUL that must end it; or cut short by the file's end.
         size_t gap = pick<size_t>({0, 0, 850, 900, 1100});
+        // Its program headers after the ELF header, ending past the first
+        // 1,024 bytes or lying far past them; or running past the file's
+        // end, or none.
+        size_t table_gap = pick<size_t>({0, 0, 0, 905, 2000});
         // Its loader missing, or a script, which the kernel does not load
         // as one (shorter or longer than an ELF header).
         std::string loader = root_ + "/no-such-loader.so";
@@ -191,14 +195,20 @@ class Generator : public harness::Random {
           std::string text = "#!/bin/sh\n" + std::string(pick<size_t>({0, 100}), '#') + "\n";
           loaders_.push_back(file(loader, text, text, description));
         }
-        judged = elf_bytes::file(judged_cpu, loader, true, false, 2, gap);
-        started = elf_bytes::file(started_cpu, loader, true, false, 2, gap);
-        const size_t fault = below(6);
+        judged = elf_bytes::file(judged_cpu, loader, true, false, 2, gap, 0, table_gap);
+        started = elf_bytes::file(started_cpu, loader, true, false, 2, gap, 0, table_gap);
+        const size_t filesz = 64 + table_gap + 32;  // PT_INTERP's p_filesz
+        const size_t fault = below(8);
         if (fault == 0) judged.back() = started.back() = 'x';
-        if (fault == 1) judged[96] = started[96] = static_cast<char>(judged[96] + 5);  // p_filesz: 5 bytes past the end
-        description += " a program whose PT_INTERP lies " + std::to_string(gap) + " bytes further" +
+        if (fault == 1)
+          judged[filesz] = started[filesz] = static_cast<char>(judged[filesz] + 5);    // 5 bytes past the end
+        if (fault == 2 || fault == 3) judged[56] = started[56] = fault == 2 ? 41 : 0;  // e_phnum
+        description += " a program whose program headers lie " + std::to_string(table_gap) +
+                       " bytes further and its PT_INTERP " + std::to_string(gap) + " bytes after them" +
                        (fault == 0   ? ", without its NUL;"
                         : fault == 1 ? ", cut short by the end of the file;"
+                        : fault == 2 ? ", 41 program headers, past the end of the file;"
+                        : fault == 3 ? ", no program headers;"
                                      : ";");
         break;
       }
