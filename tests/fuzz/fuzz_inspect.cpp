@@ -1,7 +1,8 @@
 // libFuzzer target, under ASan and UBSan: inspect() over any bytes, with its
 // promises checked: every fact it gives points inside the bytes, a '#!'
-// line's facts stay within what Linux reads of it, and an ELF interpreter's
-// own PT_INTERP is never read.
+// line's facts stay within what Linux reads of it, a program header table
+// to be read elsewhere is one Linux reads, and an ELF interpreter's own
+// PT_INTERP is never read.
 #include "../../src/inspect.hpp"
 
 #include <cstdint>
@@ -29,9 +30,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (head.kind == Head::elf || head.kind == Head::unreadable) require(starts_with(bytes, "\177ELF"));
   if (head.kind != Head::elf) require(head.machine == 0);
+  // A program header table to be read where it lies is one Linux would
+  // read: at most 64 KiB, and not wholly within the bytes.
+  if (head.table_size != 0)
+    require(head.kind == Head::elf && head.table_size <= table_size_limit &&
+            (head.table_offset > size || head.table_size > size - head.table_offset));
+  // Given its table (here, any bytes: the file's own), what it says still
+  // points inside the file's bytes, and no table is left to read.
+  Head given = inspect(bytes, false, bytes);
+  require(inside(given.interpreter, bytes));
+  require(given.table_size == 0);
   // Loaded as a program's interpreter, the file's own PT_INTERP is not read:
-  // it names nothing, and is not to be read past the bytes. (Its program
-  // headers are all read, where a program's are read up to its PT_INTERP.)
+  // it names nothing, and is not to be read past the bytes.
   Head loaded = inspect(bytes, true);
   if (head.kind == Head::elf || head.kind == Head::unreadable)
     require(loaded.kind == Head::elf || loaded.kind == Head::unreadable);
