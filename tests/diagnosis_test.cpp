@@ -34,6 +34,14 @@ unsigned this_machine() { return harness::entrypoint_arch() == "aarch64" ? elf_b
 unsigned other_machine() { return harness::entrypoint_arch() == "aarch64" ? elf_bytes::x86_64 : elf_bytes::aarch64; }
 std::string other_cpu() { return harness::entrypoint_arch() == "aarch64" ? "x86_64" : "aarch64"; }
 
+// The kernel asked directly: path started with nothing in between, as root.
+harness::Outcome kernel_starts(const std::string& path) {
+  harness::Launch direct;
+  direct.program = path;
+  direct.argv = {path};
+  return harness::launch(direct);
+}
+
 // Whether the kernel here hands aarch64 programs to qemu (binfmt_misc), and
 // so starts programs that Lambda's x86_64 machines refuse.
 bool binfmt_runs_aarch64() {
@@ -781,12 +789,6 @@ TEST_CASE(
       {"of 4,097 bytes", "/" + std::string(4095, 'l') + '\0', 4097, ENOEXEC},
       {"whose last byte is no NUL", "/nowhere/ld.so", 14, ENOEXEC},
   };
-  auto kernel_starts = [](const std::string& path) {
-    harness::Launch direct;
-    direct.program = path;
-    direct.argv = {path};
-    return harness::launch(direct);
-  };
   for (const OwnInterpreter& own : cases) {
     DYNAMIC_SECTION("its own PT_INTERP " << own.what) {
       Files files;
@@ -840,10 +842,7 @@ TEST_CASE(
   for (unsigned type : {0u, 1u, 4u, 0xfe00u}) {
     INFO("e_type " << type);
     std::string program = files.add("typed", elf_bytes::file(this_machine(), loader, true, false, type));
-    harness::Launch direct;
-    direct.program = program;
-    direct.argv = {program};
-    REQUIRE_THAT(harness::launch(direct).err, Catch::Matchers::ContainsSubstring(program + ": Exec format error"));
+    REQUIRE_THAT(kernel_starts(program).err, Catch::Matchers::ContainsSubstring(program + ": Exec format error"));
     for (const Strings& args : {Strings{program}, Strings{"--check", program}}) {
       Outcome outcome = harness::run_entrypoint(args, files.env({cloud}));
       CHECK(outcome.status == 126);
@@ -894,10 +893,7 @@ TEST_CASE(
       const std::string program = files.add("headers", c.bytes);
       if (kernel_here) {
         // The kernel's own word, where it runs this CPU's programs itself.
-        harness::Launch direct;
-        direct.program = program;
-        direct.argv = {program};
-        const std::string said = harness::launch(direct).err;
+        const std::string said = kernel_starts(program).err;
         INFO("the kernel: " << said);
         REQUIRE_THAT(said, Catch::Matchers::ContainsSubstring(c.status == 127 ? "No such file or directory"
                                                                               : "Exec format error"));
