@@ -3,8 +3,8 @@
 // of it or entering another file system; faults told a line each, up to a
 // limit, then their count and the fix. System calls: openat(), fstatat(),
 // fdopendir(), readdir(), closedir(), realpath() and getcwd(), and those of
-// locate.hpp (the directories a link leads through) and read_head() (the
-// first bytes of a file others may execute but not read); memory grows with
+// locate.hpp (the directories a link leads through) and inspect_file() (the
+// headers of a file others may execute but not read); memory grows with
 // the depth (a directory stream and a descriptor per level), not with the size.
 #pragma once
 
@@ -63,13 +63,13 @@ void tell(Tree& tree, Telling& telling, const char* fault, mode_t mode, int erro
   err << "\n";
 }
 
-// Whether a regular file's first bytes are an ELF program, which others
-// may start without reading it. Out of line, as the next: their buffers
-// would otherwise stay on the stack of every level of the walk.
+// Whether a regular file is an ELF program, which others may start without
+// reading it: judged as a start judges it, its program headers read where
+// they lie. Out of line, as the next: their buffers would otherwise stay on
+// the stack of every level of the walk.
 [[gnu::noinline]] bool is_program(const char* path) {
-  char buffer[head_size];
-  string_view bytes;
-  return read_head(path, buffer, bytes) && inspect(bytes).program;
+  Inspected file;
+  return inspect_file(path, file) && file.head.program;
 }
 
 // What a link leads to is read through every directory on the way to it

@@ -954,8 +954,9 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "under --check, each file is closed once judged: allowed one descriptor past stdin, stdout and stderr, it judges a "
-    "program whose ELF interpreter's path lies past its first 1,024 bytes, and walks the code, as with many",
+    "under --check, each file is closed once judged: allowed one descriptor past stdin, stdout and stderr (or, stdin "
+    "closed, descriptor 0 alone), it judges a program whose ELF interpreter's path lies past its first 1,024 bytes, "
+    "and walks the code, as with many",
     "[diagnosis][host-cpu]") {
   require_host_cpu("qemu-user needs descriptors of its own");
   Files files;
@@ -968,12 +969,19 @@ TEST_CASE(
       message(far, "ok, the program, a dynamically linked " + harness::entrypoint_arch() +
                        " program (its ELF interpreter is there)\n") +
       code_ok;
-  for (rlim_t limit : {4, 5, 64}) {
-    INFO("open files limited to " << limit);
+  // With stdin closed, descriptor 0 is the one past stdout and stderr: the
+  // files it opens get it, and each must give it back.
+  struct Limit {
+    rlim_t files;
+    bool stdin_closed;
+  };
+  for (Limit limit : {Limit{4, false}, Limit{5, false}, Limit{64, false}, Limit{3, true}, Limit{4, true}}) {
+    INFO("open files limited to " << limit.files << (limit.stdin_closed ? ", stdin closed" : ""));
     harness::Launch limited;
     limited.before_exec = [limit] {
-      const rlimit files_limit = {limit, limit};
+      const rlimit files_limit = {limit.files, limit.files};
       if (setrlimit(RLIMIT_NOFILE, &files_limit) != 0) _exit(99);
+      if (limit.stdin_closed) close(STDIN_FILENO);
     };
     Outcome outcome = harness::run_entrypoint({"--check", far}, files.env(), limited);
     CHECK(outcome.status == 0);

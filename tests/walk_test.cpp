@@ -3,6 +3,7 @@
 // Lambda's is, though these tests run as root), and the local warning before
 // the emulator starts. The harness gives the binary an empty /opt, so each
 // run's only other tree is that line.
+#include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -10,11 +11,13 @@
 #include <algorithm>
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
+#include <cerrno>
 #include <functional>
 #include <sstream>
 
 #include "elf_bytes.hpp"
 #include "harness.hpp"
+#include "host_cpu.hpp"
 
 using harness::message;
 using harness::Outcome;
@@ -198,6 +201,64 @@ TEST_CASE("walk: an ELF program others may execute but not read is sound; a scri
   CHECK(lines(outcome.err) ==
         sorted({"lambda-entrypoint: " + script + ": other users cannot read it (mode 0711)",
                 "lambda-entrypoint: " + library + ": other users cannot read it (mode 0711)", fix(code.task)}));
+}
+
+// What the kernel says when Lambda's user starts path: 0 when execve()
+// succeeds (the child then exits at once), else its errno.
+int kernel_start_error_as_lambda(const std::string& path) {
+  int report[2];
+  REQUIRE(pipe2(report, O_CLOEXEC) == 0);
+  pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    harness::become_lambda_user(99);
+    char* const argv[] = {const_cast<char*>(path.c_str()), nullptr};
+    char* const envp[] = {nullptr};
+    execve(path.c_str(), argv, envp);
+    const int error = errno;
+    if (write(report[1], &error, sizeof error) != sizeof error) _exit(97);
+    _exit(98);
+  }
+  close(report[1]);
+  int error = 0;
+  if (read(report[0], &error, sizeof error) != sizeof error) error = 0;
+  close(report[0]);
+  int status;
+  waitpid(child, &status, 0);
+  REQUIRE(!(WIFEXITED(status) && WEXITSTATUS(status) == 99));
+  return error;
+}
+
+TEST_CASE(
+    "walk: an ELF program others may execute but not read is sound wherever its program headers lie (ending at "
+    "the last of the 1,024 bytes first read, one before or one past it, or far on), as the kernel reads them "
+    "for that user; a library there is not",
+    "[walk][host-cpu]") {
+  // Programs of this CPU: the kernel reads them itself (qemu in binfmt_misc
+  // would read another CPU's with the user's rights).
+  require_host_cpu("the kernel is asked about programs of this machine");
+  Code code;
+  const unsigned machine = harness::host_arch() == "x86_64" ? elf_bytes::x86_64 : elf_bytes::aarch64;
+  Strings unsound;
+  // A table of one entry (56 bytes) after a gap that makes it end at byte 1023, 1024, 1025 or 2120.
+  for (size_t table_gap : {size_t{903}, size_t{904}, size_t{905}, size_t{2000}}) {
+    const std::string at = std::to_string(64 + table_gap + 56);
+    // ET_DYN with an interpreter (missing: the kernel says ENOENT once it has read the headers), and ET_EXEC.
+    std::string pie = code.task + "/pie-" + at, exec = code.task + "/exec-" + at;
+    harness::write_file(pie, elf_bytes::file(machine, "/nowhere/ld.so", true, false, 3, 0, 0, table_gap), 0711);
+    harness::write_file(exec, elf_bytes::file(machine, "", true, false, 2, 0, 0, table_gap), 0711);
+    INFO("program headers ending at byte " << at);
+    CHECK(kernel_start_error_as_lambda(pie) == ENOENT);
+    CHECK(kernel_start_error_as_lambda(exec) != EACCES);
+    // ET_DYN without an interpreter: a library, which its loader reads as that user.
+    std::string library = code.task + "/lib-" + at + ".so";
+    harness::write_file(library, elf_bytes::file(machine, "", true, false, 3, 0, 0, table_gap), 0711);
+    unsound.push_back("lambda-entrypoint: " + library + ": other users cannot read it (mode 0711)");
+  }
+  unsound.push_back(fix(code.task));
+  Outcome outcome = code.check();
+  CHECK(outcome.status == 126);
+  CHECK(lines(outcome.err) == sorted(unsound));
 }
 
 TEST_CASE("walk: a task root that is a link is walked where it leads, and named as given", "[walk]") {
