@@ -23,7 +23,7 @@ struct Head {
   unsigned machine = 0;          // ELF e_machine
   string_view interpreter;       // ELF PT_INTERP, or the '#!' line's program; empty when none
   string_view argument;          // the '#!' line's one argument
-  bool carriage_return = false;  // the '#!' line ends in '\r': Windows line endings
+  bool carriage_return = false;  // what Linux hands on of a '#!' line ends in '\r': Windows line endings
   bool line_too_long = false;    // the interpreter's path does not end within what Linux reads
   bool program = false;          // an ELF executable (ET_EXEC, or one with an interpreter), not a library
   // A program header table, or a PT_INTERP, that does not lie wholly within
@@ -106,8 +106,10 @@ Head inspect_elf(string_view bytes, bool as_interpreter, string_view table) {
   return head;
 }
 
-// A '#!' line as Linux reads it: the interpreter is the first word, the one
-// argument the rest with its outer blanks removed; '\r' is no blank.
+// A '#!' line as Linux reads it: its last blanks trimmed, the interpreter is
+// the first word, the one argument the rest less its first blanks; '\r' is
+// no blank. Linux hands both on as C strings: a NUL ends the interpreter's
+// path (with no argument then) or the argument.
 Head inspect_script(string_view bytes) {
   Head head;
   head.kind = Head::script;
@@ -123,16 +125,19 @@ Head inspect_script(string_view bytes) {
     line = first(line, shebang_limit - 1);
   }
   line = string_view(line.data() + 2, (end == string_view::npos ? line.size() : end) - 2);
-  head.carriage_return = !line.empty() && line.back() == '\r';
   auto blank = [](char c) { return c == ' ' || c == '\t'; };
   while (!line.empty() && blank(line.front())) line.remove_prefix(1);
   while (!line.empty() && blank(line.back())) line.remove_suffix(1);
   size_t word = 0;
-  while (word < line.size() && !blank(line[word])) ++word;
+  while (word < line.size() && !blank(line[word]) && line[word] != '\0') ++word;
   head.interpreter = first(line, word);
-  line.remove_prefix(word);
-  while (!line.empty() && blank(line.front())) line.remove_prefix(1);
-  head.argument = line;
+  if (word < line.size() && line[word] != '\0') {
+    line.remove_prefix(word);
+    while (blank(line.front())) line.remove_prefix(1);  // the line's last byte is no blank
+    head.argument = first(line, line.find('\0'));
+  }
+  string_view last = head.argument.empty() ? head.interpreter : head.argument;
+  head.carriage_return = !last.empty() && last.back() == '\r';
   return head;
 }
 

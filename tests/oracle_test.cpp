@@ -144,8 +144,8 @@ class Generator : public harness::Random {
   }
 
   // A '#!' script naming interpreter: blanks, an argument, a carriage return,
-  // no newline, and lengths around the 128 and 256 bytes Linux has read; or,
-  // at times, naming none.
+  // a NUL, no newline, and lengths around the 128 and 256 bytes Linux has
+  // read; or, at times, naming none.
   File script(std::string interpreter, const std::string& path, std::string& description) {
     // At times a line that names no interpreter at all (blanks at most).
     const bool nameless = one_in(25);
@@ -159,9 +159,16 @@ class Generator : public harness::Random {
     std::string line = "#!";
     if (one_in(4)) line += pick<const char*>({" ", "\t", "  "});
     line += interpreter;
-    if (!nameless && one_in(3)) line += " " + std::string(pick<size_t>({1, 5, 100, 120, 240, 300}), 'a');
+    // A NUL ends what Linux hands on: the interpreter's path, or the argument.
+    if (!nameless && one_in(12)) line += std::string(1, '\0') + pick<const char*>({"", " x", "\r"});
+    if (!nameless && one_in(3)) {
+      std::string argument(pick<size_t>({1, 5, 100, 120, 240, 300}), 'a');
+      if (one_in(6)) argument.insert(below(argument.size() + 1), 1, '\0');
+      line += " " + argument;
+    }
     if (one_in(8)) line += pick<const char*>({" ", "\t "});
-    if (one_in(10)) line += "\r";
+    // A carriage return, alone or before blanks Linux trims.
+    if (one_in(10)) line += pick<const char*>({"\r", "\r", "\r ", "\r\t "});
     if (!one_in(6)) line += "\n";
     if (one_in(3)) line += std::string(pick<size_t>({10, 300}), '#');
     description += " script " + path + " of " + std::to_string(line.size()) + " bytes;";

@@ -1,6 +1,7 @@
 // libFuzzer target, under ASan and UBSan: inspect() over any bytes, with its
 // promises checked: every fact it gives points inside the bytes, a '#!'
-// line's facts stay within what Linux reads of it, a program header table
+// line's facts stay within what Linux reads of it and hold no NUL (Linux
+// hands them on as C strings), a program header table
 // to be read elsewhere is one Linux reads, and an ELF interpreter's own
 // PT_INTERP is never read.
 #include "../../src/inspect.hpp"
@@ -27,6 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (head.kind == Head::script) {
     require(starts_with(bytes, "#!"));
     require(head.interpreter.size() + head.argument.size() <= shebang_limit);
+    require(head.interpreter.find('\0') == string_view::npos && head.argument.find('\0') == string_view::npos);
+    require(head.interpreter.find_first_of(" \t") == string_view::npos);
   }
   if (head.kind == Head::elf || head.kind == Head::unreadable) require(starts_with(bytes, "\177ELF"));
   if (head.kind != Head::elf) require(head.machine == 0);
