@@ -321,8 +321,19 @@ TEST_CASE(
 }
 
 TEST_CASE("the CPUs Lambda runs are named, others are not", "[inspect]") {
-  CHECK(std::string(program_for(elf_bytes::x86_64)) == "an x86_64 program");
-  CHECK(std::string(program_for(elf_bytes::aarch64)) == "an aarch64 program");
+  const std::pair<unsigned, const char*> named[] = {{elf_bytes::x86_64, "an x86_64 program"},
+                                                    {elf_bytes::aarch64, "an aarch64 program"},
+                                                    {elf_bytes::i386, "a 32-bit x86 program"},
+                                                    {40, "a 32-bit ARM program"}};
+  for (const auto& [machine, name] : named) {
+    INFO("ELF machine " << machine);
+    REQUIRE(program_for(machine) != nullptr);
+    CHECK(std::string(program_for(machine)) == name);
+    // The machine numbers either side of it (none of them named) are not.
+    CHECK(program_for(machine - 1) == nullptr);
+    CHECK(program_for(machine + 1) == nullptr);
+  }
+  CHECK(program_for(0) == nullptr);
   CHECK(program_for(elf_bytes::riscv) == nullptr);
 }
 

@@ -214,6 +214,31 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "under --check, a program's loader is asked with the whole environment and three variables more, whatever its "
+    "size: the array of them ending at a page's end, one variable either side of it, and far past a page",
+    "[limits][host-cpu]") {
+  // Debian's /bin/true, whose loader --check asks with the environment and
+  // three variables of its own in one array of pointers and a null: it
+  // fills a page exactly where the environment holds a page's pointers less 4.
+  require_host_cpu("/bin/true is a program for this machine");
+  Scene scene;
+  const size_t page_of_pointers = static_cast<size_t>(sysconf(_SC_PAGESIZE)) / sizeof(char*);
+  for (size_t total : {page_of_pointers - 5, page_of_pointers - 4, page_of_pointers - 3, 3 * page_of_pointers - 4}) {
+    Strings env = scene.env({});
+    REQUIRE(env.size() < total);
+    while (env.size() < total) env.push_back("FILLER_" + std::to_string(env.size()) + "=x");
+    INFO(total << " variables");
+    Outcome outcome = scene.run({"--check", "/bin/true"}, env);
+    CHECK(outcome.status == 0);
+    CHECK(outcome.err.empty());
+    CHECK_THAT(outcome.out,
+               Catch::Matchers::ContainsSubstring(
+                   message("/bin/true", "ok, the program, a dynamically linked " + harness::entrypoint_arch() +
+                                            " program (its ELF interpreter and the libraries it lists are there)")));
+  }
+}
+
+TEST_CASE(
     "under --check with two descriptors past the standard three, each loader asked in turn has both: the libraries "
     "of a '#!/usr/bin/env bash' script's env and of bash are each listed",
     "[limits][host-cpu]") {
