@@ -131,7 +131,7 @@ Head inspect_script(string_view bytes) {
   size_t word = 0;
   while (word < line.size() && !blank(line[word]) && line[word] != '\0') ++word;
   head.interpreter = first(line, word);
-  if (word < line.size() && line[word] != '\0') {
+  if (word < line.size()) {  // a blank or a NUL ends the path: after a NUL, the argument comes out empty
     line.remove_prefix(word);
     while (blank(line.front())) line.remove_prefix(1);  // the line's last byte is no blank
     head.argument = first(line, line.find('\0'));
