@@ -239,6 +239,54 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "under --check, a program whose real path is longer than PATH_MAX (reached through links) has only its "
+    "interpreter claimed, though a program judged before it had its libraries listed",
+    "[limits][host-cpu]") {
+  // Debian's /bin/true twice: as the emulator, whose libraries its loader
+  // lists, and as the program, 18 directories of 250 bytes down (over
+  // 4,500 bytes), reached by two links of half that each. realpath() cannot
+  // name it, so its loader is not asked: nothing may be said of its libraries.
+  require_host_cpu("/bin/true is a program for this machine");
+  Scene scene;
+  const std::string name(250, 'd');
+  std::string half;
+  for (int level = 0; level < 9; ++level) half += name + "/";
+  // Each level's descriptor, the scene's first: the tree is made, and taken
+  // down, by names relative to them (no path to its depth fits PATH_MAX).
+  std::vector<int> levels = {open(scene.dir.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+  REQUIRE(levels.back() >= 0);
+  for (int level = 0; level < 18; ++level) {
+    REQUIRE(mkdirat(levels.back(), name.c_str(), 0755) == 0);
+    levels.push_back(openat(levels.back(), name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    REQUIRE(levels.back() >= 0);
+  }
+  REQUIRE(symlinkat((half + "true").c_str(), levels[9], "second") == 0);
+  const std::string program = harness::read_file("/bin/true");
+  int file = openat(levels.back(), "true", O_WRONLY | O_CREAT | O_CLOEXEC, 0755);
+  REQUIRE(file >= 0);
+  REQUIRE(write(file, program.data(), program.size()) == static_cast<ssize_t>(program.size()));
+  close(file);
+  REQUIRE(symlink(half.c_str(), (scene.dir / "first").c_str()) == 0);
+  const std::string reached = scene.dir / "first/second";
+  Outcome outcome =
+      scene.run({"--check", reached}, {"LAMBDA_ENTRYPOINT_EMULATOR=/bin/true", "LAMBDA_TASK_ROOT=/var/task"});
+  const std::string cpu = harness::entrypoint_arch();
+  CHECK_THAT(outcome.out, Catch::Matchers::ContainsSubstring(message(
+                              "/bin/true", "ok, the emulator, a dynamically linked " + cpu +
+                                               " program (its ELF interpreter and the libraries it lists are there)")));
+  CHECK_THAT(outcome.out,
+             Catch::Matchers::ContainsSubstring(message(reached, "ok, the program, a dynamically linked " + cpu +
+                                                                     " program (its ELF interpreter is there)\n")));
+  unlinkat(levels.back(), "true", 0);
+  unlinkat(levels[9], "second", 0);
+  for (size_t level = levels.size() - 1; level > 0; --level) {
+    close(levels[level]);
+    unlinkat(levels[level - 1], name.c_str(), AT_REMOVEDIR);
+  }
+  close(levels[0]);
+}
+
+TEST_CASE(
     "under --check with two descriptors past the standard three, each loader asked in turn has both: the libraries "
     "of a '#!/usr/bin/env bash' script's env and of bash are each listed",
     "[limits][host-cpu]") {

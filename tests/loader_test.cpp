@@ -338,7 +338,8 @@ TEST_CASE(
       // A library glibc's loader searches for and says it did not find,
       // which lies there all the same (unreadable by Lambda's user, behind a
       // directory others cannot search, or for the other CPU), is named
-      // where it is, with why.
+      // where it is, with why: its CPU first, then its mode, then its
+      // directory's.
       const std::string multiarch = "/lib/" + cpu + "-linux-gnu";
       const bool searched = c.place == multiarch || c.place == "/usr" + multiarch || c.place == "/lib" ||
                             c.place == "/usr/lib" ||
@@ -346,8 +347,11 @@ TEST_CASE(
       const bool unusable = c.mode == 0600 || c.place_mode == 0700 || c.other_cpu;
       if (!c.musl && c.env_line.empty() && !c.place.empty() && searched && unusable && started.status == 127 &&
           started.err.find(library) != std::string::npos)
-        CHECK_THAT(checked.err,
-                   Catch::Matchers::ContainsSubstring(": it is there, as " + c.place + "/" + library + ", but "));
+        CHECK_THAT(checked.err, Catch::Matchers::ContainsSubstring(
+                                    ": it is there, as " + c.place + "/" + library + ", but " +
+                                    (c.other_cpu      ? "it is built for another CPU: copy in its " + cpu + " build"
+                                     : c.mode == 0600 ? std::string("Lambda's user cannot read it")
+                                                      : std::string("Lambda's user cannot search its directory"))));
       if (checked.err.find("fixture_extra") != std::string::npos)
         CHECK_THAT(checked.err, Catch::Matchers::ContainsSubstring("lacks what it binds"));
     } else if (c.env_line.empty()) {
