@@ -109,7 +109,9 @@ Head inspect_elf(string_view bytes, bool as_interpreter, string_view table) {
 // A '#!' line as Linux reads it: its last blanks trimmed, the interpreter is
 // the first word, the one argument the rest less its first blanks; '\r' is
 // no blank. Linux hands both on as C strings: a NUL ends the interpreter's
-// path (with no argument then) or the argument.
+// path (with no argument then) or the argument. A line that a file shorter
+// than Linux's buffer ends keeps its last blanks: the buffer's NUL padding
+// is what Linux's trim meets.
 Head inspect_script(string_view bytes) {
   Head head;
   head.kind = Head::script;
@@ -124,16 +126,17 @@ Head inspect_script(string_view bytes) {
         path == string_view::npos || line.find_first_of(string_view(" \t\0", 3), path) == string_view::npos;
     line = first(line, shebang_limit - 1);
   }
+  bool padded = end == string_view::npos && bytes.size() < shebang_limit;
   line = string_view(line.data() + 2, (end == string_view::npos ? line.size() : end) - 2);
   auto blank = [](char c) { return c == ' ' || c == '\t'; };
   while (!line.empty() && blank(line.front())) line.remove_prefix(1);
-  while (!line.empty() && blank(line.back())) line.remove_suffix(1);
+  while (!padded && !line.empty() && blank(line.back())) line.remove_suffix(1);
   size_t word = 0;
   while (word < line.size() && !blank(line[word]) && line[word] != '\0') ++word;
   head.interpreter = first(line, word);
   if (word < line.size()) {  // a blank or a NUL ends the path: after a NUL, the argument comes out empty
     line.remove_prefix(word);
-    while (blank(line.front())) line.remove_prefix(1);  // the line's last byte is no blank
+    while (!line.empty() && blank(line.front())) line.remove_prefix(1);
     head.argument = first(line, line.find('\0'));
   }
   string_view last = head.argument.empty() ? head.interpreter : head.argument;

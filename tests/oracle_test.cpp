@@ -167,11 +167,10 @@ class Generator : public harness::Random {
       line += " " + argument;
     }
     if (one_in(8)) line += pick<const char*>({" ", "\t "});
-    // A carriage return, alone or, before a newline, with blanks Linux trims
-    // (a file that ends without one keeps them: docs/tests.md).
-    const bool newline = !one_in(6);
-    if (one_in(10)) line += newline ? pick<const char*>({"\r", "\r", "\r ", "\r\t "}) : "\r";
-    if (newline) line += "\n";
+    // A carriage return, alone or before blanks (which Linux trims, unless
+    // the line ends a file shorter than its buffer).
+    if (one_in(10)) line += pick<const char*>({"\r", "\r", "\r ", "\r\t "});
+    if (!one_in(6)) line += "\n";
     if (one_in(3)) line += std::string(pick<size_t>({10, 300}), '#');
     description += " script " + path + " of " + std::to_string(line.size()) + " bytes;";
     return file(path, line, line, description);
