@@ -159,8 +159,9 @@ class Generator : public harness::Random {
     std::string line = "#!";
     if (one_in(4)) line += pick<const char*>({" ", "\t", "  "});
     line += interpreter;
-    // A NUL ends what Linux hands on: the interpreter's path, or the argument.
-    if (!nameless && one_in(12)) line += std::string(1, '\0') + pick<const char*>({"", " x", "\r"});
+    // A NUL ends what Linux hands on: the interpreter's path (empty, where
+    // the line names none), or the argument.
+    if (one_in(12)) line += std::string(1, '\0') + pick<const char*>({"", " x", "\r"});
     if (!nameless && one_in(3)) {
       std::string argument(pick<size_t>({1, 5, 100, 120, 240, 300}), 'a');
       if (one_in(6)) argument.insert(below(argument.size() + 1), 1, '\0');
