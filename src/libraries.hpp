@@ -31,11 +31,12 @@ namespace {
 
 // What program's loader lists, stdout and stderr together, into buffer
 // (what does not fit is read and dropped); false when it could not be asked.
-// It runs as Lambda's user when this process may switch to it, with this
+// It runs as Lambda's user when this process may switch to it and that
+// user may read the program (as_lambda_user says which), with this
 // environment; the program is given by its real path, as the kernel gives
 // it to the loader (its $ORIGIN).
 bool list_libraries(const char* program, const char* interpreter, Loader loader, char (&buffer)[4096],
-                    string_view& listing) {
+                    string_view& listing, bool& as_lambda_user) {
   static char real[PATH_MAX];
   if (realpath(program, real) == nullptr) return false;
   size_t count = env_size(environ);
@@ -57,7 +58,7 @@ bool list_libraries(const char* program, const char* interpreter, Loader loader,
   const char* argv[] = {loader == Loader::musl ? "ldd" : interpreter, real, nullptr};
   struct stat status;
   // A program others may run but not read cannot be handed to its loader by Lambda's user.
-  bool as_lambda_user = stat(real, &status) == 0 && (status.st_mode & S_IROTH) != 0;
+  as_lambda_user = stat(real, &status) == 0 && (status.st_mode & S_IROTH) != 0;
   int wait_status;
   if (!ask(interpreter, argv, loader == Loader::musl ? environ : env, as_lambda_user, true, buffer, listing,
            wait_status))
@@ -75,6 +76,24 @@ bool list_libraries(const char* program, const char* interpreter, Loader loader,
          elf_field(bytes, 18, 2, bytes.size() > 5 && bytes[5] == 2, machine) && machine != this_machine;
 }
 
+constexpr const char* foreign_library = "it is built for another CPU: copy in its " LAMBDA_ENTRYPOINT_CPU " build";
+
+// Why the library at path cannot serve Lambda's user: its CPU, then (with
+// mode_too) its mode and its directory's; nullptr where nothing is seen.
+const char* unusable(string_view path, bool mode_too) {
+  if (is_foreign_library(path)) return foreign_library;
+  struct stat status;
+  char library[PATH_MAX], folder[PATH_MAX];
+  if (!mode_too || !c_path(path, library) || stat(library, &status) != 0) return nullptr;
+  if ((status.st_mode & S_IROTH) == 0)
+    return "Lambda's user cannot read it: RUN chmod o+r on it, or COPY it with --chmod=644";
+  string_view name = base_name(path);
+  if (!join(folder, first(path, path.size() - name.size()), ".") || stat(folder, &status) != 0 ||
+      (status.st_mode & S_IXOTH) == 0)
+    return "Lambda's user cannot search its directory: RUN chmod o+x on that directory";
+  return nullptr;
+}
+
 // A library its loader did not find, which lies all the same in a
 // directory the loader searches (LD_LIBRARY_PATH's, then the system's,
 // where glibc's loader looks without a cache): its path in found, and why
@@ -85,13 +104,7 @@ const char* unusable_library(string_view name, char (&found)[PATH_MAX]) {
     struct stat status;
     if (directory.empty() || !join(found, directory, name) || stat(found, &status) != 0 || !S_ISREG(status.st_mode))
       return nullptr;
-    if (is_foreign_library(found)) return "it is built for another CPU: copy in its " LAMBDA_ENTRYPOINT_CPU " build";
-    if ((status.st_mode & S_IROTH) == 0)
-      return "Lambda's user cannot read it: RUN chmod o+r on it, or COPY it with --chmod=644";
-    char folder[PATH_MAX];
-    if (!join(folder, directory, ".") || stat(folder, &status) != 0 || (status.st_mode & S_IXOTH) == 0)
-      return "Lambda's user cannot search its directory: RUN chmod o+x on that directory";
-    return nullptr;
+    return unusable(found, true);
   };
   const char* library_path = getenv("LD_LIBRARY_PATH");
   for (string_view entries = library_path != nullptr ? library_path : "";;) {
@@ -115,30 +128,34 @@ int check_libraries(const char* program, const char* interpreter, const char* hi
   Loader loader = loader_of(interpreter);
   char buffer[4096];
   string_view listing;
-  listed = loader != Loader::unknown && list_libraries(program, interpreter, loader, buffer, listing);
+  bool as_lambda_user = false;
+  listed = loader != Loader::unknown && list_libraries(program, interpreter, loader, buffer, listing, as_lambda_user);
   ListingFault fault = listed ? first_fault(listing) : ListingFault{};
   // musl's loader maps a library for another CPU without a word where it
   // has no relocations to make (and the program then crashes), and fails
   // on its relocations where it has some: each library it lists is judged
-  // by its first bytes, and named so.
-  string_view foreign;
+  // by its first bytes, and named so. Listed for root (Lambda's user cannot
+  // read the program), each is judged too by whether that user may open it,
+  // as its loader must before it binds anything.
+  string_view library;
+  const char* why = nullptr;
   if (fault.kind != FaultKind::library)
     for_each_loaded(listing, [&](string_view path) {
-      if (foreign.empty() && is_foreign_library(path)) foreign = path;
+      if (why == nullptr && (why = unusable(path, !as_lambda_user)) != nullptr) library = path;
     });
-  if (fault.code == 0 && foreign.empty()) return 0;
+  if (fault.code == 0 && why == nullptr) return 0;
   Output err(STDERR_FILENO);
   err.about(program);
-  if (!foreign.empty()) {
+  if (why != nullptr) {
     err << "its library ";
-    err.quoted(foreign) << ", as its loader finds it, is not one for this " LAMBDA_ENTRYPOINT_CPU
-                           " machine: copy in its " LAMBDA_ENTRYPOINT_CPU " build";
+    err.quoted(library) << ", as its loader finds it, cannot serve: " << why;
+    if (why != foreign_library) fault.code = exit_not_found;  // its loader passes it over
     if (fault.code == 0) fault.code = exit_cannot_run;
   } else {
-    err << "its loader, asked as Lambda's user to list its libraries, says ";
+    err << "its loader, asked to list its libraries, says ";
     err.quoted(fault.line);
     char there[PATH_MAX];
-    const char* why = fault.kind == FaultKind::library ? unusable_library(missing_library(fault.line), there) : nullptr;
+    why = fault.kind == FaultKind::library ? unusable_library(missing_library(fault.line), there) : nullptr;
     if (why != nullptr) {
       err << ": it is there, as ";
       err.quoted(there) << ", but " << why;

@@ -510,7 +510,7 @@ TEST_CASE(
     std::string line;                         // after "lambda-entrypoint: "; DROPPED: the library left out
   };
   std::string dropped;
-  const std::string lists = "its loader, asked as Lambda's user to list its libraries, says ";
+  const std::string lists = "its loader, asked to list its libraries, says ";
   const std::string copy =
       ": copy that library into the image, beside its others or into a directory of LD_LIBRARY_PATH";
   const std::string ok = "/var/task/bootstrap: ok, the program, a dynamically linked ";
@@ -596,8 +596,8 @@ TEST_CASE(
            "'Error loading shared library libf.so.1: No such file or directory (needed by /var/task/bootstrap)'" +
            copy},
       {"musl-library-for-arm64", "amd64", musl_app(fixture("aarch64", "libf.so.1"), "/usr/lib/libf.so.1"),
-       "/var/task/bootstrap: its library /usr/lib/libf.so.1, as its loader finds it, is not one for this x86_64 "
-       "machine: copy in its x86_64 build"},
+       "/var/task/bootstrap: its library /usr/lib/libf.so.1, as its loader finds it, cannot serve: it is built for "
+       "another CPU: copy in its x86_64 build"},
       {"extension-without-lib", "amd64",
        [](Files& files) {
          std::string lines =

@@ -49,12 +49,13 @@ Glibc glibc_for(const std::string& cpu) {
 
 struct Case {
   bool musl = false;
-  std::string program;       // a fixture: app, app-runpath, app-rpath, app-musl, app-versioned, app-extra, ...
-  std::string place;         // the library's directory; empty: nowhere
-  bool other_cpu = false;    // the library is built for the other CPU
-  mode_t mode = 0644;        // the library's
-  mode_t place_mode = 0755;  // its directory's
-  std::string library_path;  // LD_LIBRARY_PATH; empty: unset
+  std::string program;         // a fixture: app, app-runpath, app-rpath, app-musl, app-versioned, app-extra, ...
+  mode_t program_mode = 0755;  // 0711: others may run it but not read it, so its loader cannot list it as them
+  std::string place;           // the library's directory; empty: nowhere
+  bool other_cpu = false;      // the library is built for the other CPU
+  mode_t mode = 0644;          // the library's
+  mode_t place_mode = 0755;    // its directory's
+  std::string library_path;    // LD_LIBRARY_PATH; empty: unset
   // The library's build: for libf.so.1 "" (fixture_value alone), "extra/"
   // (fixture_extra too) or "reloc/" (with a relocation); for libv.so.1,
   // "v2/" (what app-versioned needs), "v1/" (V1 alone) or "noversion/".
@@ -70,11 +71,12 @@ struct Case {
   bool busybox_env = false;
 
   std::string describe() const {
-    return std::string(musl ? "musl" : "glibc") + " " + program + ", library in " +
-           (place.empty() ? "nowhere" : place) + (other_cpu ? " (other CPU)" : "") + " build '" + build + "' mode " +
-           harness::octal(mode) + ", directory " + harness::octal(place_mode) + ", LD_LIBRARY_PATH=" + library_path +
-           (musl ? ", ld-musl path " + musl_path : "") + ", loader " + harness::octal(loader_mode) +
-           (proc ? "" : ", --check without /proc") + (no_environment ? ", no environment" : "") +
+    return std::string(musl ? "musl" : "glibc") + " " + program + " mode " + harness::octal(program_mode) +
+           ", library in " + (place.empty() ? "nowhere" : place) + (other_cpu ? " (other CPU)" : "") + " build '" +
+           build + "' mode " + harness::octal(mode) + ", directory " + harness::octal(place_mode) +
+           ", LD_LIBRARY_PATH=" + library_path + (musl ? ", ld-musl path " + musl_path : "") + ", loader " +
+           harness::octal(loader_mode) + (proc ? "" : ", --check without /proc") +
+           (no_environment ? ", no environment" : "") +
            (env_line.empty()
                 ? ""
                 : ", started by '#!/usr/bin/env " + env_line + "' (" + (busybox_env ? "busybox" : "coreutils") + ")");
@@ -105,6 +107,9 @@ Case generate(harness::Random& random, const std::string& cpu) {
   c.mode = random.one_in(6) ? 0600 : 0644;
   c.place_mode = random.one_in(4) ? 0700 : 0755;
   c.loader_mode = random.one_in(8) ? 0700 : 0755;
+  // qemu-user (another CPU's start here) reads the program as the user it
+  // runs as: only a real machine starts one that user cannot read.
+  c.program_mode = cpu == harness::host_arch() && random.one_in(8) ? 0711 : 0755;
   c.library_path = random.pick<std::string>({"", "", "/opt/lib", "/nowhere:/opt/lib", "/var/task/lib"});
   c.proc = !random.one_in(5);
   // env, this machine's, for a glibc program (coreutils' needs glibc).
@@ -145,6 +150,21 @@ std::vector<Case> pinned(const std::string& cpu) {
     c = base;
     c.loader_mode = 0700;  // a loader Lambda's user cannot execute
     add(c);
+    // A program others may run but not read starts for Lambda's user (on a
+    // real machine: see generate()); its loader lists it for root.
+    c = base;
+    c.program_mode = 0711;
+    if (native) {
+      add(c);
+      c.place = "";
+      add(c);
+      c.place = base.place;
+      c.mode = 0600;  // which root's loader reads
+      add(c);
+      c.mode = base.mode;
+      c.place_mode = 0700;
+      add(c);
+    }
     c = base;
     c.other_cpu = true;  // for the other CPU (see generate() for musl)
     if (!base.musl || native) add(c);
@@ -193,6 +213,11 @@ std::vector<Case> pinned(const std::string& cpu) {
     relocated.other_cpu = true;
     if (!base.musl || native) add(relocated);
   }
+  // A sound library where Debian's glibc does not look (/lib64): not found,
+  // and nothing wrong with it to name.
+  Case unsearched = glibc;
+  unsearched.place = "/lib64";
+  add(unsearched);
   Case runpath = glibc;
   runpath.program = "app-runpath";
   runpath.place = "/var/task/lib";
@@ -237,7 +262,7 @@ void build(const Case& c, const std::string& cpu, const std::string& root) {
     harness::copy_file(glibc.loader_from, root + glibc.loader_to, c.loader_mode);
     harness::copy_file(glibc.libc_from, root + glibc.libc_to, 0644);
   }
-  harness::copy_file(fixtures + "/" + c.program, root + "/var/task/" + c.program, 0755);
+  harness::copy_file(fixtures + "/" + c.program, root + "/var/task/" + c.program, c.program_mode);
   if (!c.env_line.empty()) {
     harness::make_dirs(root + "/usr/bin");
     // busybox's commands are links to it, as its images make them.
@@ -339,7 +364,9 @@ TEST_CASE(
       // which lies there all the same (unreadable by Lambda's user, behind a
       // directory others cannot search, or for the other CPU), is named
       // where it is, with why: its CPU first, then its mode, then its
-      // directory's.
+      // directory's. Where root's loader listed the program (others cannot
+      // read it), it found the library of this CPU that Lambda's user cannot
+      // open, which is named as the library it loads.
       const std::string multiarch = "/lib/" + cpu + "-linux-gnu";
       const bool searched = c.place == multiarch || c.place == "/usr" + multiarch || c.place == "/lib" ||
                             c.place == "/usr/lib" ||
@@ -347,11 +374,19 @@ TEST_CASE(
       const bool unusable = c.mode == 0600 || c.place_mode == 0700 || c.other_cpu;
       if (!c.musl && c.env_line.empty() && !c.place.empty() && searched && unusable && started.status == 127 &&
           started.err.find(library) != std::string::npos)
-        CHECK_THAT(checked.err, Catch::Matchers::ContainsSubstring(
-                                    ": it is there, as " + c.place + "/" + library + ", but " +
-                                    (c.other_cpu      ? "it is built for another CPU: copy in its " + cpu + " build"
-                                     : c.mode == 0600 ? std::string("Lambda's user cannot read it")
-                                                      : std::string("Lambda's user cannot search its directory"))));
+        CHECK_THAT(checked.err,
+                   Catch::Matchers::ContainsSubstring(
+                       (c.program_mode == 0711 && !c.other_cpu
+                            ? "its library " + c.place + "/" + library + ", as its loader finds it, cannot serve: "
+                            : ": it is there, as " + c.place + "/" + library + ", but ") +
+                       (c.other_cpu      ? "it is built for another CPU: copy in its " + cpu + " build"
+                        : c.mode == 0600 ? std::string("Lambda's user cannot read it")
+                                         : std::string("Lambda's user cannot search its directory"))));
+      // A library with nothing wrong with it is not said to be wrong.
+      if (!unusable) {
+        CHECK_THAT(checked.err, !Catch::Matchers::ContainsSubstring(": it is there, as "));
+        CHECK_THAT(checked.err, !Catch::Matchers::ContainsSubstring("cannot serve"));
+      }
       if (checked.err.find("fixture_extra") != std::string::npos)
         CHECK_THAT(checked.err, Catch::Matchers::ContainsSubstring("lacks what it binds"));
     } else if (c.env_line.empty()) {
