@@ -138,6 +138,44 @@ void become_lambda_user(int failure_code) {
   if (setgroups(0, nullptr) != 0 || setgid(lambda_gid) != 0 || setuid(lambda_uid) != 0) _exit(failure_code);
 }
 
+int as_lambda(const std::function<int()>& step, int fallback) {
+  constexpr int could_not_become_lambda = 99;
+  int report[2];
+  if (pipe2(report, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe2: ") + std::strerror(errno));
+  pid_t child = fork();
+  if (child < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+  if (child == 0) {
+    int null_fd = open("/dev/null", O_RDWR);
+    if (null_fd < 0 || dup2(null_fd, 1) < 0 || dup2(null_fd, 2) < 0 || chdir("/") != 0) _exit(could_not_become_lambda);
+    become_lambda_user(could_not_become_lambda);
+    int result = step();
+    (void)!::write(report[1], &result, sizeof result);
+    _exit(0);
+  }
+  close(report[1]);
+  int result = fallback;
+  if (read(report[0], &result, sizeof result) != sizeof result) result = fallback;
+  close(report[0]);
+  int status;
+  waitpid(child, &status, 0);
+  if (WIFEXITED(status) && WEXITSTATUS(status) == could_not_become_lambda)
+    throw std::runtime_error("a child could not become Lambda's user (uid 993): run the tests as root");
+  return result;
+}
+
+int execve_as_lambda(const std::string& program, const std::string& records) {
+  std::string env_entry = "STANDIN_RECORD_DIR=" + records;
+  return as_lambda(
+      [&] {
+        char* const argv[] = {const_cast<char*>(program.c_str()), nullptr};
+        char* const with_records[] = {const_cast<char*>(env_entry.c_str()), nullptr};
+        char* const without[] = {nullptr};
+        execve(program.c_str(), argv, records.empty() ? without : with_records);
+        return errno;
+      },
+      0);
+}
+
 // Installs a seccomp filter, which the kernel keeps across execve.
 void install_filter(sock_filter* filter, size_t count) {
   sock_fprog program = {static_cast<unsigned short>(count), filter};

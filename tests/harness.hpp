@@ -70,6 +70,17 @@ constexpr gid_t lambda_gid = 990;
 // failure_code where it cannot (not root), so that nothing runs as another.
 void become_lambda_user(int failure_code);
 
+// Runs step in a child that has become Lambda's user, with its output
+// discarded and / its working directory; returns the int the step reports,
+// or fallback when it reports nothing (an exec that succeeded). Throws
+// where the child cannot become that user.
+int as_lambda(const std::function<int()>& step, int fallback);
+
+// execve's errno when Lambda's user starts program (with
+// STANDIN_RECORD_DIR=records where records is given, for its stand-ins);
+// 0 when it starts.
+int execve_as_lambda(const std::string& program, const std::string& records = "");
+
 // In a child about to execute: every mmap() of at least bytes fails with
 // ENOMEM from then on (a seccomp filter, which the kernel keeps across
 // execve), as where memory has run out; exits with the harness's own code

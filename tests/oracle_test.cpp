@@ -265,48 +265,6 @@ void write(const Case& c, bool started) {
   }
 }
 
-// Runs step in a child that has become Lambda's user, with its output
-// discarded; returns the int the step reports, or fallback when it reports
-// nothing (an exec that succeeded).
-constexpr int could_not_become_lambda = 99;
-
-int as_lambda(const std::function<int()>& step, int fallback) {
-  int report[2];
-  REQUIRE(pipe2(report, O_CLOEXEC) == 0);
-  pid_t child = fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    int null_fd = open("/dev/null", O_RDWR);
-    if (null_fd < 0 || dup2(null_fd, 1) < 0 || dup2(null_fd, 2) < 0 || chdir("/") != 0) _exit(could_not_become_lambda);
-    harness::become_lambda_user(could_not_become_lambda);
-    int result = step();
-    (void)!::write(report[1], &result, sizeof result);
-    _exit(0);
-  }
-  close(report[1]);
-  int result = fallback;
-  if (read(report[0], &result, sizeof result) != sizeof result) result = fallback;
-  close(report[0]);
-  int status;
-  waitpid(child, &status, 0);
-  REQUIRE_FALSE((WIFEXITED(status) && WEXITSTATUS(status) == could_not_become_lambda));
-  return result;
-}
-
-// execve's errno when Lambda's user starts program, its stand-ins recording
-// into records; 0 when it starts.
-int execve_as_lambda(const std::string& program, const std::string& records) {
-  std::string env_entry = "STANDIN_RECORD_DIR=" + records;
-  return as_lambda(
-      [&] {
-        char* const argv[] = {const_cast<char*>(program.c_str()), nullptr};
-        char* const envp[] = {const_cast<char*>(env_entry.c_str()), nullptr};
-        execve(program.c_str(), argv, envp);
-        return errno;
-      },
-      0);
-}
-
 // --check in the cloud, judged beside Lambda's user's own starts: a sound
 // emulator for the CPU under test (--check judges the local start too, and
 // runs nothing: any program for that CPU will do), and a directory every
@@ -329,13 +287,13 @@ struct CheckedInCloud {
 // ending in '\r' (what the interpreter looks for or parses is not there:
 // 127), or a script it cannot read (126). 0 when nothing fails.
 int started_as_lambda(const Case& c, const std::string& records) {
-  if (int error = execve_as_lambda(c.program, records)) return error;
+  if (int error = harness::execve_as_lambda(c.program, records)) return error;
   std::vector<harness::Record> started = harness::records(records, "handler");
   REQUIRE(started.size() == 1);
   const Strings& argv = started[0].argv;
   for (size_t i = 1; i < argv.size(); ++i) {
     if (!argv[i].empty() && argv[i].back() == '\r') return ENOENT;
-    int readable = as_lambda(
+    int readable = harness::as_lambda(
         [&] {
           int fd = open(argv[i].c_str(), O_RDONLY | O_NONBLOCK);
           if (fd >= 0) close(fd);
@@ -400,7 +358,7 @@ TEST_CASE(
                           (dir / ("link" + std::to_string(i))).c_str()) == 0);
         REQUIRE(chmod((dir / "code").c_str(), mode) == 0);
         const std::string program = dir / "link1/bootstrap";
-        int error = execve_as_lambda(program, checked.records.path());
+        int error = harness::execve_as_lambda(program, checked.records.path());
         harness::remove_tree(checked.records / "handler");
         CHECK(error == (links > 40 ? ELOOP : mode == 0700 ? EACCES : 0));  // what Linux does, not a guess
         harness::Outcome judged = harness::run_entrypoint({"--check", program}, checked.env);
@@ -538,6 +496,7 @@ void write(const CodeCase& c) {
 }
 
 // Runs step as Lambda's user in a child, and returns the text it wrote to fd.
+constexpr int could_not_become_lambda = 99;
 std::string report_as_lambda(const std::function<void(int fd)>& step) {
   int report[2];
   REQUIRE(pipe2(report, O_CLOEXEC) == 0);
@@ -831,7 +790,7 @@ Found checked(const harness::Outcome& outcome, const std::string& cwd) {
 }
 
 bool readable_by_lambda(const std::string& path) {
-  return as_lambda(
+  return harness::as_lambda(
              [&] {
                int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK);
                if (fd >= 0) close(fd);
@@ -925,7 +884,7 @@ TEST_CASE("kept apart from the oracle: a file Lambda's user owns is judged as an
   REQUIRE(chown(program.c_str(), lambda_uid, lambda_gid) == 0);
   harness::copy_file(harness::entrypoint(), emulator, 0755);
   // The kernel starts it for its owner...
-  int error = as_lambda(
+  int error = harness::as_lambda(
       [&] {
         char* const argv[] = {const_cast<char*>(program.c_str()), nullptr};
         char* const envp[] = {nullptr};
@@ -953,7 +912,7 @@ TEST_CASE("kept apart from the oracle: a link to a directory in the code is not 
   REQUIRE(symlink((dir / "closed").c_str(), (dir / "task/vendor").c_str()) == 0);
   // Lambda's user cannot list what the link leads to...
   std::string vendor = dir / "task/vendor";
-  int listed = as_lambda(
+  int listed = harness::as_lambda(
       [&] {
         int fd = open(vendor.c_str(), O_RDONLY | O_DIRECTORY);
         if (fd >= 0) close(fd);
@@ -987,7 +946,7 @@ TEST_CASE("in PATH, a link through a directory Lambda's user cannot search is pa
   std::string path = dir / "a:" + dir / "c:" + dir / "b";
   // Lambda's user meets the closed directory before the loop, and goes on.
   for (const char* candidate : {"a/tool", "c/tool"}) {
-    int error = as_lambda(
+    int error = harness::as_lambda(
         [&] {
           std::string file = dir / candidate;
           return access(file.c_str(), X_OK) == 0 ? 0 : errno;

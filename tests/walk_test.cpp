@@ -203,32 +203,6 @@ TEST_CASE("walk: an ELF program others may execute but not read is sound; a scri
                 "lambda-entrypoint: " + library + ": other users cannot read it (mode 0711)", fix(code.task)}));
 }
 
-// What the kernel says when Lambda's user starts path: 0 when execve()
-// succeeds (the child then exits at once), else its errno.
-int kernel_start_error_as_lambda(const std::string& path) {
-  int report[2];
-  REQUIRE(pipe2(report, O_CLOEXEC) == 0);
-  pid_t child = fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    harness::become_lambda_user(99);
-    char* const argv[] = {const_cast<char*>(path.c_str()), nullptr};
-    char* const envp[] = {nullptr};
-    execve(path.c_str(), argv, envp);
-    const int error = errno;
-    if (write(report[1], &error, sizeof error) != sizeof error) _exit(97);
-    _exit(98);
-  }
-  close(report[1]);
-  int error = 0;
-  if (read(report[0], &error, sizeof error) != sizeof error) error = 0;
-  close(report[0]);
-  int status;
-  waitpid(child, &status, 0);
-  REQUIRE(!(WIFEXITED(status) && WEXITSTATUS(status) == 99));
-  return error;
-}
-
 TEST_CASE(
     "walk: an ELF program others may execute but not read is sound wherever its program headers lie (ending at "
     "the last of the 1,024 bytes first read, one before or one past it, or far on), as the kernel reads them "
@@ -248,8 +222,8 @@ TEST_CASE(
     harness::write_file(pie, elf_bytes::file(machine, "/nowhere/ld.so", true, false, 3, 0, 0, table_gap), 0711);
     harness::write_file(exec, elf_bytes::file(machine, "", true, false, 2, 0, 0, table_gap), 0711);
     INFO("program headers ending at byte " << at);
-    CHECK(kernel_start_error_as_lambda(pie) == ENOENT);
-    CHECK(kernel_start_error_as_lambda(exec) != EACCES);
+    CHECK(harness::execve_as_lambda(pie) == ENOENT);
+    CHECK(harness::execve_as_lambda(exec) != EACCES);
     // ET_DYN without an interpreter: a library, which its loader reads as that user.
     std::string library = code.task + "/lib-" + at + ".so";
     harness::write_file(library, elf_bytes::file(machine, "", true, false, 3, 0, 0, table_gap), 0711);
