@@ -144,6 +144,16 @@ Head inspect_script(string_view bytes) {
   return head;
 }
 
+// Whether an ELF file's first bytes say it is for a CPU other than machine
+// (an e_machine of a 64-bit little-endian CPU, as both Lambda's are): one of
+// another class or byte order is for another CPU (or ABI) too. false where
+// they are too few to say.
+bool built_for_other_cpu(string_view bytes, unsigned machine) {
+  uint64_t its_machine = 0;
+  return starts_with(bytes, "\177ELF") && elf_field(bytes, 18, 2, false, its_machine) &&
+         (bytes[4] != 2 || bytes[5] != 1 || its_machine != machine);
+}
+
 Head inspect(string_view bytes, bool as_interpreter = false, string_view table = {}) {
   if (starts_with(bytes, "\177ELF")) return inspect_elf(bytes, as_interpreter, table);
   if (starts_with(bytes, "#!")) return inspect_script(bytes);

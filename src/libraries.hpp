@@ -71,9 +71,7 @@ bool list_libraries(const char* program, const char* interpreter, Loader loader,
 [[gnu::noinline]] bool is_foreign_library(string_view path) {
   char library[PATH_MAX], buffer[head_size];
   string_view bytes;
-  uint64_t machine = 0;  // e_machine, read as the header's byte order says
-  return c_path(path, library) && read_head(library, buffer, bytes) && starts_with(bytes, "\177ELF") &&
-         elf_field(bytes, 18, 2, bytes.size() > 5 && bytes[5] == 2, machine) && machine != this_machine;
+  return c_path(path, library) && read_head(library, buffer, bytes) && built_for_other_cpu(bytes, this_machine);
 }
 
 constexpr const char* foreign_library = "it is built for another CPU: copy in its " LAMBDA_ENTRYPOINT_CPU " build";

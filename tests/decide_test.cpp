@@ -483,6 +483,36 @@ TEST_CASE("an ELF file is a program when it is ET_EXEC or names an interpreter, 
   CHECK_FALSE(inspect("#!/bin/sh\n").program);
 }
 
+TEST_CASE(
+    "a library is for another CPU when its class, byte order or machine is not the 64-bit little-endian CPU's; "
+    "fewer than 20 bytes say nothing",
+    "[inspect]") {
+  using namespace elf_bytes;
+  const std::string library = file(x86_64, "", true, false, 3);
+  for (unsigned machine : {x86_64, aarch64}) {
+    INFO("this CPU's e_machine: " << machine);
+    const unsigned other = machine == x86_64 ? aarch64 : x86_64;
+    CHECK_FALSE(built_for_other_cpu(file(machine, "", true, false, 3), machine));
+    CHECK(built_for_other_cpu(file(other, "", true, false, 3), machine));
+    CHECK(built_for_other_cpu(file(machine, "", false, false, 3), machine));     // 32-bit: x32, arm64 ILP32
+    CHECK(built_for_other_cpu(file(machine, "", true, true, 3), machine));       // big-endian, e_machine read so
+    CHECK(built_for_other_cpu(file(machine << 8, "", true, true, 3), machine));  // big-endian, read the other way
+    CHECK(built_for_other_cpu(file(machine + 1, "", true, false, 3), machine));
+    CHECK(built_for_other_cpu(file(machine - 1, "", true, false, 3), machine));
+    for (char value : {'\0', '\3'}) {
+      CHECK(built_for_other_cpu(std::string(file(machine, "", true, false, 3)).replace(4, 1, 1, value), machine));
+      CHECK(built_for_other_cpu(std::string(file(machine, "", true, false, 3)).replace(5, 1, 1, value), machine));
+    }
+    // e_machine ends at byte 20.
+    CHECK_FALSE(built_for_other_cpu(file(machine, "", true, false, 3).substr(0, 20), machine));
+    CHECK(built_for_other_cpu(file(other, "", true, false, 3).substr(0, 20), machine));
+    CHECK_FALSE(built_for_other_cpu(file(other, "", true, false, 3).substr(0, 19), machine));
+  }
+  CHECK_FALSE(built_for_other_cpu(std::string(library).replace(3, 1, "X"), aarch64));
+  CHECK_FALSE(built_for_other_cpu("", aarch64));
+  CHECK_FALSE(built_for_other_cpu("#!/bin/sh\n", aarch64));
+}
+
 TEST_CASE("a path is within a tree when it is the tree or below it, trailing slashes aside", "[readable]") {
   CHECK(is_within("/var/task", "/var/task"));
   CHECK(is_within("/var/task/app", "/var/task"));
