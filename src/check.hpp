@@ -168,13 +168,13 @@ void check_aws_python_bytecode(const char* bootstrap) {
 // the directory's order, each judged as a program; a directory is told as
 // skipped. The exit code of the first that cannot start.
 int check_extensions(const Plan& plan) {
-  int fd = open(extensions_directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return 0;  // none, as Lambda and the emulator take it
+  DIR* directory = open_directory(extensions_directory);
+  if (directory == nullptr) return 0;  // none, as Lambda and the emulator take it
   static char path[PATH_MAX];
   size_t length = std::strlen(extensions_directory);
   std::memcpy(path, extensions_directory, length);
   int result = 0;
-  list_entries(fd, [&](const char* name) {
+  list_entries(directory, [&](const char* name) {
     size_t joined;
     if (!join_path(path, length, name, joined)) return;
     struct stat status;

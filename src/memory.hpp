@@ -18,7 +18,7 @@ void* allocate(size_t size) {
 
 }  // namespace
 
-// musl's fdopendir() takes its DIR from calloc() and closedir() gives it
+// musl's opendir() takes its DIR from calloc() and closedir() gives it
 // back with free(): the program's only allocations but allocate()'s, each
 // the same size, a few alive at once (one per level of the walk). These
 // serve them from allocate(), a freed block kept for the next, in place of

@@ -1,8 +1,8 @@
 // The walk of the function's code, as Lambda's user meets it: every file and
 // directory under a tree, judged by readable.hpp, without following links out
 // of it or entering another file system; faults told a line each, up to a
-// limit, then their count and the fix. System calls: openat(), fstatat(),
-// fdopendir(), readdir(), closedir(), realpath() and getcwd(), and those of
+// limit, then their count and the fix. System calls: fstatat(), opendir(),
+// readdir(), closedir(), realpath() and getcwd(), and those of
 // locate.hpp (the directories a link leads through) and inspect_file() (the
 // headers of a file others may execute but not read); memory grows with
 // the depth (a directory stream and a descriptor per level), not with the size.
@@ -84,7 +84,15 @@ void tell(Tree& tree, Telling& telling, const char* fault, mode_t mode, int erro
 // A directory this process cannot open or name, which the walk cannot vouch for.
 void cannot_walk(Tree& tree, Telling& telling, int error) { tell(tree, telling, "cannot be walked here: ", 0, error); }
 
-void walk_directory(Tree& tree, Telling& telling, int fd);
+void walk_directory(Tree& tree, Telling& telling, DIR* directory);
+
+// The directory at path, open to be listed; nullptr (errno set) where it
+// cannot be opened. Out of memory for its stream, the process ends so.
+DIR* open_directory(const char* path) {
+  DIR* directory = opendir(path);
+  if (directory == nullptr && errno == ENOMEM) exit_out_of_memory();
+  return directory;
+}
 
 // The entry named by tree.path, which is name in the directory parent; a
 // top that is a link is followed, as the runtime follows it.
@@ -101,19 +109,19 @@ void visit(Tree& tree, Telling& telling, int parent, const char* name, bool top 
   tree.files += S_ISREG(status.st_mode);
   if (!S_ISDIR(status.st_mode) || status.st_dev != tree.device) return;
   ++tree.directories;
-  int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | (top ? 0 : O_NOFOLLOW) | O_CLOEXEC);
+  // By its whole path, which join_path() keeps within PATH_MAX (a link
+  // there was left above).
+  DIR* directory = open_directory(tree.path);
   // One that others cannot open has been told already (so, as another
   // user, it cannot be opened here either).
-  if (fd < 0) return fault != nullptr ? void() : cannot_walk(tree, telling, errno);
-  walk_directory(tree, telling, fd);
+  if (directory == nullptr) return fault != nullptr ? void() : cannot_walk(tree, telling, errno);
+  walk_directory(tree, telling, directory);
 }
 
-// Calls visit(name) for each entry of the directory open as fd but . and ..,
-// then closes fd (fdopendir() takes it over, closedir() closes it).
+// Calls visit(name) for each entry of the open directory but . and .., then
+// closes it.
 template <class Visit>
-void list_entries(int fd, Visit&& visit) {
-  DIR* directory = fdopendir(fd);
-  if (directory == nullptr) exit_out_of_memory();  // fd is a directory: only its stream's memory can fail
+void list_entries(DIR* directory, Visit&& visit) {
   while (const dirent* entry = readdir(directory)) {
     const char* name = entry->d_name;
     if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))) continue;
@@ -132,9 +140,10 @@ bool join_path(char (&path)[PATH_MAX], size_t length, const char* name, size_t& 
   return true;
 }
 
-void walk_directory(Tree& tree, Telling& telling, int fd) {
+void walk_directory(Tree& tree, Telling& telling, DIR* directory) {
   size_t length = tree.length;
-  list_entries(fd, [&](const char* name) {
+  int fd = dirfd(directory);
+  list_entries(directory, [&](const char* name) {
     tree.path[length] = '\0';
     if (!join_path(tree.path, length, name, tree.length)) return cannot_walk(tree, telling, ENAMETOOLONG);
     visit(tree, telling, fd, name);
