@@ -35,6 +35,7 @@ struct Tree {
   size_t length;
   dev_t device;  // of the tree's top: another file system is not entered
   unsigned long files, directories, faults;
+  unsigned long unwalked;  // of the faults, the directories this process could not open or name
 };
 
 // How faults are told: at most limit lines in all (each a warning where
@@ -81,8 +82,13 @@ void tell(Tree& tree, Telling& telling, const char* fault, mode_t mode, int erro
     tell(tree, telling, "a link through a directory other users cannot search: ", status.st_mode, 0, directory);
 }
 
-// A directory this process cannot open or name, which the walk cannot vouch for.
-void cannot_walk(Tree& tree, Telling& telling, int error) { tell(tree, telling, "cannot be walked here: ", 0, error); }
+// A directory this process cannot open or name, which the walk cannot vouch
+// for: no mode others are given mends that (a limit of descriptors, a name
+// too long, a group's bits), so it asks for no chmod of its own.
+void cannot_walk(Tree& tree, Telling& telling, int error) {
+  ++tree.unwalked;
+  tell(tree, telling, "cannot be walked here: ", 0, error);
+}
 
 void walk_directory(Tree& tree, Telling& telling, DIR* directory);
 
@@ -190,13 +196,13 @@ int judge_code(const char* task_root, Telling& telling) {
   static Tree tree;  // no initializer: static storage is zeroed, and needs no guard
   struct Walked {
     string_view top;
-    unsigned long files, directories, faults;
+    unsigned long files, directories, faults, unwalked;
   } walked[3] = {};
   size_t count = 0;
   for (string_view top : tops) {
-    tree.files = tree.directories = tree.faults = 0;
+    tree.files = tree.directories = tree.faults = tree.unwalked = 0;
     if (top.empty() || !walk(tree, telling, top)) continue;
-    walked[count++] = {top, tree.files, tree.directories, tree.faults};
+    walked[count++] = {top, tree.files, tree.directories, tree.faults, tree.unwalked};
   }
   const char* prefix = telling.warning ? "warning: " : "";
   if (telling.untold != 0) {
@@ -218,6 +224,11 @@ int judge_code(const char* task_root, Telling& telling) {
     }
     result = exit_cannot_run;
     Output err(STDERR_FILENO);
+    if (top.faults == top.unwalked) {
+      err.about(top.top, prefix)
+          << "the directories named above could not be walked here: what they hold is not judged\n";
+      continue;
+    }
     err.about(top.top, prefix) << other_user_hint + 2 << ": RUN chmod -R o+rX ";
     err.quoted(top.top) << " as the last line that writes there, or COPY it with --chmod=755";
     if (!telling.warning) err << "\n";

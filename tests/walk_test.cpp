@@ -5,6 +5,7 @@
 // run's only other tree is that line.
 #include <fcntl.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -254,6 +255,44 @@ TEST_CASE("walk: a tree past 100 levels deep is walked whole", "[walk]") {
   Outcome outcome = code.check();
   CHECK(outcome.status == 0);
   CHECK(outcome.out == code.programs_ok() + ok(code.task, 1, 121) + "\n" + opt_ok + "\n");
+}
+
+TEST_CASE(
+    "walk: a directory it has no descriptor left to open is named as not walked, and no chmod is asked for, which "
+    "would not mend it; beside a file others cannot read, the fix is asked for; one descriptor more walks it whole",
+    "[walk]") {
+  Code code;
+  const std::string deepest = code.task + "/a/b/c/d";
+  code.add("a/b/c/d/app.py");
+  auto with_descriptors = [](rlim_t descriptors) {
+    return [descriptors] {
+      rlimit files = {descriptors, descriptors};
+      setrlimit(RLIMIT_NOFILE, &files);
+    };
+  };
+  // The fewest that walk it whole, found by asking: the walk holds one
+  // descriptor per level, so with one fewer the deepest is not opened.
+  rlim_t whole = 0;
+  for (rlim_t descriptors = 4; descriptors <= 16 && whole == 0; ++descriptors)
+    if (code.check({}, "", with_descriptors(descriptors)).status == 0) whole = descriptors;
+  REQUIRE(whole > 4);
+  const std::string not_walked =
+      "lambda-entrypoint: " + deepest + ": cannot be walked here: No file descriptors available";
+  Outcome short_by_one = code.check({}, "", with_descriptors(whole - 1));
+  CHECK(short_by_one.status == 126);
+  CHECK(short_by_one.err ==
+        not_walked + "\nlambda-entrypoint: " + code.task +
+            ": the directories named above could not be walked here: what they hold is not judged\n");
+  std::string secret = code.add("secret.py", 0600);
+  Outcome beside = code.check({}, "", with_descriptors(whole - 1));
+  CHECK(beside.status == 126);
+  CHECK(lines(beside.err) ==
+        sorted(
+            {not_walked, "lambda-entrypoint: " + secret + ": other users cannot read it (mode 0600)", fix(code.task)}));
+  REQUIRE(chmod(secret.c_str(), 0644) == 0);
+  Outcome enough = code.check({}, "", with_descriptors(whole));
+  CHECK(enough.status == 0);
+  CHECK(enough.err.empty());
 }
 
 TEST_CASE("walk: FIFOs are skipped, and another file system is not entered", "[walk]") {
