@@ -76,13 +76,12 @@ bool list_libraries(const char* program, const char* interpreter, Loader loader,
 
 constexpr const char* foreign_library = "it is built for another CPU: copy in its " LAMBDA_ENTRYPOINT_CPU " build";
 
-// Why the library at path cannot serve Lambda's user: its CPU, then (with
-// mode_too) its mode and its directory's; nullptr where nothing is seen.
-const char* unusable(string_view path, bool mode_too) {
-  if (is_foreign_library(path)) return foreign_library;
+// Why Lambda's user cannot open the library at path: its mode, then its
+// directory's; nullptr where nothing is seen.
+const char* closed_to_lambda(string_view path) {
   struct stat status;
   char library[PATH_MAX], folder[PATH_MAX];
-  if (!mode_too || !c_path(path, library) || stat(library, &status) != 0) return nullptr;
+  if (!c_path(path, library) || stat(library, &status) != 0) return nullptr;
   if ((status.st_mode & S_IROTH) == 0)
     return "Lambda's user cannot read it: RUN chmod o+r on it, or COPY it with --chmod=644";
   string_view name = base_name(path);
@@ -102,7 +101,7 @@ const char* unusable_library(string_view name, char (&found)[PATH_MAX]) {
     struct stat status;
     if (directory.empty() || !join(found, directory, name) || stat(found, &status) != 0 || !S_ISREG(status.st_mode))
       return nullptr;
-    return unusable(found, true);
+    return is_foreign_library(found) ? foreign_library : closed_to_lambda(found);
   };
   const char* library_path = getenv("LD_LIBRARY_PATH");
   for (string_view entries = library_path != nullptr ? library_path : "";;) {
@@ -133,13 +132,15 @@ int check_libraries(const char* program, const char* interpreter, const char* hi
   // has no relocations to make (and the program then crashes), and fails
   // on its relocations where it has some: each library it lists is judged
   // by its first bytes, and named so. Listed for root (Lambda's user cannot
-  // read the program), each is judged too by whether that user may open it,
-  // as its loader must before it binds anything.
+  // read the program), each is judged first by whether that user may open
+  // it, as its loader must before it maps anything.
   string_view library;
   const char* why = nullptr;
   if (fault.kind != FaultKind::library)
     for_each_loaded(listing, [&](string_view path) {
-      if (why == nullptr && (why = unusable(path, !as_lambda_user)) != nullptr) library = path;
+      if (why == nullptr && !as_lambda_user) why = closed_to_lambda(path);
+      if (why == nullptr && is_foreign_library(path)) why = foreign_library;
+      if (why != nullptr && library.empty()) library = path;
     });
   if (fault.code == 0 && why == nullptr) return 0;
   Output err(STDERR_FILENO);

@@ -164,6 +164,10 @@ std::vector<Case> pinned(const std::string& cpu) {
       c.mode = base.mode;
       c.place_mode = 0700;
       add(c);
+      // For the other CPU as well: that user's loader cannot open it, which
+      // comes first (127).
+      c.other_cpu = true;
+      add(c);
     }
     c = base;
     c.other_cpu = true;  // for the other CPU (see generate() for musl)
