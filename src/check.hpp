@@ -20,6 +20,7 @@
 #include "diagnose.hpp"
 #include "inspect.hpp"
 #include "libraries.hpp"
+#include "listing.hpp"
 #include "locate.hpp"
 #include "managed.hpp"
 #include "names.hpp"
@@ -117,6 +118,15 @@ int check_file(const char* name, Role role, const Plan& plan) {
     if (int code = judge_npm(where.path)) return code;
   if (head.kind != Head::script) return 0;
   if (int code = check_file(interpreter, Role::interpreter, plan)) return code;
+  // A program's loader named alone takes the script as the program to load,
+  // and refuses it: glibc's exits 127, musl's 1.
+  if (Loader loader = loader_of(head.interpreter); loader != Loader::unknown && head.argument.empty()) {
+    Output err(STDERR_FILENO);
+    err.about(where.path) << "its '#!' line names " << head.interpreter
+                          << ", a program's loader, alone: it takes the script as the program to load and refuses it; "
+                             "name the interpreter that runs the script\n";
+    return loader == Loader::glibc ? exit_not_found : exit_cannot_run;
+  }
   // env as the interpreter starts without complaint and then looks the
   // program up in PATH, failing with 127 where it is not: judged as one more.
   string_view operand = base_name(head.interpreter) == "env" ? env_operand(head.argument) : string_view();

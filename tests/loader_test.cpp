@@ -8,7 +8,7 @@
 // lacking the symbol version the program needs or any symbol versions, or
 // lacking a symbol it binds (lazily or at once), or with relocations for the
 // other CPU; and the program a script's '#!/usr/bin/env NAME' line names,
-// in PATH or not; and the loader itself
+// in PATH or not, or the program's loader alone; and the loader itself
 // executable by that user or not. --check runs as root, as in
 // a RUN line; then the program itself is started as Lambda's user (uid 993,
 // gid 990, read-only root): both must fail, with the same exit class, or
@@ -69,6 +69,10 @@ struct Case {
   // (where the program is); empty: the program is started itself.
   std::string env_line;
   bool busybox_env = false;
+  // A script /var/task/script started instead, whose '#!' line names the
+  // program's loader, then LOADER_LINE (empty: the loader alone).
+  bool loader_script = false;
+  std::string loader_line;
 
   std::string describe() const {
     return std::string(musl ? "musl" : "glibc") + " " + program + " mode " + harness::octal(program_mode) +
@@ -79,7 +83,8 @@ struct Case {
            (no_environment ? ", no environment" : "") +
            (env_line.empty()
                 ? ""
-                : ", started by '#!/usr/bin/env " + env_line + "' (" + (busybox_env ? "busybox" : "coreutils") + ")");
+                : ", started by '#!/usr/bin/env " + env_line + "' (" + (busybox_env ? "busybox" : "coreutils") + ")") +
+           (loader_script ? ", started by a '#!' line naming its loader, then '" + loader_line + "'" : "");
   }
 };
 
@@ -117,6 +122,9 @@ Case generate(harness::Random& random, const std::string& cpu) {
     c.env_line = random.pick<std::string>(
         {c.program, c.program, "nosuch", "-S " + c.program, "-S A=1 " + c.program + " -x", c.program + " -u"});
     c.busybox_env = random.one_in(2);
+  } else if (random.one_in(8)) {
+    c.loader_script = true;
+    c.loader_line = random.pick<std::string>({"", " "});
   }
   return c;
 }
@@ -239,6 +247,18 @@ std::vector<Case> pinned(const std::string& cpu) {
       }
     }
   }
+  // '#!' naming the program's loader: alone, it takes the script as the
+  // program to load and refuses it (glibc's 127, musl's 1); with a sound
+  // program after it, it loads that program (what --check does not judge:
+  // see the README), and the start succeeds.
+  for (const Case& base : {glibc, musl}) {
+    for (const std::string& line : std::vector<std::string>{"", " ", "/var/task/" + base.program}) {
+      Case script = base;
+      script.loader_script = true;
+      script.loader_line = line;
+      add(script);
+    }
+  }
   Case libc_hidden = glibc;
   libc_hidden.place = "/lib/" + cpu + "-linux-gnu";  // libc.so.6's directory, closed: glibc's listing crashes
   libc_hidden.place_mode = 0700;
@@ -279,6 +299,11 @@ void build(const Case& c, const std::string& cpu, const std::string& root) {
     }
     harness::write_file(root + "/var/task/script", "#!/usr/bin/env " + c.env_line + "\n", 0755);
   }
+  if (c.loader_script)
+    harness::write_file(
+        root + "/var/task/script",
+        "#!" + (c.musl ? "/lib/ld-musl-" + cpu + ".so.1" : glibc_for(cpu).loader_to) + " " + c.loader_line + "\n",
+        0755);
   if (c.place.empty()) return;
   const bool versioned = c.program == "app-versioned";
   const std::string library = versioned ? "libv.so.1" : "libf.so.1";
@@ -328,7 +353,8 @@ TEST_CASE(
     if (!c.no_environment) env.push_back("AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001");
     if (!c.library_path.empty()) env.push_back("LD_LIBRARY_PATH=" + c.library_path);
     if (!c.env_line.empty()) env.push_back("PATH=/var/task");
-    const std::string program = "/var/task/" + (c.env_line.empty() ? c.program : "script");
+    const bool script = !c.env_line.empty() || c.loader_script;
+    const std::string program = "/var/task/" + (script ? "script" : c.program);
     Outcome checked = run(root.path(), records, false, {"/lambda-entrypoint", "--check", program}, env, c.proc);
     // musl's execvp (the binary's own libc) exits 127 or 126 where execve fails.
     const std::string built = harness::entrypoint();
@@ -358,7 +384,9 @@ TEST_CASE(
       const bool named = checked.err.find(library) != std::string::npos ||
                          checked.err.find("its ELF interpreter") != std::string::npos ||
                          checked.err.find("fixture_extra") != std::string::npos ||
-                         (!c.env_line.empty() && checked.err.find("env") != std::string::npos);
+                         (!c.env_line.empty() && checked.err.find("env") != std::string::npos) ||
+                         (c.loader_script && (checked.err.find(", a program's loader, alone: ") != std::string::npos ||
+                                              checked.err.find("its '#!' interpreter") != std::string::npos));
       // Where env itself ran and found nothing, the line says env looked.
       if (started.err.find(": No such file or directory") != std::string::npos &&
           started.err.find("env: '") != std::string::npos)
@@ -393,6 +421,8 @@ TEST_CASE(
       }
       if (checked.err.find("fixture_extra") != std::string::npos)
         CHECK_THAT(checked.err, Catch::Matchers::ContainsSubstring("lacks what it binds"));
+    } else if (c.loader_script) {
+      CHECK_THAT(checked.out, Catch::Matchers::ContainsSubstring(program + ": ok, the program, a script for /lib"));
     } else if (c.env_line.empty()) {
       CHECK_THAT(checked.out, Catch::Matchers::ContainsSubstring(
                                   program + ": ok, the program, a dynamically linked " + cpu +
