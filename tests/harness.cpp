@@ -138,28 +138,40 @@ void become_lambda_user(int failure_code) {
   if (setgroups(0, nullptr) != 0 || setgid(lambda_gid) != 0 || setuid(lambda_uid) != 0) _exit(failure_code);
 }
 
-int as_lambda(const std::function<int()>& step, int fallback) {
+std::string as_lambda_writing(const std::function<void(int report)>& step, int* status) {
   constexpr int could_not_become_lambda = 99;
   int report[2];
   if (pipe2(report, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe2: ") + std::strerror(errno));
   pid_t child = fork();
   if (child < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   if (child == 0) {
+    close(report[0]);
     int null_fd = open("/dev/null", O_RDWR);
     if (null_fd < 0 || dup2(null_fd, 1) < 0 || dup2(null_fd, 2) < 0 || chdir("/") != 0) _exit(could_not_become_lambda);
     become_lambda_user(could_not_become_lambda);
-    int result = step();
-    (void)!::write(report[1], &result, sizeof result);
+    step(report[1]);
     _exit(0);
   }
   close(report[1]);
-  int result = fallback;
-  if (read(report[0], &result, sizeof result) != sizeof result) result = fallback;
+  std::string text;
+  char buffer[4096];
+  for (ssize_t got; (got = read(report[0], buffer, sizeof buffer)) > 0;) text.append(buffer, static_cast<size_t>(got));
   close(report[0]);
-  int status;
-  waitpid(child, &status, 0);
-  if (WIFEXITED(status) && WEXITSTATUS(status) == could_not_become_lambda)
+  int child_status;
+  waitpid(child, &child_status, 0);
+  if (WIFEXITED(child_status) && WEXITSTATUS(child_status) == could_not_become_lambda)
     throw std::runtime_error("a child could not become Lambda's user (uid 993): run the tests as root");
+  if (status != nullptr) *status = child_status;
+  return text;
+}
+
+int as_lambda(const std::function<int()>& step, int fallback) {
+  std::string text = as_lambda_writing([&](int report) {
+    int result = step();
+    (void)!::write(report, &result, sizeof result);
+  });
+  int result = fallback;
+  if (text.size() == sizeof result) std::memcpy(&result, text.data(), sizeof result);
   return result;
 }
 

@@ -71,9 +71,13 @@ constexpr gid_t lambda_gid = 990;
 void become_lambda_user(int failure_code);
 
 // Runs step in a child that has become Lambda's user, with its output
-// discarded and / its working directory; returns the int the step reports,
-// or fallback when it reports nothing (an exec that succeeded). Throws
-// where the child cannot become that user.
+// discarded and / its working directory; returns what the step writes to
+// the descriptor it is given (closed on exec), and sets status, where given,
+// to the child's wait status. Throws where the child cannot become that user.
+std::string as_lambda_writing(const std::function<void(int report)>& step, int* status = nullptr);
+
+// As as_lambda_writing(), for a step that reports one int: returns it, or
+// fallback when it reports nothing (an exec that succeeded).
 int as_lambda(const std::function<int()>& step, int fallback);
 
 // execve's errno when Lambda's user starts program (with

@@ -23,7 +23,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <functional>
 #include <random>
 
 #include "elf_bytes.hpp"
@@ -495,30 +494,8 @@ void write(const CodeCase& c) {
   }
 }
 
-// Runs step as Lambda's user in a child, and returns the text it wrote to fd.
+// The exit of a child that could not become Lambda's user.
 constexpr int could_not_become_lambda = 99;
-std::string report_as_lambda(const std::function<void(int fd)>& step) {
-  int report[2];
-  REQUIRE(pipe2(report, O_CLOEXEC) == 0);
-  pid_t child = fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    close(report[0]);
-    if (chdir("/") != 0) _exit(could_not_become_lambda);
-    harness::become_lambda_user(could_not_become_lambda);
-    step(report[1]);
-    _exit(0);
-  }
-  close(report[1]);
-  std::string text;
-  char buffer[4096];
-  for (ssize_t got; (got = read(report[0], buffer, sizeof buffer)) > 0;) text.append(buffer, static_cast<size_t>(got));
-  close(report[0]);
-  int status;
-  waitpid(child, &status, 0);
-  REQUIRE((WIFEXITED(status) && WEXITSTATUS(status) == 0));
-  return text;
-}
 
 // Whether Lambda's user, who cannot read a file, can start it: really started, it exits 0.
 bool starts_unread(const std::string& path) {
@@ -618,11 +595,15 @@ TEST_CASE("run as root, --check names the code Lambda's user cannot read, as tha
         {"--check", tools / "bootstrap"},
         {"LAMBDA_TASK_ROOT=" + c.task_root, "LAMBDA_ENTRYPOINT_EMULATOR=" + tools / "aws-lambda-rie"}, from);
     std::string top = without_trailing_slashes(c.task_root);
-    std::string met = report_as_lambda([&](int fd) {
-      std::string faults;
-      read_as_lambda(top, true, 0, faults);
-      (void)!::write(fd, faults.data(), faults.size());
-    });
+    int status;
+    std::string met = harness::as_lambda_writing(
+        [&](int report) {
+          std::string faults;
+          read_as_lambda(top, true, 0, faults);
+          (void)!::write(report, faults.data(), faults.size());
+        },
+        &status);
+    REQUIRE((WIFEXITED(status) && WEXITSTATUS(status) == 0));
     std::vector<std::string> kernel;
     for (size_t start = 0, end; (end = met.find('\n', start)) != std::string::npos; start = end + 1)
       kernel.push_back(met.substr(start, end - start));
