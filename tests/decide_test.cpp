@@ -18,6 +18,8 @@
 #include <fstream>
 #include <iterator>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "decide_cases.hpp"
 #include "elf_bytes.hpp"
@@ -967,6 +969,39 @@ TEST_CASE("the library a fault is about is named as each loader names it, and a 
   for (const Case& c : cases) {
     INFO(c.line);
     CHECK(std::string(missing_library(c.line)) == c.library);
+  }
+}
+
+TEST_CASE(
+    "each library a listing loads is visited by its path, between its arrow and its address; a line "
+    "without both, in that order, is passed over",
+    "[listing]") {
+  struct Case {
+    const char* listing;
+    std::vector<std::string> visited;
+  };
+  const Case cases[] = {
+      {"\tlibf.so.1 => /usr/lib/libf.so.1 (0x00007f3a1c000000)\n", {"/usr/lib/libf.so.1"}},
+      {"\tlibf.so.1 => /l (0x1)", {"/l"}},  // the last line without its newline
+      {"\tlibf.so.1 => / (0x1)\n", {"/"}},
+      // A path that holds " (0x" itself ends at the last one.
+      {"\tlibq.so => /opt/a (0x1)/libq.so (0x7f00)\n", {"/opt/a (0x1)/libq.so"}},
+      // glibc's and musl's lines for the vDSO and the loader, and a library not found.
+      {"\tlinux-vdso.so.1 (0x00007ffc8a5f2000)\n", {}},
+      {"\t/lib64/ld-linux-x86-64.so.2 (0x00007f3a1c200000)\n", {}},
+      {"\tlibz.so.1 => not found\n", {}},
+      {"\tlibf.so.1 => /usr/lib/libf.so.1\n", {}},
+      {"\tx (0x1) => /y\n", {}},
+      {"", {}},
+      {"\tlibc.musl-x86_64.so.1 => /lib/ld-musl-x86_64.so.1 (0x7f1e)\n\tlibz.so.1 => not found\n"
+       "\tlibf.so.1 => /var/task/lib/libf.so.1 (0x7f2e)\n",
+       {"/lib/ld-musl-x86_64.so.1", "/var/task/lib/libf.so.1"}},
+  };
+  for (const Case& c : cases) {
+    INFO(c.listing);
+    std::vector<std::string> visited;
+    for_each_loaded(c.listing, [&](string_view path) { visited.emplace_back(path); });
+    CHECK(visited == c.visited);
   }
 }
 

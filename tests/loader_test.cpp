@@ -62,6 +62,7 @@ struct Case {
   std::string build;
   std::string musl_path;        // /etc/ld-musl-ARCH.path; "-": none
   mode_t loader_mode = 0755;    // the ELF interpreter's
+  bool libc_closed = false;     // libc.so.6's directory 0700, which only root may search
   bool proc = true;             // /proc mounted where --check runs (false: a bare chroot)
   bool no_environment = false;  // --check and the start get no variable at all
   // A script /var/task/script started instead, whose line is '#!/usr/bin/env
@@ -79,8 +80,8 @@ struct Case {
            ", library in " + (place.empty() ? "nowhere" : place) + (other_cpu ? " (other CPU)" : "") + " build '" +
            build + "' mode " + harness::octal(mode) + ", directory " + harness::octal(place_mode) +
            ", LD_LIBRARY_PATH=" + library_path + (musl ? ", ld-musl path " + musl_path : "") + ", loader " +
-           harness::octal(loader_mode) + (proc ? "" : ", --check without /proc") +
-           (no_environment ? ", no environment" : "") +
+           harness::octal(loader_mode) + (libc_closed ? ", libc's directory 0700" : "") +
+           (proc ? "" : ", --check without /proc") + (no_environment ? ", no environment" : "") +
            (env_line.empty()
                 ? ""
                 : ", started by '#!/usr/bin/env " + env_line + "' (" + (busybox_env ? "busybox" : "coreutils") + ")") +
@@ -176,6 +177,15 @@ std::vector<Case> pinned(const std::string& cpu) {
       // comes first (127).
       c.other_cpu = true;
       add(c);
+      // A library that is nowhere is the fault, not the C library root's
+      // loader lists beside it, which Lambda's user cannot open either.
+      if (!base.musl) {
+        c = base;
+        c.program_mode = 0711;
+        c.place = "";
+        c.libc_closed = true;
+        add(c);
+      }
     }
     c = base;
     c.other_cpu = true;  // for the other CPU (see generate() for musl)
@@ -246,6 +256,11 @@ std::vector<Case> pinned(const std::string& cpu) {
         add(script);
       }
     }
+    // The program env runs lacks its library: named, as the program env runs.
+    Case script = glibc;
+    script.env_line = "app";
+    script.place = "";
+    add(script);
   }
   // '#!' naming the program's loader: alone, it takes the script as the
   // program to load and refuses it (glibc's 127, musl's 1); with a sound
@@ -285,6 +300,7 @@ void build(const Case& c, const std::string& cpu, const std::string& root) {
     harness::make_dirs(root + glibc.libc_to.substr(0, glibc.libc_to.rfind('/')));
     harness::copy_file(glibc.loader_from, root + glibc.loader_to, c.loader_mode);
     harness::copy_file(glibc.libc_from, root + glibc.libc_to, 0644);
+    if (c.libc_closed) REQUIRE(chmod((root + glibc.libc_to.substr(0, glibc.libc_to.rfind('/'))).c_str(), 0700) == 0);
   }
   harness::copy_file(fixtures + "/" + c.program, root + "/var/task/" + c.program, c.program_mode);
   if (!c.env_line.empty()) {
@@ -391,6 +407,9 @@ TEST_CASE(
       if (started.err.find(": No such file or directory") != std::string::npos &&
           started.err.find("env: '") != std::string::npos)
         CHECK_THAT(checked.err, Catch::Matchers::ContainsSubstring(env_runs));
+      // A library fault of the program env runs says that env runs it.
+      if (!c.env_line.empty() && checked.err.find(library) != std::string::npos)
+        CHECK_THAT(checked.err, Catch::Matchers::ContainsSubstring("; " + env_runs));
       CHECK(named);
       // A library glibc's loader searches for and says it did not find,
       // which lies there all the same (unreadable by Lambda's user, behind a
