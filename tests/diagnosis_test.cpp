@@ -290,33 +290,43 @@ TEST_CASE(
     "[diagnosis]") {
   // The program lies in code/ (or in outer/code/, the directory judged being
   // outer/), made by root: Lambda's user is neither owner nor in the group.
-  for (bool nested : {false, true}) {
-    for (mode_t mode : {0700, 0750, 0744, 0766, 0000, 0711, 0755, 0701, 0001}) {
-      DYNAMIC_SECTION((nested ? "outer/code/, outer/ of mode " : "code/ of mode ") << harness::octal(mode)) {
-        Files files;
-        std::string judged = files.dir / (nested ? "outer" : "code");
-        std::string code = nested ? judged + "/code" : judged;
-        harness::make_dirs(code);
-        std::string program = code + "/bootstrap";
-        harness::copy_file(harness::standin("handler"), program, 0755);
-        REQUIRE(chmod(judged.c_str(), mode) == 0);
-        // A copy of the binary that user may execute, wherever the build lies.
-        harness::copy_file(harness::entrypoint(), files.dir / "lambda-entrypoint", 0755);
-        harness::Launch as_lambda;
-        as_lambda.program = files.dir / "lambda-entrypoint";
-        as_lambda.argv = {"lambda-entrypoint", program};
-        as_lambda.env = files.env({cloud});
-        as_lambda.before_exec = [] { harness::become_lambda_user(99); };
-        Outcome outcome = harness::launch(as_lambda);
-        chmod(judged.c_str(), 0755);  // for the directory to be removed
-        if ((mode & S_IXOTH) == 0) {
-          CHECK(outcome.status == 126);
-          CHECK(outcome.err == message(program, "the directory " + judged + " on its path cannot be searched\n"));
-          CHECK(harness::records(files.records.path(), "handler").empty());
-        } else {
-          CHECK(outcome.status == 0);
-          CHECK(outcome.err.empty());
-          CHECK(harness::records(files.records.path(), "handler").size() == 1);
+  // Named relative to the working directory too, by one-character names
+  // (c/, o/c/): the first directory is then the path's first character.
+  for (bool relative : {false, true}) {
+    for (bool nested : {false, true}) {
+      for (mode_t mode : {0700, 0750, 0744, 0766, 0000, 0711, 0755, 0701, 0001}) {
+        DYNAMIC_SECTION((relative ? "relative, " : "")
+                        << (nested ? "outer/code/, outer/ of mode " : "code/ of mode ") << harness::octal(mode)) {
+          Files files;
+          const std::string outer = relative ? "o" : "outer", inner = relative ? "c" : "code";
+          const std::string named = nested ? outer : inner;  // the judged directory, as the path names it
+          std::string judged = files.dir / named;
+          std::string code = nested ? judged + "/" + inner : judged;
+          harness::make_dirs(code);
+          std::string program = code + "/bootstrap";
+          harness::copy_file(harness::standin("handler"), program, 0755);
+          REQUIRE(chmod(judged.c_str(), mode) == 0);
+          // A copy of the binary that user may execute, wherever the build lies.
+          harness::copy_file(harness::entrypoint(), files.dir / "lambda-entrypoint", 0755);
+          const std::string given = relative ? (nested ? outer + "/" + inner : inner) + "/bootstrap" : program;
+          harness::Launch as_lambda;
+          as_lambda.program = files.dir / "lambda-entrypoint";
+          as_lambda.argv = {"lambda-entrypoint", given};
+          as_lambda.env = files.env({cloud});
+          as_lambda.cwd = files.dir.path();
+          as_lambda.before_exec = [] { harness::become_lambda_user(99); };
+          Outcome outcome = harness::launch(as_lambda);
+          chmod(judged.c_str(), 0755);  // for the directory to be removed
+          if ((mode & S_IXOTH) == 0) {
+            CHECK(outcome.status == 126);
+            CHECK(outcome.err ==
+                  message(given, "the directory " + (relative ? named : judged) + " on its path cannot be searched\n"));
+            CHECK(harness::records(files.records.path(), "handler").empty());
+          } else {
+            CHECK(outcome.status == 0);
+            CHECK(outcome.err.empty());
+            CHECK(harness::records(files.records.path(), "handler").size() == 1);
+          }
         }
       }
     }

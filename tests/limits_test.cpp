@@ -147,6 +147,16 @@ TEST_CASE("names past NAME_MAX and paths past PATH_MAX are not found: 127", "[li
     CHECK(outcome.status == 127);
     CHECK_THAT(outcome.err, Catch::Matchers::EndsWith(": Filename too long\n"));  // musl's words for ENAMETOOLONG
   }
+  // --check says the same of a path, judged as Lambda's user: one past
+  // PATH_MAX, and one past four times as much, more than its buffers for a
+  // path hold together.
+  std::string longer_path;
+  while (longer_path.size() <= 4 * PATH_MAX) longer_path += "/" + std::string(200, 'p');
+  for (const std::string& program : {"/tmp/" + long_name, long_path, longer_path}) {
+    Outcome outcome = scene.run({"--check", program}, scene.env({"PATH=" + scene.dir.path()}));
+    CHECK(outcome.status == 127);
+    CHECK_THAT(outcome.err, Catch::Matchers::ContainsSubstring(harness::message(program, "Filename too long\n")));
+  }
 }
 
 TEST_CASE("odd files as PROGRAM: each gets its exit code and reason", "[limits]") {
