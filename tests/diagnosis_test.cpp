@@ -464,6 +464,25 @@ TEST_CASE("under --check, permissions are judged for Lambda's user, who is neith
                                                                 others + ": chmod o+x\n")));
     chmod(files.dir.path().c_str(), 0755);
   }
+  SECTION("a directory other users cannot search, reached through a link of one character, relative or '/'") {
+    chmod(bootstrap.c_str(), 0755);
+    const std::string closed = files.dir / "d", program = closed + "/bootstrap";
+    harness::make_dirs(closed);
+    harness::copy_file(bootstrap, program, 0755);
+    REQUIRE(chmod(closed.c_str(), 0750) == 0);
+    REQUIRE(symlink("d", (files.dir / "l").c_str()) == 0);
+    REQUIRE(symlink("/", (files.dir / "r").c_str()) == 0);
+    for (const std::string& path : {files.dir / "l/bootstrap", files.dir / "r" + program}) {
+      INFO(path);
+      Outcome outcome = harness::run_entrypoint({"--check", path}, files.env());
+      CHECK(outcome.status == 126);
+      CHECK_THAT(outcome.err, Catch::Matchers::EndsWith(message(path, "the directory " + closed +
+                                                                          " on its path cannot be searched by other "
+                                                                          "users (mode 0750)" +
+                                                                          others + ": chmod o+x\n")));
+    }
+    chmod(closed.c_str(), 0755);
+  }
   SECTION("a program whose ELF interpreter Lambda's user cannot execute, which root can") {
     chmod(bootstrap.c_str(), 0755);
     for (mode_t mode : {0700, 0750, 0754, 0100, 0711, 0755, 0701, 0001}) {

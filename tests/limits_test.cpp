@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
+#include <cerrno>
 #include <climits>
 
 #include "harness.hpp"
@@ -157,6 +158,36 @@ TEST_CASE("names past NAME_MAX and paths past PATH_MAX are not found: 127", "[li
     CHECK(outcome.status == 127);
     CHECK_THAT(outcome.err, Catch::Matchers::ContainsSubstring(harness::message(program, "Filename too long\n")));
   }
+}
+
+TEST_CASE(
+    "under --check, a path of PATH_MAX - 1 bytes through a directory Lambda's user cannot search names it (126); one "
+    "of PATH_MAX bytes is too long (127), as the kernel says for that user",
+    "[limits]") {
+  Scene scene;
+  const std::string closed = scene.dir / "closed";
+  harness::make_dirs(closed);
+  REQUIRE(chmod(closed.c_str(), 0700) == 0);
+  for (size_t length : {size_t{PATH_MAX} - 1, size_t{PATH_MAX}}) {
+    std::string path = closed;
+    while (path.size() + 201 < length) path += "/" + std::string(200, 'p');
+    path += "/" + std::string(length - path.size() - 1, 'q');
+    REQUIRE(path.size() == length);
+    INFO("a path of " << length << " bytes");
+    const int kernel = harness::execve_as_lambda(path);
+    Outcome outcome = scene.run({"--check", path}, scene.env({}));
+    if (length < PATH_MAX) {
+      CHECK(kernel == EACCES);
+      CHECK(outcome.status == 126);
+      CHECK_THAT(outcome.err, Catch::Matchers::ContainsSubstring(harness::message(
+                                  path, "the directory " + closed + " on its path cannot be searched by other users")));
+    } else {
+      CHECK(kernel == ENAMETOOLONG);
+      CHECK(outcome.status == 127);
+      CHECK_THAT(outcome.err, Catch::Matchers::ContainsSubstring(harness::message(path, "Filename too long\n")));
+    }
+  }
+  chmod(closed.c_str(), 0755);  // for it to be removed
 }
 
 TEST_CASE("odd files as PROGRAM: each gets its exit code and reason", "[limits]") {
