@@ -190,6 +190,37 @@ TEST_CASE(
   chmod(closed.c_str(), 0755);  // for it to be removed
 }
 
+TEST_CASE(
+    "under --check, a link whose target and the rest of the path together pass PATH_MAX ends the search for a "
+    "closed directory, which the kernel follows: nothing is named that the path does not pass through",
+    "[limits]") {
+  Scene scene;
+  // scene/l -> a/a.../a (about 2,000 bytes), and the path goes on past l by
+  // about 2,100 more: joined, they pass PATH_MAX, as the path itself does not.
+  // scene/tmp, closed, is where the path's own names would lead if read
+  // from the link's directory again.
+  const std::string part = std::string(200, 'a');
+  std::string target = part;
+  while (target.size() < 2000) target += "/" + part;
+  std::string rest = part;
+  while (rest.size() < 2100) rest += "/" + part;
+  harness::make_dirs(scene.dir / target);
+  REQUIRE(symlink(target.c_str(), (scene.dir / "l").c_str()) == 0);
+  harness::make_dirs(scene.dir / "l/" + rest);  // through the link: the whole is too long to name
+  const std::string closed = scene.dir / "tmp";
+  harness::make_dirs(closed);
+  REQUIRE(chmod(closed.c_str(), 0700) == 0);
+  const std::string program = scene.dir / "l/" + rest + "/bootstrap";
+  harness::copy_file(scene.handler, program, 0755);
+  REQUIRE(program.size() < PATH_MAX);
+  REQUIRE(target.size() + rest.size() + 11 >= PATH_MAX);
+  CHECK(harness::execve_as_lambda(program) == 0);
+  Outcome outcome = scene.run({"--check", program}, scene.env({}));
+  CHECK_THAT(outcome.err, !Catch::Matchers::ContainsSubstring(closed));
+  CHECK_THAT(outcome.out, Catch::Matchers::ContainsSubstring(harness::message(program, "ok, the program, ")));
+  chmod(closed.c_str(), 0755);  // for it to be removed
+}
+
 TEST_CASE("odd files as PROGRAM: each gets its exit code and reason", "[limits]") {
   Scene scene;
   harness::TempDir files;
