@@ -25,7 +25,7 @@ namespace {
 bool unsearchable_directory_of(const char* path, char (&directory)[PATH_MAX]) {
   size_t length = std::strlen(path);
   if (length >= sizeof directory) return false;
-  std::memcpy(directory, path, length + 1);
+  std::strcpy(directory, path);
   for (char* slash = std::strchr(directory + 1, '/'); slash != nullptr; slash = std::strchr(slash + 1, '/')) {
     *slash = '\0';
     if (access(directory, X_OK) != 0 && errno == EACCES) return true;
@@ -92,7 +92,7 @@ int check_runnable(const char* path, bool as_other_user) {
     return errno;
   }
   if (stat(path, &status) != 0) return errno;
-  if (S_ISDIR(status.st_mode)) return EISDIR;
+  // A directory too: execve() says EACCES, not EISDIR.
   if (!S_ISREG(status.st_mode)) return EACCES;
   return as_other_user && (status.st_mode & S_IXOTH) == 0 ? EACCES : 0;
 }
@@ -132,7 +132,7 @@ Location locate(const char* name, const char* search_path, char (&found)[PATH_MA
       candidate[directory.size()] = '/';
       std::memcpy(candidate + directory.size() + 1, name, name_length + 1);
       int error = check_runnable(candidate, as_other_user);
-      bool missing = error == ENOENT || error == ENOTDIR, refused = error == EACCES || error == EISDIR;
+      bool missing = error == ENOENT || error == ENOTDIR, refused = error == EACCES;
       if (!missing && (!refused || location.searched_in_vain)) {
         std::memcpy(found, candidate, sizeof candidate);
         location = {error, found, false};

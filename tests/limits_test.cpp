@@ -48,6 +48,16 @@ struct Scene {
   Outcome run(const Strings& args, Strings env, harness::Launch launch = {}) const {
     return harness::run_entrypoint(args, std::move(env), std::move(launch));
   }
+
+  // --check ARGS, with a program for the binary's own CPU as the emulator
+  // (the stand-ins are built for this machine's): its verdict is ARGS' alone.
+  Outcome check(const Strings& args, Strings extra) const {
+    const std::string own_cpu = dir / "emulator-of-its-cpu";
+    if (access(own_cpu.c_str(), F_OK) != 0) harness::copy_file(harness::entrypoint(), own_cpu, 0755);
+    Strings command = {"--check", "--emulator=" + own_cpu};
+    command.insert(command.end(), args.begin(), args.end());
+    return run(command, env(std::move(extra)));
+  }
 };
 
 }  // namespace
@@ -128,6 +138,37 @@ TEST_CASE("arguments and environment up to and past the kernel's limit: the prog
   }
 }
 
+TEST_CASE(
+    "a PATH entry whose candidate, with its slash and the name, is PATH_MAX - 1 bytes long is tried; one a byte "
+    "longer is passed over",
+    "[limits]") {
+  Scene scene;
+  // Directories of 200-byte names under the scene, to the length wanted.
+  auto directory_of_length = [&](size_t length) {
+    std::string directory = scene.dir.path();
+    while (directory.size() + 201 < length) directory += "/" + std::string(200, 'd');
+    directory += "/" + std::string(length - directory.size() - 1, 'e');
+    REQUIRE(directory.size() == length);
+    harness::make_dirs(directory);
+    return directory;
+  };
+  const std::string name = "handler";
+  const std::string fits = directory_of_length(PATH_MAX - 2 - name.size());
+  harness::copy_file(scene.handler, fits + "/" + name, 0755);
+  REQUIRE((fits + "/" + name).size() == PATH_MAX - 1);
+  Outcome outcome = scene.run({name}, scene.env({cloud, "PATH=" + fits}));
+  CHECK(outcome.status == 0);
+  CHECK(harness::records(scene.records, "handler").size() == 1);
+  // A byte longer: passed over, and the next entry's handler runs.
+  const std::string too_long = directory_of_length(PATH_MAX - 1 - name.size());
+  outcome = scene.run({name}, scene.env({cloud, "PATH=" + too_long + ":" + scene.dir.path()}));
+  CHECK(outcome.status == 0);
+  CHECK(outcome.err.empty());
+  std::vector<Record> handler = harness::records(scene.records, "handler");
+  REQUIRE(handler.size() == 2);
+  CHECK(handler.back().argv.front() == name);
+}
+
 TEST_CASE("PATH entries too long to use are passed over, however long PATH is", "[limits]") {
   Scene scene;
   std::string long_entry = "/" + std::string(5000, 'x');
@@ -138,7 +179,8 @@ TEST_CASE("PATH entries too long to use are passed over, however long PATH is", 
   CHECK(outcome.err.empty());
 }
 
-TEST_CASE("names past NAME_MAX and paths past PATH_MAX are not found: 127", "[limits]") {
+TEST_CASE("names past NAME_MAX and paths past PATH_MAX are not found (127), a name of NAME_MAX bytes is found and runs",
+          "[limits]") {
   Scene scene;
   std::string long_name(NAME_MAX + 1, 'n');
   std::string long_path;
@@ -146,15 +188,28 @@ TEST_CASE("names past NAME_MAX and paths past PATH_MAX are not found: 127", "[li
   for (const std::string& program : {long_name, "/tmp/" + long_name, long_path}) {
     Outcome outcome = scene.run({program}, scene.env({cloud, "PATH=" + scene.dir.path()}));
     CHECK(outcome.status == 127);
-    CHECK_THAT(outcome.err, Catch::Matchers::EndsWith(": Filename too long\n"));  // musl's words for ENAMETOOLONG
+    // musl's words for ENAMETOOLONG, about the name as given: a name too
+    // long is refused before any PATH entry is tried, as musl's execvp does.
+    CHECK(outcome.err == harness::message(program, "Filename too long\n"));
   }
+  // A name of NAME_MAX bytes is looked up and runs, in the cloud and under --check.
+  const std::string longest_name(NAME_MAX, 'n');
+  harness::copy_file(scene.handler, scene.dir / longest_name, 0755);
+  Outcome ran = scene.run({longest_name}, scene.env({cloud, "PATH=" + scene.dir.path()}));
+  CHECK(ran.status == 0);
+  CHECK(harness::records(scene.records, "handler").size() == 1);
+  harness::TempDir own_cpu;  // the same name, a program for the binary's CPU, for --check to find it ok
+  harness::copy_file(harness::entrypoint(), own_cpu / longest_name, 0755);
+  Outcome checked = scene.check({longest_name}, {"PATH=" + own_cpu.path()});
+  CHECK(checked.status == 0);
+  CHECK_THAT(checked.out, Catch::Matchers::ContainsSubstring(harness::message(own_cpu / longest_name, "ok, ")));
   // --check says the same of a path, judged as Lambda's user: one past
   // PATH_MAX, and one past four times as much, more than its buffers for a
   // path hold together.
   std::string longer_path;
   while (longer_path.size() <= 4 * PATH_MAX) longer_path += "/" + std::string(200, 'p');
   for (const std::string& program : {"/tmp/" + long_name, long_path, longer_path}) {
-    Outcome outcome = scene.run({"--check", program}, scene.env({"PATH=" + scene.dir.path()}));
+    Outcome outcome = scene.check({program}, {"PATH=" + scene.dir.path()});
     CHECK(outcome.status == 127);
     CHECK_THAT(outcome.err, Catch::Matchers::ContainsSubstring(harness::message(program, "Filename too long\n")));
   }
@@ -175,7 +230,7 @@ TEST_CASE(
     REQUIRE(path.size() == length);
     INFO("a path of " << length << " bytes");
     const int kernel = harness::execve_as_lambda(path);
-    Outcome outcome = scene.run({"--check", path}, scene.env({}));
+    Outcome outcome = scene.check({path}, {});
     if (length < PATH_MAX) {
       CHECK(kernel == EACCES);
       CHECK(outcome.status == 126);
@@ -211,11 +266,12 @@ TEST_CASE(
   harness::make_dirs(closed);
   REQUIRE(chmod(closed.c_str(), 0700) == 0);
   const std::string program = scene.dir / "l/" + rest + "/bootstrap";
-  harness::copy_file(scene.handler, program, 0755);
+  harness::copy_file(harness::entrypoint(), program, 0755);  // a program for its CPU
   REQUIRE(program.size() < PATH_MAX);
   REQUIRE(target.size() + rest.size() + 11 >= PATH_MAX);
   CHECK(harness::execve_as_lambda(program) == 0);
-  Outcome outcome = scene.run({"--check", program}, scene.env({}));
+  Outcome outcome = scene.check({program}, {});
+  CHECK(outcome.status == 0);
   CHECK_THAT(outcome.err, !Catch::Matchers::ContainsSubstring(closed));
   CHECK_THAT(outcome.out, Catch::Matchers::ContainsSubstring(harness::message(program, "ok, the program, ")));
   chmod(closed.c_str(), 0755);  // for it to be removed
@@ -245,6 +301,22 @@ TEST_CASE("odd files as PROGRAM: each gets its exit code and reason", "[limits]"
     CHECK(outcome.status == e.status);
     CHECK(outcome.err == e.line);
   }
+  // Found through PATH, a directory or a FIFO is passed over as execvp
+  // passes over what execve refuses (EACCES), and named so when nothing else is found.
+  harness::make_dirs(files / "sub");
+  for (const std::string name : {"sub", "fifo"}) {
+    Outcome outcome = scene.run({name}, scene.env({cloud, "PATH=" + files.path()}));
+    INFO(name);
+    CHECK(outcome.status == 126);
+    CHECK(outcome.err ==
+          message(files / name, name == "sub" ? "Permission denied (a directory)\n" : "not a regular file\n"));
+  }
+  // The emulator a directory, as the kernel says.
+  Outcome outcome = scene.run({"--emulator=" + (files / "sub"), scene.handler}, scene.env({}));
+  CHECK(outcome.status == 126);
+  CHECK(outcome.err == message(files / "sub",
+                               "Permission denied (a directory); it is the Runtime Interface Emulator "
+                               "(LAMBDA_ENTRYPOINT_EMULATOR)\n"));
 }
 
 TEST_CASE("thousands of options before PROGRAM are parsed like a few", "[limits]") {
