@@ -65,7 +65,7 @@ struct Image {
               bool stdin_closed = false) const {
     harness::Sandbox sandbox{root.path(), records.path(), setting.read_only, setting.uid, setting.gid, proc};
     harness::Launch launch;
-    launch.program = argv.front();
+    launch.program = program.empty() ? argv.front() : program;
     launch.argv = std::move(argv);
     launch.env = std::move(env);
     launch.cwd = cwd;
@@ -76,6 +76,7 @@ struct Image {
   }
 
   std::uint32_t mmap_fails_from = 0;  // set: every mmap() of as many bytes or more fails (harness::fail_mmap_from)
+  std::string program;                // set: the file started, in the root, where argv[0] is another name
 
   Record only(const std::string& role) const {
     std::vector<Record> found = harness::records(records.path(), role);
@@ -704,22 +705,33 @@ TEST_CASE(
     "every start would exit 142",
     "[scratch][managed]") {
   // Without /proc (a bare chroot) too, where this program knows itself by
-  // the path it was started by.
+  // the path it was started by; with stdin closed (its own file is then
+  // opened as descriptor 0); and started by a name without a slash (as
+  // execvp finds it), which only /proc can tell it.
+  enum Start { plain, stdin_closed, bare_name };
   for (bool managed : {false, true}) {
     for (bool check : {false, true}) {
       for (bool proc : {true, false}) {
-        DYNAMIC_SECTION((managed ? "Managed Instances" : "classic")
-                        << (check ? ", --check" : ", a start") << (proc ? "" : ", no /proc")) {
-          Image image;
-          harness::copy_file(harness::entrypoint(), image.root / "var/runtime/bootstrap", 0755);
-          Strings argv = {"/lambda-entrypoint.sh", "app.handler"};
-          if (check) argv.insert(argv.begin() + 1, "--check");
-          Outcome outcome = image.run(all_settings[0], argv,
-                                      managed ? managed_env() : Strings{"STANDIN_RECORD_DIR=/out"}, "/var/task", proc);
-          CHECK(outcome.status == 126);
-          CHECK_THAT(outcome.err,
-                     Catch::Matchers::ContainsSubstring(harness::message("/var/runtime/bootstrap", self_bootstrap)));
-          CHECK(harness::records(image.records.path(), "emulator").empty());
+        for (Start start : {plain, stdin_closed, bare_name}) {
+          if (start == bare_name && !proc) continue;
+          DYNAMIC_SECTION((managed ? "Managed Instances" : "classic")
+                          << (check ? ", --check" : ", a start") << (proc ? "" : ", no /proc")
+                          << (start == stdin_closed ? ", stdin closed"
+                              : start == bare_name  ? ", argv[0] bare"
+                                                    : "")) {
+            Image image;
+            harness::copy_file(harness::entrypoint(), image.root / "var/runtime/bootstrap", 0755);
+            Strings argv = {start == bare_name ? "lambda-entrypoint.sh" : "/lambda-entrypoint.sh", "app.handler"};
+            if (start == bare_name) image.program = "/lambda-entrypoint.sh";
+            if (check) argv.insert(argv.begin() + 1, "--check");
+            Outcome outcome =
+                image.run(all_settings[0], argv, managed ? managed_env() : Strings{"STANDIN_RECORD_DIR=/out"},
+                          "/var/task", proc, start == stdin_closed);
+            CHECK(outcome.status == 126);
+            CHECK_THAT(outcome.err,
+                       Catch::Matchers::ContainsSubstring(harness::message("/var/runtime/bootstrap", self_bootstrap)));
+            CHECK(harness::records(image.records.path(), "emulator").empty());
+          }
         }
       }
     }
