@@ -264,8 +264,8 @@ std::vector<Case> pinned(const std::string& cpu) {
   }
   // '#!' naming the program's loader: alone, it takes the script as the
   // program to load and refuses it (glibc's 127, musl's 1); with a sound
-  // program after it, it loads that program (what --check does not judge:
-  // see the README), and the start succeeds.
+  // program after it, it loads that program (which --check does not judge:
+  // see docs/check.md), and the start succeeds.
   for (const Case& base : {glibc, musl}) {
     for (const std::string& line : std::vector<std::string>{"", " ", "/var/task/" + base.program}) {
       Case script = base;
