@@ -60,6 +60,16 @@ struct Scene {
   }
 };
 
+// A path of exactly length bytes: base, then names of 200 bytes, then a
+// last name (of fill) that makes up the rest.
+std::string path_of_length(const std::string& base, size_t length, char fill) {
+  std::string path = base;
+  while (path.size() + 201 < length) path += "/" + std::string(200, 'd');
+  path += "/" + std::string(length - path.size() - 1, fill);
+  REQUIRE(path.size() == length);
+  return path;
+}
+
 }  // namespace
 
 TEST_CASE("arguments and environment up to and past the kernel's limit: the program runs exactly, or 126 with E2BIG",
@@ -143,12 +153,9 @@ TEST_CASE(
     "longer is passed over",
     "[limits]") {
   Scene scene;
-  // Directories of 200-byte names under the scene, to the length wanted.
+  // Directories under the scene, of the length wanted.
   auto directory_of_length = [&](size_t length) {
-    std::string directory = scene.dir.path();
-    while (directory.size() + 201 < length) directory += "/" + std::string(200, 'd');
-    directory += "/" + std::string(length - directory.size() - 1, 'e');
-    REQUIRE(directory.size() == length);
+    std::string directory = path_of_length(scene.dir.path(), length, 'e');
     harness::make_dirs(directory);
     return directory;
   };
@@ -224,10 +231,7 @@ TEST_CASE(
   harness::make_dirs(closed);
   REQUIRE(chmod(closed.c_str(), 0700) == 0);
   for (size_t length : {size_t{PATH_MAX} - 1, size_t{PATH_MAX}}) {
-    std::string path = closed;
-    while (path.size() + 201 < length) path += "/" + std::string(200, 'p');
-    path += "/" + std::string(length - path.size() - 1, 'q');
-    REQUIRE(path.size() == length);
+    const std::string path = path_of_length(closed, length, 'q');
     INFO("a path of " << length << " bytes");
     const int kernel = harness::execve_as_lambda(path);
     Outcome outcome = scene.check({path}, {});
