@@ -43,7 +43,7 @@ bool unsearchable_directory_of(const char* path, char (&directory)[PATH_MAX]) {
 // ends for another reason (a missing name, a loop, a name too long), which
 // stat() then gives.
 bool unsearchable_by_others(const char* path, char (&directory)[PATH_MAX], struct stat& status) {
-  char at[PATH_MAX], rest[PATH_MAX], target[PATH_MAX];
+  char at[PATH_MAX], rest[PATH_MAX], target[PATH_MAX], entry[PATH_MAX];
   std::strcpy(at, *path == '/' ? "" : ".");  // "" stands for the root
   if (std::strlen(path) >= sizeof rest) return false;
   std::strcpy(rest, path);
@@ -56,10 +56,13 @@ bool unsearchable_by_others(const char* path, char (&directory)[PATH_MAX], struc
     const char* searched = *at == '\0' ? "/" : at;
     if (stat(searched, &status) != 0 || !S_ISDIR(status.st_mode)) return false;
     if ((status.st_mode & S_IXOTH) == 0) return std::strcpy(directory, searched), true;
-    char entry[PATH_MAX];
+    // A name the walk cannot join ends it: the kernel, which needs no whole
+    // path, goes on where this cannot.
+    if (!join(entry, at, string_view(next, static_cast<size_t>(end - next)))) return false;
+    // One that is not there is entered as a directory would be: the stat()
+    // of it at the next name ends the walk, or there is no next name.
     struct stat kind;
-    if (!join(entry, at, string_view(next, static_cast<size_t>(end - next))) || lstat(entry, &kind) != 0) return false;
-    if (!S_ISLNK(kind.st_mode)) {
+    if (lstat(entry, &kind) != 0 || !S_ISLNK(kind.st_mode)) {
       std::strcpy(at, entry);
       next = end;
       continue;

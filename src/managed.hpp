@@ -45,6 +45,16 @@ bool same_bytes(int a, int b) {
   }
 }
 
+// Whether the file at path holds the bytes of the open file mine, which is
+// read from where it stands (its start, just opened).
+bool holds_same_bytes(int mine, const char* path) {
+  int theirs = open(path, O_RDONLY | O_CLOEXEC);
+  if (theirs < 0) return false;
+  bool same = same_bytes(mine, theirs);
+  close(theirs);
+  return same;
+}
+
 // Whether the file is this very program: the same file, or a copy of it
 // (COPY makes one). This program is read through /proc/self/exe (opened, not
 // stat()ed: under qemu-user only the open is the program's own), or where
@@ -52,14 +62,10 @@ bool same_bytes(int a, int b) {
 bool is_this_program(const char* path, const struct stat& status, const char* started_as) {
   int mine = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
   if (mine < 0 && std::strchr(started_as, '/') != nullptr) mine = open(started_as, O_RDONLY | O_CLOEXEC);
+  if (mine < 0) return false;
   struct stat own;
-  if (mine < 0 || fstat(mine, &own) != 0) return false;
-  bool same = own.st_dev == status.st_dev && own.st_ino == status.st_ino;
-  if (!same && own.st_size == status.st_size) {
-    int theirs = open(path, O_RDONLY | O_CLOEXEC);
-    same = theirs >= 0 && same_bytes(mine, theirs);
-    if (theirs >= 0) close(theirs);
-  }
+  bool same = fstat(mine, &own) == 0 && ((own.st_dev == status.st_dev && own.st_ino == status.st_ino) ||
+                                         (own.st_size == status.st_size && holds_same_bytes(mine, path)));
   close(mine);
   return same;
 }

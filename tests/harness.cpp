@@ -51,7 +51,8 @@ int status_code(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 1
 void enter(const Sandbox& sandbox) {
   if (unshare(CLONE_NEWNS | CLONE_NEWPID) != 0) die("unshare (the scratch tests need root)");
   if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) die("mount --make-rprivate /");
-  if (mount(sandbox.root.c_str(), sandbox.root.c_str(), nullptr, MS_BIND, nullptr) != 0) die("bind root");
+  // With its mounts (MS_REC): a test may mount a volume into the image.
+  if (mount(sandbox.root.c_str(), sandbox.root.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) die("bind root");
   std::string out = sandbox.root + "/out";
   if (mount(sandbox.records.c_str(), out.c_str(), nullptr, MS_BIND, nullptr) != 0) die("bind /out");
   // /proc, as docker mounts it: the binary reads real paths there.

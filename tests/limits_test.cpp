@@ -281,6 +281,36 @@ TEST_CASE(
   chmod(closed.c_str(), 0755);  // for it to be removed
 }
 
+TEST_CASE(
+    "under --check, a name that would make the path reached past a link longer than PATH_MAX ends the search for a "
+    "closed directory, which the kernel goes on with: the closed directory beside that name is not named",
+    "[limits]") {
+  Scene scene;
+  // linked/l leads, relatively, to reached, 4,000 bytes long: a directory
+  // the kernel reaches through the link, whose whole path it could not be
+  // given. The path goes on past the link by a name of 200 bytes, which
+  // joined to reached passes PATH_MAX, then x; reached/x, beside that name,
+  // is closed, and would be judged if the name were passed over.
+  const std::string linked = path_of_length(scene.dir.path(), 1900, 'a');
+  const std::string reached = path_of_length(linked, 4000, 'c');
+  harness::make_dirs(reached);
+  REQUIRE(symlink(reached.substr(linked.size() + 1).c_str(), (linked + "/l").c_str()) == 0);
+  const std::string name(200, 'n');
+  harness::make_dirs(linked + "/l/" + name + "/x");
+  const std::string program = linked + "/l/" + name + "/x/bootstrap";
+  harness::copy_file(harness::entrypoint(), program, 0755);  // a program for its CPU
+  REQUIRE(reached.size() + 1 + name.size() >= PATH_MAX);
+  const std::string closed = reached + "/x";
+  harness::make_dirs(closed);
+  REQUIRE(chmod(closed.c_str(), 0700) == 0);
+  CHECK(harness::execve_as_lambda(program) == 0);
+  Outcome outcome = scene.check({program}, {});
+  CHECK(outcome.status == 0);
+  CHECK_THAT(outcome.err, !Catch::Matchers::ContainsSubstring(closed));
+  CHECK_THAT(outcome.out, Catch::Matchers::ContainsSubstring(harness::message(program, "ok, the program, ")));
+  chmod(closed.c_str(), 0755);  // for it to be removed
+}
+
 TEST_CASE("odd files as PROGRAM: each gets its exit code and reason", "[limits]") {
   Scene scene;
   harness::TempDir files;

@@ -3,6 +3,8 @@
 // runs in every setting: as root on a writable root, and as a non-root uid
 // on a read-only root, as in the Lambda cloud.
 #include <dirent.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <catch2/catch_test_macros.hpp>
@@ -70,12 +72,17 @@ struct Image {
     launch.env = std::move(env);
     launch.cwd = cwd;
     launch.sandbox = &sandbox;
-    if (stdin_closed) launch.before_exec = [] { close(STDIN_FILENO); };
-    if (mmap_fails_from != 0) launch.before_exec = [from = mmap_fails_from] { harness::fail_mmap_from(from); };
+    launch.before_exec = [stdin_closed, from = mmap_fails_from, files = open_files] {
+      if (stdin_closed) close(STDIN_FILENO);
+      if (from != 0) harness::fail_mmap_from(from);
+      const rlimit limit = {files, files};
+      if (files != 0 && setrlimit(RLIMIT_NOFILE, &limit) != 0) _exit(99);
+    };
     return harness::launch(launch);
   }
 
   std::uint32_t mmap_fails_from = 0;  // set: every mmap() of as many bytes or more fails (harness::fail_mmap_from)
+  rlim_t open_files = 0;              // set: the descriptors it may have open (RLIMIT_NOFILE)
   std::string program;                // set: the file started, in the root, where argv[0] is another name
 
   Record only(const std::string& role) const {
@@ -706,27 +713,35 @@ TEST_CASE(
     "[scratch][managed]") {
   // Without /proc (a bare chroot) too, where this program knows itself by
   // the path it was started by; with stdin closed (its own file is then
-  // opened as descriptor 0); and started by a name without a slash (as
-  // execvp finds it), which only /proc can tell it.
-  enum Start { plain, stdin_closed, bare_name };
+  // opened as descriptor 0); started by a name without a slash (as execvp
+  // finds it), which only /proc can tell it; and with argv[0] the path of
+  // another file, stdin closed, where /proc still tells it.
+  enum Start { plain, stdin_closed, bare_name, other_name };
   for (bool managed : {false, true}) {
     for (bool check : {false, true}) {
       for (bool proc : {true, false}) {
-        for (Start start : {plain, stdin_closed, bare_name}) {
-          if (start == bare_name && !proc) continue;
+        for (Start start : {plain, stdin_closed, bare_name, other_name}) {
+          if ((start == bare_name || start == other_name) && !proc) continue;
           DYNAMIC_SECTION((managed ? "Managed Instances" : "classic")
                           << (check ? ", --check" : ", a start") << (proc ? "" : ", no /proc")
                           << (start == stdin_closed ? ", stdin closed"
                               : start == bare_name  ? ", argv[0] bare"
+                              : start == other_name ? ", argv[0] another file, stdin closed"
                                                     : "")) {
             Image image;
             harness::copy_file(harness::entrypoint(), image.root / "var/runtime/bootstrap", 0755);
-            Strings argv = {start == bare_name ? "lambda-entrypoint.sh" : "/lambda-entrypoint.sh", "app.handler"};
-            if (start == bare_name) image.program = "/lambda-entrypoint.sh";
+            const char* started_as = start == bare_name    ? "lambda-entrypoint.sh"
+                                     : start == other_name ? "/usr/local/bin/lambda-entrypoint.sh"
+                                                           : "/lambda-entrypoint.sh";
+            Strings argv = {started_as, "app.handler"};
+            if (start == bare_name || start == other_name) image.program = "/lambda-entrypoint.sh";
+            // The name that chooses the AWS form, on another program.
+            if (start == other_name)
+              harness::copy_file(harness::standin("handler"), image.root / "usr/local/bin/lambda-entrypoint.sh", 0755);
             if (check) argv.insert(argv.begin() + 1, "--check");
             Outcome outcome =
                 image.run(all_settings[0], argv, managed ? managed_env() : Strings{"STANDIN_RECORD_DIR=/out"},
-                          "/var/task", proc, start == stdin_closed);
+                          "/var/task", proc, start == stdin_closed || start == other_name);
             CHECK(outcome.status == 126);
             CHECK_THAT(outcome.err,
                        Catch::Matchers::ContainsSubstring(harness::message("/var/runtime/bootstrap", self_bootstrap)));
@@ -778,6 +793,72 @@ TEST_CASE(
                                 {"AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001", "_HANDLER=app.handler"});
     CHECK(outcome.status == 142);
     CHECK_THAT(outcome.err, Catch::Matchers::ContainsSubstring("started with no argument at all"));
+  }
+}
+
+// A file system of its own at dir, as a volume mounted into an image: tmpfs
+// numbers the files of each anew, so two volumes' first files share their
+// inode number. Seen in the sandbox, which binds the image's root with its
+// mounts.
+struct Volume {
+  std::string dir;
+  explicit Volume(std::string at) : dir(std::move(at)) {
+    harness::make_dirs(dir);
+    REQUIRE(mount("tmpfs", dir.c_str(), "tmpfs", 0, "mode=0755") == 0);
+  }
+  Volume(const Volume&) = delete;
+  Volume& operator=(const Volume&) = delete;
+  ~Volume() { umount2(dir.c_str(), MNT_DETACH); }
+};
+
+TEST_CASE(
+    "scratch: a bootstrap on another file system with this program's inode number is another program, started as "
+    "the bootstrap",
+    "[scratch][managed]") {
+  Image image(false);  // in the cloud: no emulator to judge, which is for this machine's CPU
+  Volume program_volume(image.root / "entry");
+  Volume runtime_volume(image.root / "var/runtime");
+  harness::copy_file(harness::entrypoint(), image.root / "entry/lambda-entrypoint.sh", 0755);
+  // Another program: this one with a byte more at its end.
+  harness::write_file(image.root / "var/runtime/bootstrap", harness::read_file(harness::entrypoint()) + '\0', 0755);
+  struct stat program, bootstrap;
+  REQUIRE(stat((image.root / "entry/lambda-entrypoint.sh").c_str(), &program) == 0);
+  REQUIRE(stat((image.root / "var/runtime/bootstrap").c_str(), &bootstrap) == 0);
+  REQUIRE(program.st_ino == bootstrap.st_ino);
+  REQUIRE(program.st_dev != bootstrap.st_dev);
+  Outcome outcome = image.run(all_settings[0], {"/entry/lambda-entrypoint.sh", "--check", "app.handler"},
+                              {"STANDIN_RECORD_DIR=/out", "AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001"});
+  INFO("stderr: " << outcome.err);
+  CHECK(outcome.status == 0);
+  CHECK(outcome.err.find("is this program itself") == std::string::npos);
+  CHECK_THAT(outcome.out,
+             Catch::Matchers::ContainsSubstring(harness::message("/var/runtime/bootstrap", "ok, the bootstrap")));
+}
+
+TEST_CASE(
+    "scratch: under --check, the descriptors a bootstrap of this program's size is compared by are given back: with "
+    "two left, code two directories deep is walked; with one, the second is named",
+    "[scratch][managed][host-cpu]") {
+  require_host_cpu("qemu-user, which a binary for another CPU runs under, needs descriptors of its own");
+  const std::string own = harness::read_file(harness::entrypoint());
+  for (rlim_t files : {rlim_t{5}, rlim_t{4}}) {
+    DYNAMIC_SECTION(files << " descriptors, three of them stdin, stdout and stderr") {
+      Image image(false);
+      std::string other = own;
+      other[own.size() / 2] = static_cast<char>(other[own.size() / 2] ^ 0x20);
+      harness::write_file(image.root / "var/runtime/bootstrap", other, 0755);
+      harness::make_dirs(image.root / "var/task/lib");
+      harness::write_file(image.root / "var/task/lib/app.py", "", 0644);
+      image.open_files = files;
+      Outcome outcome = image.run(all_settings[0], {"/lambda-entrypoint.sh", "--check", "app.handler"},
+                                  {"STANDIN_RECORD_DIR=/out", "AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001"});
+      INFO("stderr: " << outcome.err);
+      CHECK_THAT(outcome.out,
+                 Catch::Matchers::ContainsSubstring(harness::message("/var/runtime/bootstrap", "ok, the bootstrap")));
+      const bool walk_failed = (outcome.out + outcome.err).find("/var/task/lib") != std::string::npos;
+      CHECK(walk_failed == (files == 4));
+      if (files == 5) CHECK(outcome.status == 0);
+    }
   }
 }
 
