@@ -10,8 +10,10 @@
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 #include <functional>
+#include <iomanip>
 #include <map>
 #include <memory>
+#include <sstream>
 
 #include "elf_bytes.hpp"
 #include "harness.hpp"
@@ -1091,6 +1093,40 @@ TEST_CASE(
       CHECK(outcome.status == refusal.status);
       CHECK(outcome.err == refusal.err + "\n");
       CHECK(harness::records(image.records.path(), "emulator").empty());
+    }
+  }
+}
+
+TEST_CASE(
+    "scratch: in the Managed Instances mode, a working directory uid 993 cannot search is named itself, by its mode, "
+    "and one that user can search but not read is started in",
+    "[scratch][managed]") {
+  // The others' execute bit alone decides: the group's is not Lambda's user's.
+  for (mode_t mode : {mode_t{0750}, mode_t{0700}, mode_t{0770}, mode_t{0704}, mode_t{0701}, mode_t{0711}}) {
+    DYNAMIC_SECTION("mode 0" << std::oct << mode) {
+      Image image;
+      harness::copy_file(harness::entrypoint(), image.root / "var/runtime/bootstrap", 0755);
+      harness::make_dirs(image.root / "srv/app");
+      REQUIRE(chmod((image.root / "srv/app").c_str(), mode) == 0);
+      Outcome outcome = image.run(all_settings[0], {"/lambda-entrypoint", "/usr/local/bin/handler", "app.handler"},
+                                  managed_env(), "/srv/app");
+      std::ostringstream shown;
+      shown << std::oct << std::setfill('0') << std::setw(4) << mode;
+      if ((mode & S_IXOTH) == 0) {
+        CHECK(outcome.status == 126);
+        CHECK(outcome.err == harness::message("/srv/app",
+                                              "the working directory, which the Managed Instances bootstrap enters as "
+                                              "uid 993, who cannot search /srv/app (mode " +
+                                                  shown.str() +
+                                                  "); Lambda runs the function as a user who is neither its owner nor "
+                                                  "in its group: chmod o+x, or start elsewhere (WORKDIR)") +
+                                 "\n");
+        CHECK(harness::records(image.records.path(), "emulator").empty());
+      } else {
+        CHECK(outcome.status == 0);
+        CHECK(outcome.err.find("the working directory") == std::string::npos);
+        CHECK(image.only("emulator").cwd == "/srv/app");
+      }
     }
   }
 }
