@@ -1132,6 +1132,38 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "scratch: in the Managed Instances mode, the command's own program as the bootstrap may be a chain of five '#!' "
+    "scripts, as Linux runs it; a sixth is named as nesting too deep",
+    "[scratch][managed]") {
+  for (int scripts : {5, 6}) {
+    DYNAMIC_SECTION(scripts << " scripts") {
+      Image image;
+      harness::remove_tree(image.root / "var/runtime/bootstrap");
+      // /var/task/bootstrap -> /var/task/s1 -> ... -> the handler, a program.
+      std::string interpreter = "/usr/local/bin/handler";
+      for (int i = scripts - 1; i >= 1; --i) {
+        const std::string script = "/var/task/s" + std::to_string(i);
+        harness::write_file(image.root.path() + script, "#!" + interpreter + "\n", 0755);
+        interpreter = script;
+      }
+      harness::write_file(image.root / "var/task/bootstrap", "#!" + interpreter + "\n", 0755);
+      Outcome outcome = image.run(all_settings[0], {"/lambda-entrypoint", "/var/task/bootstrap"}, managed_env());
+      INFO("stderr: " << outcome.err);
+      if (scripts == 5) {
+        CHECK(outcome.status == 0);
+        CHECK(outcome.err.empty());
+        CHECK(image.only("emulator").argv.size() > 0);
+      } else {
+        CHECK(outcome.status == 126);
+        CHECK_THAT(outcome.err,
+                   Catch::Matchers::ContainsSubstring("its '#!' interpreters nest deeper than Linux follows"));
+        CHECK(harness::records(image.records.path(), "emulator").empty());
+      }
+    }
+  }
+}
+
+TEST_CASE(
     "scratch: in the Managed Instances mode, code uid 993 cannot read is a warning, as the real emulator serves such "
     "an "
     "image while nothing reads it, and the start goes on",
