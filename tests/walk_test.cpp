@@ -258,6 +258,40 @@ TEST_CASE("walk: a tree past 100 levels deep is walked whole", "[walk]") {
 }
 
 TEST_CASE(
+    "walk: its memory grows with the tree's depth, not its size: 3,000 directories, each with one inside, walk in the "
+    "address space 30 do",
+    "[walk][host-cpu]") {
+  require_host_cpu("qemu-user, which a binary for another CPU runs under, takes its memory from the same limit");
+  auto with_address_space = [](rlim_t bytes) {
+    return [bytes] {
+      rlimit space = {bytes, bytes};
+      setrlimit(RLIMIT_AS, &space);
+    };
+  };
+  auto tree_of = [](Code& code, int directories) {
+    for (int i = 0; i < directories; ++i) harness::make_dirs(code.task + "/d" + std::to_string(i) + "/inner");
+  };
+  // The least address space (to 16 KiB) in which the small tree walks whole,
+  // found by asking.
+  Code small;
+  tree_of(small, 30);
+  rlim_t low = 16 << 10, high = 64 << 20;
+  REQUIRE(small.check({}, "", with_address_space(high)).status == 0);
+  while (high - low > (16 << 10)) {
+    rlim_t middle = low + (high - low) / 2;
+    (small.check({}, "", with_address_space(middle)).status == 0 ? high : low) = middle;
+  }
+  Code large;
+  tree_of(large, 3000);
+  // A margin of four pages, for what the kernel lays out differently.
+  Outcome outcome = large.check({}, "", with_address_space(high + (16 << 10)));
+  INFO("address space: " << high + (16 << 10) << " bytes");
+  CHECK(outcome.status == 0);
+  CHECK(outcome.err.empty());
+  CHECK_THAT(outcome.out, Catch::Matchers::ContainsSubstring(ok(large.task, 0, 6001)));
+}
+
+TEST_CASE(
     "walk: a directory it has no descriptor left to open is named as not walked, and no chmod is asked for, which "
     "would not mend it; beside a file others cannot read, the fix is asked for; one descriptor more walks it whole",
     "[walk]") {
