@@ -741,11 +741,17 @@ TEST_CASE("the --debug command, pasted into dash, runs the same program, whateve
           "[blackbox]") {
   // Names a shell reads, bare, as other than a command: assignments and
   // reserved words; and their neighbours, which it does not.
-  const Strings names = {"x=y",  "A=1", "_x=", "x=y=z", "if",    "then",  "do",  "done",  "case",  "esac", "elif",
-                         "else", "fi",  "for", "in",    "until", "while", "1=2", "x-y=z", "plain", "iff",  "x.y=z"};
+  // The first are quoted in the line; their neighbours, which include names
+  // that start with a digit at either end of 0 to 9, are written bare.
+  const Strings read_by_shell = {"x=y",  "A=1",  "_x=",  "x=y=z", "if",  "then", "do",    "done", "case",
+                                 "esac", "elif", "else", "fi",    "for", "in",   "until", "while"};
+  const Strings neighbours = {"1=2", "0=x", "9x=y", "x-y=z", "plain", "iff", "x.y=z"};
+  Strings names = read_by_shell;
+  names.insert(names.end(), neighbours.begin(), neighbours.end());
   harness::TempDir dir, records;
   REQUIRE(chmod(dir.path().c_str(), 0755) == 0);
   for (const std::string& name : names) {
+    const bool quoted = std::find(read_by_shell.begin(), read_by_shell.end(), name) != read_by_shell.end();
     for (bool parity : {true, false}) {  // without it, the command's name is the line's first word
       INFO("a program named " << name << (parity ? "" : ", without parity"));
       harness::copy_file(harness::standin("handler"), dir / name, 0755);
@@ -759,6 +765,8 @@ TEST_CASE("the --debug command, pasted into dash, runs the same program, whateve
       size_t start = ran.err.find(as);
       REQUIRE(start != std::string::npos);
       std::string command = ran.err.substr(start + as.size(), ran.err.find('\n', start) - start - as.size());
+      if (quoted) CHECK(command.find("'" + name + "' arg") != std::string::npos);
+      else CHECK(command.find('\'') == std::string::npos);
       harness::Launch shell;
       shell.program = "/bin/dash";
       shell.argv = {"dash", "-c", command};
