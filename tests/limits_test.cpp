@@ -70,6 +70,20 @@ std::string path_of_length(const std::string& base, size_t length, char fill) {
   return path;
 }
 
+// closed, made a directory Lambda's user cannot search, lies beside the way
+// to program, which the kernel starts for that user: --check passes the
+// program and does not name closed. closed is opened again to be removed.
+void check_passes_beside_closed(const Scene& scene, const std::string& program, const std::string& closed) {
+  harness::make_dirs(closed);
+  REQUIRE(chmod(closed.c_str(), 0700) == 0);
+  CHECK(harness::execve_as_lambda(program) == 0);
+  Outcome outcome = scene.check({program}, {});
+  CHECK(outcome.status == 0);
+  CHECK_THAT(outcome.err, !Catch::Matchers::ContainsSubstring(closed));
+  CHECK_THAT(outcome.out, Catch::Matchers::ContainsSubstring(harness::message(program, "ok, the program, ")));
+  chmod(closed.c_str(), 0755);
+}
+
 }  // namespace
 
 TEST_CASE("arguments and environment up to and past the kernel's limit: the program runs exactly, or 126 with E2BIG",
@@ -266,19 +280,11 @@ TEST_CASE(
   harness::make_dirs(scene.dir / target);
   REQUIRE(symlink(target.c_str(), (scene.dir / "l").c_str()) == 0);
   harness::make_dirs(scene.dir / "l/" + rest);  // through the link: the whole is too long to name
-  const std::string closed = scene.dir / "tmp";
-  harness::make_dirs(closed);
-  REQUIRE(chmod(closed.c_str(), 0700) == 0);
   const std::string program = scene.dir / "l/" + rest + "/bootstrap";
   harness::copy_file(harness::entrypoint(), program, 0755);  // a program for its CPU
   REQUIRE(program.size() < PATH_MAX);
   REQUIRE(target.size() + rest.size() + 11 >= PATH_MAX);
-  CHECK(harness::execve_as_lambda(program) == 0);
-  Outcome outcome = scene.check({program}, {});
-  CHECK(outcome.status == 0);
-  CHECK_THAT(outcome.err, !Catch::Matchers::ContainsSubstring(closed));
-  CHECK_THAT(outcome.out, Catch::Matchers::ContainsSubstring(harness::message(program, "ok, the program, ")));
-  chmod(closed.c_str(), 0755);  // for it to be removed
+  check_passes_beside_closed(scene, program, scene.dir / "tmp");
 }
 
 TEST_CASE(
@@ -300,15 +306,7 @@ TEST_CASE(
   const std::string program = linked + "/l/" + name + "/x/bootstrap";
   harness::copy_file(harness::entrypoint(), program, 0755);  // a program for its CPU
   REQUIRE(reached.size() + 1 + name.size() >= PATH_MAX);
-  const std::string closed = reached + "/x";
-  harness::make_dirs(closed);
-  REQUIRE(chmod(closed.c_str(), 0700) == 0);
-  CHECK(harness::execve_as_lambda(program) == 0);
-  Outcome outcome = scene.check({program}, {});
-  CHECK(outcome.status == 0);
-  CHECK_THAT(outcome.err, !Catch::Matchers::ContainsSubstring(closed));
-  CHECK_THAT(outcome.out, Catch::Matchers::ContainsSubstring(harness::message(program, "ok, the program, ")));
-  chmod(closed.c_str(), 0755);  // for it to be removed
+  check_passes_beside_closed(scene, program, reached + "/x");
 }
 
 TEST_CASE("odd files as PROGRAM: each gets its exit code and reason", "[limits]") {
