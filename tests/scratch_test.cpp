@@ -814,7 +814,7 @@ struct Volume {
 };
 
 TEST_CASE(
-    "scratch: a bootstrap on another file system with this program's inode number is another program, started as "
+    "scratch: a bootstrap on another file system with this program's inode number is another program, judged as "
     "the bootstrap",
     "[scratch][managed]") {
   Image image(false);  // in the cloud: no emulator to judge, which is for this machine's CPU
